@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import type { Config } from './config.js';
+import type { Database } from './db/engine.js';
+import { randomToken } from './lib/crypto.js';
+import { AppError } from './lib/errors.js';
+import { authApiRoutes } from './modules/auth/auth.routes.js';
+import { authPageRoutes, SESSION_COOKIE } from './modules/auth/auth.pages.js';
+import { checkPolicy, policies, type Policy } from './modules/auth/policy.js';
+import { homeRoutes } from './modules/home/home.routes.js';
+import { staffRoutes } from './modules/staff/staff.routes.js';
+import { unitRoutes } from './modules/units/units.routes.js';
+import { setupMetrics } from './observability/metrics.js';
+import { createServices } from './services.js';
+import { sendProblem, wantsJson } from './web/http-errors.js';
+import { negotiateLocale } from './web/i18n/index.js';
+import type { App } from './web/request-context.js';
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  policy: Policy | undefined;
+  hasBody: boolean;
+}
+
+// Routes that plugins add (API docs, static files) are public by nature; everything else must say.
+const PLUGIN_PREFIXES = ['/api/docs', '/static/'];
+
+async function cookieSecret(config: Config, database: Database): Promise<string> {
+  if (config.cookieSecret) return config.cookieSecret;
+  const db = database.db;
+  await db.insertInto('app_setting').values({ key: 'cookie_secret', value: randomToken(32) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  const row = await db.selectFrom('app_setting').select('value').where('key', '=', 'cookie_secret').executeTakeFirstOrThrow();
+  return row.value;
+}
+
+export async function buildApp(config: Config, database: Database, opts: { logger?: boolean } = {}) {
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as App;
+
+  const routes: RegisteredRoute[] = [];
+  app.decorate('config', config);
+  app.decorate('services', createServices(config, database));
+  app.decorate('routeList', routes);
+  app.decorateRequest('actor', null);
+  app.decorateRequest('locale', 'vi');
+
+  app.addHook('onRoute', (route) => {
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');
+    let policy = (route.config as { policy?: Policy } | undefined)?.policy;
+    if (!policy && PLUGIN_PREFIXES.some((p) => route.url.startsWith(p))) {
+      policy = policies.public;
+      route.config = { ...(route.config ?? {}), policy };
+    }
+    if (!policy) throw new Error(`Route ${methods.join(',')} ${route.url} declares no policy (config.policy)`);
+    for (const method of methods) routes.push({ method, url: route.url, policy, hasBody: !!route.schema?.body });
+  });
+
+  await app.register(cookie, { secret: await cookieSecret(config, database) });
+  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/' } });
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => Object.assign(new Error('rate limited'), { statusCode: 429, retryAfter: ctx.after }),
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        // Intranet deployments may serve plain HTTP; forcing https would break every asset.
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    const auth = app.services.auth;
+    const header = req.headers.authorization;
+    if (header !== undefined) {
+      const m = /^Bearer ([A-Za-z0-9_\-.]{10,200})$/.exec(header);
+      req.actor = m ? await auth.actorFromToken(m[1]!) : null;
+      // A bad token is an error, never a silent fall-back to anonymous.
+      if (!req.actor) throw new AppError('unauthenticated');
+    } else {
+      const sid = req.cookies[SESSION_COOKIE];
+      if (sid) {
+        req.actor = sid.length <= 100 ? await auth.actorFromSession(sid) : null;
+        if (!req.actor) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      }
+    }
+    const q = req.query as Record<string, unknown> | undefined;
+    const chosen = typeof q?.lang === 'string' ? q.lang : undefined;
+    if (chosen === 'vi' || chosen === 'en') {
+      reply.setCookie('lang', chosen, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
+    }
+    req.locale = negotiateLocale(chosen ?? req.cookies.lang ?? req.actor?.locale, req.headers['accept-language']);
+  });
+
+  const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+  app.addHook('preValidation', (req, reply, done) => {
+    try {
+      // The not-found handler is the only route without a declared policy.
+      checkPolicy(req.actor, req.routeOptions.config.policy ?? (req.is404 ? policies.public : { access: 'official', roles: [] }));
+    } catch (e) {
+      done(e as Error);
+      return;
+    }
+    // Bearer tokens are not ambient credentials, so they need no CSRF token; forms and cookie-
+    // authenticated API calls do. Anonymous JSON calls carry no ambient authority either.
+    const needsCsrf = unsafe.has(req.method) && req.actor?.via !== 'token' && (!wantsJson(req) || !!req.cookies[SESSION_COOKIE]);
+    if (needsCsrf) app.csrfProtection(req, reply, done);
+    else done();
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof AppError && err.code === 'unauthenticated' && !wantsJson(req) && req.method === 'GET') {
+      return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+    }
+    return sendProblem(req, reply, err);
+  });
+  app.setNotFoundHandler((req, reply) => sendProblem(req, reply, new AppError('route_not_found')));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'motcua API', version: '1', description: 'Electronic one-stop shop and online public services.' },
+      servers: [{ url: config.baseUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(fastifyStatic, {
+    root: fileURLToPath(new URL('./web/static/', import.meta.url)),
+    prefix: '/static/',
+    maxAge: '1d',
+  });
+
+  const metrics = setupMetrics(app);
+  app.get('/healthz', { config: { policy: policies.public }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { policy: policies.public }, schema: { hide: true } }, async (_req, reply: FastifyReply) => {
+    try {
+      await sql`select 1`.execute(database.db);
+      return { status: 'ok', database: database.engine };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', database: database.engine });
+    }
+  });
+  app.get('/metrics', { config: { policy: policies.public }, schema: { hide: true } }, async (_req: FastifyRequest, reply: FastifyReply) =>
+    reply.type(metrics.contentType).send(await metrics.metrics()),
+  );
+
+  await app.register(homeRoutes);
+  await app.register(unitRoutes);
+  await app.register(staffRoutes);
+  await app.register(authApiRoutes);
+  await app.register(authPageRoutes);
+  return app;
+}

@@ -1,0 +1,99 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { resolve } from 'node:path';
+
+// Every setting comes from the environment; .env.example documents them.
+const EnvSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+    default: 'development',
+  }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '0.0.0.0' }),
+  BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$' })),
+  DATA_DIR: Type.String({ minLength: 1, default: './data' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^(postgres|postgresql)://.+' })),
+  DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DEMO_DATA: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  COOKIE_SECRET: Type.Optional(Type.String()),
+  LOG_LEVEL: Type.Union(
+    ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+    { default: 'info' },
+  ),
+  TRUST_PROXY: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
+  SESSION_TTL_HOURS: Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 * 7 }),
+  TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 30 }),
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15 }),
+  LOGIN_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 100000, default: 10 }),
+});
+
+type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  baseUrl: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  poolSize: number;
+  demoData: boolean;
+  cookieSecret: string | null;
+  logLevel: string;
+  trustProxy: boolean;
+  sessionTtlHours: number;
+  tokenTtlDays: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  /** Login and registration attempts per client IP per minute. */
+  loginRateLimit: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const v = source[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const converted = Value.Convert(EnvSchema, Value.Default(EnvSchema, raw));
+  const errors = [...Value.Errors(EnvSchema, converted)];
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.path.slice(1)}=${JSON.stringify(source[e.path.slice(1)] ?? '')}: ${e.message}`);
+    throw new ConfigError(`Invalid configuration (see .env.example):\n${[...new Set(lines)].join('\n')}`);
+  }
+  const env = converted as Env;
+  const production = env.NODE_ENV === 'production';
+  const demoData = env.DEMO_DATA === undefined ? !production : env.DEMO_DATA === 'true';
+  if (production && demoData) {
+    throw new ConfigError('DEMO_DATA=true is refused when NODE_ENV=production: demo accounts have public passwords.');
+  }
+  if (production && !env.COOKIE_SECRET) {
+    throw new ConfigError('COOKIE_SECRET is required when NODE_ENV=production (at least 32 random characters).');
+  }
+  if (env.COOKIE_SECRET && env.COOKIE_SECRET.length < 32) {
+    throw new ConfigError('COOKIE_SECRET must be at least 32 characters long.');
+  }
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    baseUrl: (env.BASE_URL || `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    dataDir: resolve(env.DATA_DIR),
+    databaseUrl: env.DATABASE_URL || null,
+    poolSize: env.DATABASE_POOL_SIZE,
+    demoData,
+    cookieSecret: env.COOKIE_SECRET || null,
+    logLevel: env.LOG_LEVEL,
+    trustProxy: env.TRUST_PROXY === 'true',
+    sessionTtlHours: env.SESSION_TTL_HOURS,
+    tokenTtlDays: env.TOKEN_TTL_DAYS,
+    loginMaxFailures: env.LOGIN_MAX_FAILURES,
+    loginLockMinutes: env.LOGIN_LOCK_MINUTES,
+    loginRateLimit: env.LOGIN_RATE_LIMIT,
+  };
+}

@@ -1,0 +1,122 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+// Kysely's view of the tables; the SQL in migrations/ is the source of truth.
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type DateOnly = ColumnType<string, string, string>;
+type Json = ColumnType<unknown, string | null, string | null>;
+
+export type UnitLevel = 'city' | 'department' | 'district' | 'commune';
+export type Role = 'desk_officer' | 'specialist' | 'leader' | 'unit_admin' | 'city_admin';
+export type AccountKind = 'citizen' | 'business' | 'official';
+
+export interface AppSettingTable {
+  key: string;
+  value: string;
+}
+
+export interface UnitTable {
+  id: Generated<number>;
+  code: string;
+  name_vi: string;
+  name_en: string;
+  level: UnitLevel;
+  kind: string;
+  parent_id: number | null;
+  path: string;
+  valid_from: DateOnly;
+  valid_to: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface UnitSuccessionTable {
+  predecessor_id: number;
+  successor_id: number;
+  kind: 'merge' | 'split' | 'rename';
+  effective_date: DateOnly;
+}
+
+export interface AccountTable {
+  id: Generated<number>;
+  kind: AccountKind;
+  full_name: string;
+  phone: string | null;
+  email: string | null;
+  username: string | null;
+  citizen_id: string | null;
+  tax_code: string | null;
+  password_hash: string;
+  locale: Generated<'vi' | 'en'>;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  disabled_at: Date | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface AccountIdentifierTable {
+  identifier: string;
+  account_id: number;
+  kind: 'phone' | 'email' | 'tax_code' | 'username';
+}
+
+export interface RoleAssignmentTable {
+  id: Generated<number>;
+  account_id: number;
+  role: Role;
+  unit_id: number;
+  created_at: Generated<Date>;
+  created_by: number | null;
+}
+
+export interface SessionTable {
+  id: string;
+  account_id: number;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  last_seen_at: Generated<Date>;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export interface AuditEventTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor_id: number | null;
+  actor_role: string | null;
+  unit_id: number | null;
+  ip: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string | null;
+  before: Json;
+  after: Json;
+  prev_hash: string | null;
+  hash: string;
+}
+
+export interface DB {
+  app_setting: AppSettingTable;
+  unit: UnitTable;
+  unit_succession: UnitSuccessionTable;
+  account: AccountTable;
+  account_identifier: AccountIdentifierTable;
+  role_assignment: RoleAssignmentTable;
+  session: SessionTable;
+  api_token: ApiTokenTable;
+  audit_event: AuditEventTable;
+}
+
+export type UnitRow = Selectable<UnitTable>;
+export type AccountRow = Selectable<AccountTable>;
+export type NewAccount = Insertable<AccountTable>;

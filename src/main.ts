@@ -1,0 +1,53 @@
+import { performance } from 'node:perf_hooks';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { DataDirLockedError } from './db/datadir-lock.js';
+import { openDatabase } from './db/engine.js';
+import { migrateToLatest } from './db/migrate.js';
+import { seedDemoAccounts, seedUnits } from './seed/seed.js';
+
+async function main() {
+  const t0 = performance.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  let database;
+  try {
+    database = await openDatabase(config);
+  } catch (e) {
+    if (e instanceof DataDirLockedError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const applied = await migrateToLatest(database.db);
+  const units = await seedUnits(database.db);
+  const demo = config.demoData ? await seedDemoAccounts(database.db) : 0;
+  const app = await buildApp(config, database);
+  app.log.info({ engine: database.engine, migrations: applied, unitsSeeded: units, demoAccountsSeeded: demo }, 'database ready');
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info({ startupMs: Math.round(performance.now() - t0), url: config.baseUrl }, 'motcua is serving');
+}
+
+await main();

@@ -1,0 +1,96 @@
+import { Type } from '@sinclair/typebox';
+import { policies } from '../auth/policy.js';
+import type { App } from '../../web/request-context.js';
+import { auditContext } from '../../web/request-context.js';
+import { Layout } from '../../web/layout.js';
+import { pageContext, renderHtml } from '../../web/render.js';
+import { formatDate } from '../../web/i18n/index.js';
+import { AtQuery, ListUnitsQuery, NewUnit, Reorganization, Unit, UnitCodeParams, UnitDetail, UnitTree, type UnitNode } from './units.schema.js';
+import type { PageContext } from '../../web/context.js';
+
+export async function unitRoutes(app: App) {
+  const units = app.services.units;
+  app.addSchema(UnitTree);
+
+  app.get('/api/v1/units', {
+    config: { policy: policies.public },
+    schema: {
+      tags: ['units'],
+      summary: 'Administrative units in force on a date, flat or as a tree',
+      querystring: ListUnitsQuery,
+      response: { 200: Type.Object({ units: Type.Array(Type.Union([Unit, Type.Ref('UnitNode')])) }) },
+    },
+    handler: async (req) => {
+      const { shape, ...filter } = req.query;
+      if (shape === 'tree' && !filter.level && !filter.parent) return { units: await units.tree(filter.at) };
+      return { units: await units.list(filter) };
+    },
+  });
+
+  app.get('/api/v1/units/:code', {
+    config: { policy: policies.public },
+    schema: {
+      tags: ['units'],
+      summary: 'One unit with its children and its predecessors/successors',
+      params: UnitCodeParams,
+      querystring: AtQuery,
+      response: { 200: UnitDetail },
+    },
+    handler: (req) => units.detail(req.params.code, req.query.at),
+  });
+
+  app.post('/api/v1/units', {
+    config: { policy: policies.official('city_admin') },
+    schema: { tags: ['units'], summary: 'Create a unit (city admin)', body: NewUnit, response: { 201: Unit } },
+    handler: async (req, reply) => reply.status(201).send(await units.create(req.body, req.actor, auditContext(req))),
+  });
+
+  app.post('/api/v1/units/reorganizations', {
+    config: { policy: policies.official('city_admin') },
+    schema: {
+      tags: ['units'],
+      summary: 'Merge or split units from an effective date (city admin)',
+      body: Reorganization,
+      response: { 201: Type.Object({ units: Type.Array(UnitDetail) }) },
+    },
+    handler: async (req, reply) => reply.status(201).send({ units: await units.reorganize(req.body, req.actor!, auditContext(req)) }),
+  });
+
+  app.get('/units', {
+    config: { policy: policies.public },
+    schema: { hide: true },
+    handler: async (req, reply) => {
+      const ctx = pageContext(req, reply);
+      const tree = await units.tree();
+      const today = new Date();
+      return renderHtml(
+        reply,
+        <Layout ctx={ctx} title={ctx.t('units.title')}>
+          <h1>{ctx.t('units.title')}</h1>
+          <p class="lead">{ctx.t('units.lead', { date: formatDate(today, ctx.locale) })}</p>
+          <div class="unit-tree">
+            <UnitList ctx={ctx} nodes={tree} />
+          </div>
+        </Layout>,
+      );
+    },
+  });
+}
+
+function UnitList({ ctx, nodes }: { ctx: PageContext; nodes: UnitNode[] }) {
+  if (nodes.length === 0) return null;
+  return (
+    <ul>
+      {nodes.map((n) => (
+        <li key={n.code}>
+          <span lang={ctx.locale}>{n.name[ctx.locale]}</span>{' '}
+          <span class="unit-code">
+            <span class="visually-hidden">{ctx.t('units.code')}: </span>
+            {n.code}
+          </span>
+          <UnitList ctx={ctx} nodes={n.children} />
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,124 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Kysely } from 'kysely';
+import type { DB, Role } from '../db/types.js';
+import { hashPassword } from '../lib/crypto.js';
+import { recordAudit, SYSTEM_CONTEXT } from '../modules/audit/audit.js';
+
+const SEED_DIR = fileURLToPath(new URL('../../seed/', import.meta.url));
+
+interface SeedUnit {
+  code: string;
+  parent: string | null;
+  level: 'city' | 'department' | 'district' | 'commune';
+  kind: string;
+  name: { vi: string; en: string };
+}
+
+const label = (code: string) => code.replace(/\./g, '_');
+
+/** Loads a unit file; units already present (by code) are left as they are. Returns how many were added. */
+export async function seedUnits(db: Kysely<DB>, file = 'units/hanoi-2019.json'): Promise<number> {
+  const doc = JSON.parse(await readFile(`${SEED_DIR}${file}`, 'utf8')) as { validFrom: string; units: SeedUnit[] };
+  return db.transaction().execute(async (trx) => {
+    const existing = new Map((await trx.selectFrom('unit').select(['id', 'code', 'path']).execute()).map((u) => [u.code, u]));
+    let added = 0;
+    for (const u of doc.units) {
+      if (existing.has(u.code)) continue;
+      const parent = u.parent ? existing.get(u.parent) : undefined;
+      if (u.parent && !parent) throw new Error(`seed ${file}: parent ${u.parent} of ${u.code} is not defined before it`);
+      const row = await trx
+        .insertInto('unit')
+        .values({
+          code: u.code,
+          name_vi: u.name.vi,
+          name_en: u.name.en,
+          level: u.level,
+          kind: u.kind,
+          parent_id: parent?.id ?? null,
+          path: parent ? `${parent.path}.${label(u.code)}` : label(u.code),
+          valid_from: doc.validFrom,
+          valid_to: null,
+        })
+        .returning(['id', 'code', 'path'])
+        .executeTakeFirstOrThrow();
+      existing.set(row.code, row);
+      added++;
+    }
+    if (added > 0) await recordAudit(trx, SYSTEM_CONTEXT, { action: 'seed.units', entityType: 'unit', entityId: file, after: { added } });
+    return added;
+  });
+}
+
+export const DEMO_PASSWORD = 'motcua-demo-2026';
+
+interface DemoAccount {
+  kind: 'citizen' | 'business' | 'official';
+  fullName: string;
+  identifiers: { identifier: string; kind: 'phone' | 'email' | 'tax_code' | 'username' }[];
+  citizenId?: string;
+  taxCode?: string;
+  roles?: { role: Role; unit: string }[];
+}
+
+/** One account per role, for trying the portal; listed in the README. Never loaded in production. */
+export const DEMO_ACCOUNTS: DemoAccount[] = [
+  {
+    kind: 'citizen',
+    fullName: 'Nguyễn Văn An',
+    identifiers: [
+      { identifier: '0912345678', kind: 'phone' },
+      { identifier: 'citizen@demo.motcua.vn', kind: 'email' },
+    ],
+    citizenId: '001090012345',
+  },
+  {
+    kind: 'business',
+    fullName: 'Công ty TNHH Thương mại Hà Đông (demo)',
+    identifiers: [{ identifier: '0100109106', kind: 'tax_code' }],
+    taxCode: '0100109106',
+  },
+  { kind: 'official', fullName: 'Trần Thị Bình', identifiers: [{ identifier: 'desk.quangtrung@demo.motcua.vn', kind: 'email' }], roles: [{ role: 'desk_officer', unit: '000.13.42.H26' }] },
+  { kind: 'official', fullName: 'Phạm Minh Châu', identifiers: [{ identifier: 'desk.dichvong@demo.motcua.vn', kind: 'email' }], roles: [{ role: 'desk_officer', unit: '000.01.35.H26' }] },
+  { kind: 'official', fullName: 'Lê Văn Cường', identifiers: [{ identifier: 'specialist.hadong@demo.motcua.vn', kind: 'email' }], roles: [{ role: 'specialist', unit: '000.00.42.H26' }] },
+  { kind: 'official', fullName: 'Hoàng Thị Dung', identifiers: [{ identifier: 'leader.hadong@demo.motcua.vn', kind: 'email' }], roles: [{ role: 'leader', unit: '000.00.42.H26' }] },
+  { kind: 'official', fullName: 'Vũ Đức Em', identifiers: [{ identifier: 'admin.hadong@demo.motcua.vn', kind: 'email' }], roles: [{ role: 'unit_admin', unit: '000.00.42.H26' }] },
+  { kind: 'official', fullName: 'Đỗ Thu Hà', identifiers: [{ identifier: 'admin@demo.motcua.vn', kind: 'email' }], roles: [{ role: 'city_admin', unit: '000.00.00.H26' }] },
+];
+
+export async function seedDemoAccounts(db: Kysely<DB>): Promise<number> {
+  const hash = await hashPassword(DEMO_PASSWORD);
+  return db.transaction().execute(async (trx) => {
+    let added = 0;
+    for (const a of DEMO_ACCOUNTS) {
+      const first = a.identifiers[0]!.identifier;
+      const exists = await trx.selectFrom('account_identifier').select('account_id').where('identifier', '=', first).executeTakeFirst();
+      if (exists) continue;
+      const email = a.identifiers.find((i) => i.kind === 'email')?.identifier ?? null;
+      const row = await trx
+        .insertInto('account')
+        .values({
+          kind: a.kind,
+          full_name: a.fullName,
+          phone: a.identifiers.find((i) => i.kind === 'phone')?.identifier ?? null,
+          email,
+          username: a.kind === 'official' ? email : null,
+          citizen_id: a.citizenId ?? null,
+          tax_code: a.taxCode ?? null,
+          password_hash: hash,
+          locked_until: null,
+          disabled_at: null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx.insertInto('account_identifier').values(a.identifiers.map((i) => ({ ...i, account_id: row.id }))).execute();
+      for (const r of a.roles ?? []) {
+        const unit = await trx.selectFrom('unit').select('id').where('code', '=', r.unit).executeTakeFirstOrThrow();
+        await trx.insertInto('role_assignment').values({ account_id: row.id, role: r.role, unit_id: unit.id, created_by: null }).execute();
+      }
+      added++;
+    }
+    if (added > 0) await recordAudit(trx, SYSTEM_CONTEXT, { action: 'seed.demo_accounts', entityType: 'account', entityId: null, after: { added } });
+    return added;
+  });
+}

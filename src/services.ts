@@ -1,0 +1,19 @@
+import type { Config } from './config.js';
+import type { Database } from './db/engine.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { StaffService } from './modules/staff/staff.service.js';
+import { UnitService } from './modules/units/units.service.js';
+
+export interface Services {
+  database: Database;
+  auth: AuthService;
+  units: UnitService;
+  staff: StaffService;
+}
+
+export function createServices(config: Config, database: Database): Services {
+  const db = database.db;
+  const auth = new AuthService(db, config);
+  const units = new UnitService(db);
+  return { database, auth, units, staff: new StaffService(db, units) };
+}

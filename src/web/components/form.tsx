@@ -1,0 +1,114 @@
+import type { ComponentChildren } from 'preact';
+import type { MessageKey, Translate } from '../i18n/index.js';
+
+/** Field name -> message key of its error. */
+export type FieldErrors = Record<string, MessageKey>;
+
+export function ErrorSummary({ t, errors, order }: { t: Translate; errors: FieldErrors; order?: string[] }) {
+  const names = order ? order.filter((n) => errors[n]) : Object.keys(errors);
+  if (names.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1}>
+      <h2 id="error-summary-title">{t('form.errorSummary')}</h2>
+      <ul>
+        {names.map((n) => (
+          <li key={n}>
+            <a href={`#${n}`}>{t(errors[n]!)}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+export function FormError({ t, message }: { t: Translate; message: MessageKey | undefined }) {
+  if (!message) return null;
+  return (
+    <div class="error-summary" role="alert" tabIndex={-1}>
+      <h2>{t('form.errorSummary')}</h2>
+      <p>{t(message)}</p>
+    </div>
+  );
+}
+
+export interface TextFieldProps {
+  t: Translate;
+  name: string;
+  label: string;
+  hint?: string;
+  value?: string;
+  type?: 'text' | 'email' | 'tel' | 'password';
+  autocomplete?: string;
+  required?: boolean;
+  error?: MessageKey | undefined;
+  inputMode?: 'numeric' | 'tel' | 'email' | 'text';
+  maxLength?: number;
+}
+
+export function TextField(p: TextFieldProps) {
+  const hintId = p.hint ? `${p.name}-hint` : undefined;
+  const errorId = p.error ? `${p.name}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field${p.error ? ' field-error' : ''}`}>
+      <label for={p.name}>
+        {p.label} <span class="field-flag">{p.required ? p.t('form.required') : p.t('form.optional')}</span>
+      </label>
+      {p.hint && (
+        <p class="hint" id={hintId}>
+          {p.hint}
+        </p>
+      )}
+      {p.error && (
+        <p class="error-message" id={errorId}>
+          <span class="visually-hidden">{p.t('form.errorPrefix')} </span>
+          {p.t(p.error)}
+        </p>
+      )}
+      <input
+        id={p.name}
+        name={p.name}
+        type={p.type ?? 'text'}
+        value={p.type === 'password' ? undefined : p.value}
+        autocomplete={p.autocomplete}
+        required={p.required}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={describedBy}
+        inputMode={p.inputMode}
+        maxLength={p.maxLength}
+      />
+    </div>
+  );
+}
+
+export function Radios(p: {
+  t: Translate;
+  name: string;
+  legend: string;
+  value: string;
+  options: { value: string; label: string }[];
+}) {
+  return (
+    <fieldset class="field">
+      <legend>{p.legend}</legend>
+      {p.options.map((o) => (
+        <div class="radio" key={o.value}>
+          <input type="radio" id={`${p.name}-${o.value}`} name={p.name} value={o.value} checked={p.value === o.value} />
+          <label for={`${p.name}-${o.value}`}>{o.label}</label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+export function SubmitButton({ children }: { children: ComponentChildren }) {
+  return (
+    <button type="submit" class="button">
+      {children}
+    </button>
+  );
+}

@@ -1,0 +1,90 @@
+import type { ComponentChildren } from 'preact';
+import type { PageContext } from './context.js';
+
+function switchLanguageHref(url: string, to: string): string {
+  const u = new URL(url, 'http://x');
+  u.searchParams.set('lang', to);
+  return `${u.pathname}${u.search}`;
+}
+
+export interface LayoutProps {
+  ctx: PageContext;
+  title: string;
+  /** Prefixes the title with "Error:" so screen-reader users hear it first. */
+  hasError?: boolean;
+  children: ComponentChildren;
+}
+
+export function Layout({ ctx, title, hasError, children }: LayoutProps) {
+  const { t, locale, actor } = ctx;
+  const other = locale === 'vi' ? 'en' : 'vi';
+  const fullTitle = `${hasError ? `${t('form.errorPrefix')} ` : ''}${title} – ${t('site.name')}`;
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{fullTitle}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          {t('site.skip')}
+        </a>
+        <header class="site-header">
+          <div class="container header-row">
+            <a class="site-name" href="/">
+              <span class="site-title">{t('site.name')}</span>
+              <span class="site-tagline">{t('site.tagline')}</span>
+            </a>
+            <a class="lang-switch" href={switchLanguageHref(ctx.url, other)} lang={other} hrefLang={other}>
+              <span class="visually-hidden">{t('site.lang.label')}: </span>
+              {t('site.lang.switchTo')}
+            </a>
+          </div>
+          <nav class="container site-nav" aria-label={t('site.nav.label')}>
+            <ul>
+              <li>
+                <a href="/">{t('site.nav.home')}</a>
+              </li>
+              <li>
+                <a href="/units">{t('site.nav.units')}</a>
+              </li>
+              {actor ? (
+                <>
+                  <li>
+                    <a href="/account">{t('site.nav.account')}</a>
+                  </li>
+                  <li>
+                    <form method="post" action="/logout" class="inline-form">
+                      <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                      <button type="submit" class="link-button">
+                        {t('site.nav.logout')}
+                      </button>
+                    </form>
+                  </li>
+                </>
+              ) : (
+                <>
+                  <li>
+                    <a href="/login">{t('site.nav.login')}</a>
+                  </li>
+                  <li>
+                    <a href="/register">{t('site.nav.register')}</a>
+                  </li>
+                </>
+              )}
+            </ul>
+          </nav>
+        </header>
+        {locale === 'en' && <p class="container notice">{t('site.englishNotice')}</p>}
+        <main id="main" class="container" tabIndex={-1}>
+          {children}
+        </main>
+        <footer class="site-footer">
+          <div class="container">{t('site.footer')}</div>
+        </footer>
+      </body>
+    </html>
+  );
+}

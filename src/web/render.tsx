@@ -1,0 +1,29 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import type { PageContext } from './context.js';
+import { translator } from './i18n/index.js';
+
+export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
+  let csrfToken = '';
+  try {
+    csrfToken = reply.generateCsrf();
+  } catch {
+    // Before the cookie plugin is ready (very early failures) there is no token to offer.
+  }
+  return {
+    locale: request.locale,
+    t: translator(request.locale),
+    actor: request.actor,
+    url: request.url,
+    csrfToken,
+    requestId: request.id,
+  };
+}
+
+export function renderHtml(reply: FastifyReply, page: VNode): FastifyReply {
+  return reply
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(`<!doctype html>${renderToString(page)}`);
+}

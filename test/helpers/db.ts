@@ -1,0 +1,106 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { cp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { openPglite, openPostgres, type Database } from '../../src/db/engine.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { seedDemoAccounts, seedUnits } from '../../src/seed/seed.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Changes to migrations or seeds give a new template, so a stale one is never reused. */
+async function fingerprint(): Promise<string> {
+  const h = createHash('sha256');
+  for (const dir of ['src/db/migrations', 'seed/units']) {
+    for (const f of (await readdir(join(ROOT, dir))).sort()) h.update(f).update(await readFile(join(ROOT, dir, f)));
+  }
+  h.update(await readFile(join(ROOT, 'src/seed/seed.ts')));
+  return h.digest('hex').slice(0, 16);
+}
+
+async function prepare(database: Database) {
+  await migrateToLatest(database.db);
+  await seedUnits(database.db);
+  await seedDemoAccounts(database.db);
+}
+
+const exists = (p: string) => stat(p).then(() => true, () => false);
+
+/**
+ * PGlite: every test file gets its own copy of a template directory that was migrated and seeded
+ * once (initdb alone takes seconds). The first file to arrive builds it under a mkdir lock.
+ */
+async function pgliteFromTemplate(): Promise<Database> {
+  const key = await fingerprint();
+  const template = join(ROOT, '.cache', `pglite-template-${key}`);
+  const lock = `${template}.lock`;
+  while (!(await exists(join(template, 'ready')))) {
+    try {
+      await mkdir(join(ROOT, '.cache'), { recursive: true });
+      await mkdir(lock);
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    try {
+      await rm(template, { recursive: true, force: true });
+      const database = await openPglite(template);
+      await prepare(database);
+      await database.close();
+      await mkdir(join(template, 'ready'));
+    } finally {
+      await rm(lock, { recursive: true, force: true });
+    }
+  }
+  const dir = join(tmpdir(), `motcua-test-${randomBytes(6).toString('hex')}`);
+  await cp(template, dir, { recursive: true, filter: (src) => !src.endsWith('motcua.lock') });
+  const database = await openPglite(dir);
+  return { ...database, close: async () => { await database.close(); await rm(dir, { recursive: true, force: true }); } };
+}
+
+/** PostgreSQL: a database per test file, created from a template database built once per fingerprint. */
+async function postgresFromTemplate(url: string): Promise<Database> {
+  const key = await fingerprint();
+  const templateName = `motcua_tpl_${key}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query('select pg_advisory_lock(7260099)');
+    const found = await admin.query('select 1 from pg_database where datname = $1', [templateName]);
+    if (found.rowCount === 0) {
+      await admin.query(`create database ${templateName}`);
+      const u = new URL(url);
+      u.pathname = `/${templateName}`;
+      const database = await openPostgres(u.toString(), 2);
+      await prepare(database);
+      await database.close();
+    }
+    const name = `motcua_t_${randomBytes(6).toString('hex')}`;
+    await admin.query(`create database ${name} template ${templateName}`);
+    await admin.query('select pg_advisory_unlock(7260099)');
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    const database = await openPostgres(u.toString(), 5);
+    return {
+      ...database,
+      close: async () => {
+        await database.close();
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        await c.query(`drop database if exists ${name} with (force)`);
+        await c.end();
+      },
+    };
+  } finally {
+    await admin.end();
+  }
+}
+
+export const ENGINE = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+
+export function testDatabase(): Promise<Database> {
+  const url = process.env.TEST_DATABASE_URL;
+  return url ? postgresFromTemplate(url) : pgliteFromTemplate();
+}
