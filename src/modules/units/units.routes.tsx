@@ -18,7 +18,7 @@ export async function unitRoutes(app: App) {
       tags: ['units'],
       summary: 'Administrative units in force on a date, flat or as a tree',
       querystring: ListUnitsQuery,
-      response: { 200: Type.Object({ units: Type.Array(Type.Union([Unit, Type.Ref('UnitNode')])) }) },
+      response: { 200: Type.Object({ units: Type.Array(Type.Union([Type.Ref('UnitNode'), Unit])) }) },
     },
     handler: async (req) => {
       const { shape, ...filter } = req.query;
