@@ -26,6 +26,7 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{fullTitle}</title>
         <link rel="stylesheet" href="/static/app.css" />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
       </head>
       <body>
         <a class="skip-link" href="#main">
