@@ -8,12 +8,7 @@
  * doing plain Date arithmetic (build the receipt Date, add the amount in days, read the weekday),
  * so the figure can be read independently of the machine. Goal: 1,000,000 calls in under 2 s.
  */
-import {
-  WorkingCalendar,
-  computeDue,
-  publishedOrProposed,
-  type TimeUnit,
-} from '../src/domain/calendar/index.js';
+import { WorkingCalendar, computeDue, publishedOrProposed, type TimeUnit } from '../src/domain/calendar/index.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const UNITS: TimeUnit[] = ['working_days', 'hours', 'days', 'months'];
@@ -88,7 +83,10 @@ function time<T>(fn: () => T): [number, T] {
 }
 
 const fmt = (ms: number): string => `${ms.toFixed(0).padStart(6)} ms`;
-const rate = (count: number, ms: number): string => `${Math.round((count / ms) * 1000).toLocaleString('en-US').padStart(11)} ops/s`;
+const rate = (count: number, ms: number): string =>
+  `${Math.round((count / ms) * 1000)
+    .toLocaleString('en-US')
+    .padStart(11)} ops/s`;
 
 // Cold start: the first calls build each year's tables (lunar months, proposals, bitsets).
 const calendar = new WorkingCalendar(publishedOrProposed);

@@ -11,7 +11,10 @@ try {
   if (report.ok) {
     console.log(`audit chain intact: ${report.events} events verified (${database.engine})`);
   } else {
-    const why = report.reason === 'hash_mismatch' ? 'its content does not match its hash' : 'it does not link to the event before it (an event was removed or reordered)';
+    const why =
+      report.reason === 'hash_mismatch'
+        ? 'its content does not match its hash'
+        : 'it does not link to the event before it (an event was removed or reordered)';
     console.error(`audit chain BROKEN at event #${report.brokenAt}: ${why}. ${report.events - 1} events before it are intact.`);
     process.exitCode = 1;
   }

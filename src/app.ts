@@ -40,7 +40,11 @@ const PLUGIN_PREFIXES = ['/api/docs', '/static/'];
 async function cookieSecret(config: Config, database: Database): Promise<string> {
   if (config.cookieSecret) return config.cookieSecret;
   const db = database.db;
-  await db.insertInto('app_setting').values({ key: 'cookie_secret', value: randomToken(32) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  await db
+    .insertInto('app_setting')
+    .values({ key: 'cookie_secret', value: randomToken(32) })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
   const row = await db.selectFrom('app_setting').select('value').where('key', '=', 'cookie_secret').executeTakeFirstOrThrow();
   return row.value;
 }

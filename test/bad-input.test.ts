@@ -27,7 +27,12 @@ describe(`bad input gets a 4xx with a stable code, in the caller's language (${E
   test('malformed JSON on every API route that takes a body', async () => {
     assert.ok(apiWithBody().length >= 5);
     for (const r of apiWithBody()) {
-      const res = await t.app.inject({ method: r.method as 'POST', url: concrete(r.url), headers: { ...admin, 'content-type': 'application/json' }, payload: '{"a": ' });
+      const res = await t.app.inject({
+        method: r.method as 'POST',
+        url: concrete(r.url),
+        headers: { ...admin, 'content-type': 'application/json' },
+        payload: '{"a": ',
+      });
       assertClean(res, `${r.method} ${r.url}`);
       assert.equal(res.statusCode, 400, `${r.method} ${r.url}`);
       assert.equal(res.json().code, 'malformed_json', `${r.method} ${r.url}`);
@@ -38,7 +43,12 @@ describe(`bad input gets a 4xx with a stable code, in the caller's language (${E
   test('wrong types, missing fields and unknown fields on every API route that takes a body', async () => {
     for (const r of apiWithBody()) {
       for (const payload of [[], 'text', 42, { unexpected: true }, { username: 1, password: ['x'], email: {}, kind: null }]) {
-        const res = await t.app.inject({ method: r.method as 'POST', url: concrete(r.url), headers: { ...admin, 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+        const res = await t.app.inject({
+          method: r.method as 'POST',
+          url: concrete(r.url),
+          headers: { ...admin, 'content-type': 'application/json' },
+          payload: JSON.stringify(payload),
+        });
         assertClean(res, `${r.method} ${r.url} ${JSON.stringify(payload)}`);
         assert.equal(res.statusCode, 400, `${r.method} ${r.url} ${JSON.stringify(payload)}: ${res.body}`);
         assert.equal(res.json().code, 'validation_failed');
@@ -55,7 +65,12 @@ describe(`bad input gets a 4xx with a stable code, in the caller's language (${E
 
   test('oversize bodies get 413 on JSON and form routes', async () => {
     const big = JSON.stringify({ username: 'x'.repeat(2 * 1024 * 1024), password: 'y' });
-    const api = await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', headers: { 'content-type': 'application/json' }, payload: big });
+    const api = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/token',
+      headers: { 'content-type': 'application/json' },
+      payload: big,
+    });
     assert.equal(api.statusCode, 413);
     assert.equal(api.json().code, 'payload_too_large');
     const b = new Browser(t.app);
@@ -66,14 +81,24 @@ describe(`bad input gets a 4xx with a stable code, in the caller's language (${E
   });
 
   test('unsupported content types get 415', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', headers: { 'content-type': 'application/xml' }, payload: '<a/>' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/token',
+      headers: { 'content-type': 'application/xml' },
+      payload: '<a/>',
+    });
     assert.equal(res.statusCode, 415);
     assert.equal(res.json().code, 'unsupported_media_type');
   });
 
   test('messages follow Accept-Language and the lang cookie', async () => {
     const vi = await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: {} });
-    const en = await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', headers: { 'accept-language': 'en-US,en;q=0.9' }, payload: {} });
+    const en = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/token',
+      headers: { 'accept-language': 'en-US,en;q=0.9' },
+      payload: {},
+    });
     assert.equal(vi.json().title, 'Dữ liệu gửi lên không hợp lệ.');
     assert.equal(en.json().title, 'The data sent is not valid.');
     assert.equal(en.json().errors[0].message, 'This field is required.');
@@ -87,7 +112,11 @@ describe(`bad input gets a 4xx with a stable code, in the caller's language (${E
       const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: p, password: p } });
       assert.equal(login.statusCode, 401, p);
       assert.equal(login.json().code, 'invalid_credentials');
-      const reg = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { kind: 'citizen', fullName: p, phone: p, password: 'mat-khau-dai-12' } });
+      const reg = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload: { kind: 'citizen', fullName: p, phone: p, password: 'mat-khau-dai-12' },
+      });
       assert.equal(reg.statusCode, 400, p);
       assert.ok(['invalid_name', 'invalid_phone'].includes(reg.json().code));
       const unit = await t.app.inject({ method: 'GET', url: `/api/v1/units?parent=${encodeURIComponent(p)}` });
@@ -106,7 +135,11 @@ describe(`bad input gets a 4xx with a stable code, in the caller's language (${E
       if (r.url.includes('*')) continue;
       for (const j of junk) {
         const url = r.url.replace(':code', j).replace(':id', j);
-        const res = await t.app.inject({ method: r.method as 'GET', url: `${url}${url.includes('?') ? '&' : '?'}at=${j}&level=${j}`, headers: admin });
+        const res = await t.app.inject({
+          method: r.method as 'GET',
+          url: `${url}${url.includes('?') ? '&' : '?'}at=${j}&level=${j}`,
+          headers: admin,
+        });
         assertClean(res, `${r.method} ${url.slice(0, 80)}`);
       }
     }

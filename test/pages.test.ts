@@ -90,7 +90,7 @@ describe(`the 500 page (${ENGINE})`, () => {
   });
   after(() => t.close());
 
-  test('an unexpected failure shows an apology in the visitor\'s language with a request id, never the error', async () => {
+  test("an unexpected failure shows an apology in the visitor's language with a request id, never the error", async () => {
     const app = await buildApp(t.app.config, t.database, { logger: false });
     app.get('/fault', { config: { policy: policies.public } }, async () => {
       throw new Error('secret internal detail');
@@ -106,7 +106,10 @@ describe(`the 500 page (${ENGINE})`, () => {
     const en = await app.inject({ method: 'GET', url: '/fault?lang=en' });
     assert.match(en.body, /Something went wrong/);
     const api = await app.inject({ method: 'GET', url: '/api/v1/fault' });
-    assert.deepEqual({ ...api.json(), requestId: 'x' }, { type: 'urn:motcua:error:internal', title: 'Đã có lỗi xảy ra.', status: 500, code: 'internal', requestId: 'x' });
+    assert.deepEqual(
+      { ...(api.json() as object), requestId: 'x' },
+      { type: 'urn:motcua:error:internal', title: 'Đã có lỗi xảy ra.', status: 500, code: 'internal', requestId: 'x' },
+    );
     await app.close();
   });
 });

@@ -45,7 +45,11 @@ describe(`unit scope: officials stay inside their unit (${ENGINE})`, () => {
 
   test("a ward's desk officer cannot read another ward's staff list", async () => {
     assert.equal((await call('GET', `/api/v1/units/${UNITS.dichVong}/staff`, 'deskQuangTrung')).statusCode, 403);
-    assert.equal((await call('GET', `/api/v1/units/${UNITS.quangTrung}/staff`, 'deskQuangTrung')).statusCode, 403, 'a desk officer is not a staff manager');
+    assert.equal(
+      (await call('GET', `/api/v1/units/${UNITS.quangTrung}/staff`, 'deskQuangTrung')).statusCode,
+      403,
+      'a desk officer is not a staff manager',
+    );
   });
 
   test("a district leader sees the wards under the district, not another district's", async () => {
@@ -55,20 +59,43 @@ describe(`unit scope: officials stay inside their unit (${ENGINE})`, () => {
   });
 
   test('a district unit admin staffs its own wards but cannot reach other districts or escalate', async () => {
-    const ok = await call('POST', `/api/v1/units/${UNITS.vanQuan}/staff`, 'adminHaDong', { email: 'desk.vanquan@demo.motcua.vn', fullName: 'Đinh Văn Quán', password: 'mat-khau-dai-12', role: 'desk_officer' });
+    const ok = await call('POST', `/api/v1/units/${UNITS.vanQuan}/staff`, 'adminHaDong', {
+      email: 'desk.vanquan@demo.motcua.vn',
+      fullName: 'Đinh Văn Quán',
+      password: 'mat-khau-dai-12',
+      role: 'desk_officer',
+    });
     assert.equal(ok.statusCode, 201, ok.body);
-    const otherDistrict = await call('POST', `/api/v1/units/${UNITS.dichVong}/staff`, 'adminHaDong', { email: 'x@demo.motcua.vn', fullName: 'Người Ngoài', password: 'mat-khau-dai-12', role: 'desk_officer' });
+    const otherDistrict = await call('POST', `/api/v1/units/${UNITS.dichVong}/staff`, 'adminHaDong', {
+      email: 'x@demo.motcua.vn',
+      fullName: 'Người Ngoài',
+      password: 'mat-khau-dai-12',
+      role: 'desk_officer',
+    });
     assert.equal(otherDistrict.statusCode, 403);
-    const makeCityAdmin = await call('POST', `/api/v1/units/${UNITS.city}/staff`, 'adminHaDong', { email: DEMO.adminHaDong, role: 'city_admin' });
+    const makeCityAdmin = await call('POST', `/api/v1/units/${UNITS.city}/staff`, 'adminHaDong', {
+      email: DEMO.adminHaDong,
+      role: 'city_admin',
+    });
     assert.equal(makeCityAdmin.statusCode, 403);
-    const selfPromote = await call('POST', `/api/v1/units/${UNITS.haDong}/staff`, 'adminHaDong', { email: DEMO.adminHaDong, role: 'city_admin' });
+    const selfPromote = await call('POST', `/api/v1/units/${UNITS.haDong}/staff`, 'adminHaDong', {
+      email: DEMO.adminHaDong,
+      role: 'city_admin',
+    });
     assert.equal(selfPromote.statusCode, 403);
     // Smuggling another unit in the body is an unknown field, refused outright.
-    const smuggled = await call('POST', `/api/v1/units/${UNITS.vanQuan}/staff`, 'adminHaDong', { email: 'y@demo.motcua.vn', role: 'desk_officer', unitCode: UNITS.dichVong });
+    const smuggled = await call('POST', `/api/v1/units/${UNITS.vanQuan}/staff`, 'adminHaDong', {
+      email: 'y@demo.motcua.vn',
+      role: 'desk_officer',
+      unitCode: UNITS.dichVong,
+    });
     assert.equal(smuggled.statusCode, 400);
     assert.equal(smuggled.json().code, 'validation_failed');
     // Citizens cannot be turned into officials.
-    const citizen = await call('POST', `/api/v1/units/${UNITS.vanQuan}/staff`, 'adminHaDong', { email: 'citizen@demo.motcua.vn', role: 'leader' });
+    const citizen = await call('POST', `/api/v1/units/${UNITS.vanQuan}/staff`, 'adminHaDong', {
+      email: 'citizen@demo.motcua.vn',
+      role: 'leader',
+    });
     assert.equal(citizen.statusCode, 403);
     assert.equal(citizen.json().code, 'role_not_assignable');
   });
@@ -85,7 +112,7 @@ describe(`unit scope: officials stay inside their unit (${ENGINE})`, () => {
     assert.equal(still.json().staff.length, dvStaff.json().staff.length);
   });
 
-  test('citizens and anonymous callers get 403 and 401 on officials\' routes', async () => {
+  test("citizens and anonymous callers get 403 and 401 on officials' routes", async () => {
     assert.equal((await call('GET', `/api/v1/units/${UNITS.quangTrung}/staff`, 'citizen')).statusCode, 403);
     assert.equal((await call('GET', `/api/v1/units/${UNITS.quangTrung}/staff`, null)).statusCode, 401);
   });

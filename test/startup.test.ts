@@ -46,7 +46,9 @@ describe('starting the server (embedded database)', () => {
   });
 
   test('a bad setting stops the start with a message that names it', async () => {
-    const res = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, PORT: 'eighty', DATABASE_URL: 'mysql://x' } }).then(
+    const res = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, PORT: 'eighty', DATABASE_URL: 'mysql://x' },
+    }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
     );
@@ -56,7 +58,9 @@ describe('starting the server (embedded database)', () => {
   });
 
   test('production refuses demo data and a missing cookie secret', async () => {
-    const res = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, NODE_ENV: 'production', DEMO_DATA: 'true' } }).then(
+    const res = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      env: { ...process.env, NODE_ENV: 'production', DEMO_DATA: 'true' },
+    }).then(
       () => ({ code: 0, stderr: '' }),
       (e: { code: number; stderr: string }) => e,
     );

@@ -37,11 +37,15 @@ describe(`database engine (${ENGINE})`, () => {
           // Serializable would make PostgreSQL abort some of these; the row lock makes them queue,
           // which is what the embedded driver must achieve by holding its single connection.
           const lock = ENGINE === 'postgres' ? sql` for update` : sql``;
-          const { rows } = await sql<{ n: number; writer: number | null }>`select n, writer from concurrency_probe where id = 1${lock}`.execute(trx);
+          const { rows } = await sql<{
+            n: number;
+            writer: number | null;
+          }>`select n, writer from concurrency_probe where id = 1${lock}`.execute(trx);
           const seen = rows[0]!;
           await sql`update concurrency_probe set n = ${seen.n + 1}, writer = ${i} where id = 1`.execute(trx);
           await new Promise((r) => setTimeout(r, 1));
-          const again = (await sql<{ n: number; writer: number }>`select n, writer from concurrency_probe where id = 1`.execute(trx)).rows[0]!;
+          const again = (await sql<{ n: number; writer: number }>`select n, writer from concurrency_probe where id = 1`.execute(trx))
+            .rows[0]!;
           // Inside one transaction only our own write may be visible.
           if (again.writer !== i || again.n !== seen.n + 1) anomalies.push(`tx ${i} saw writer ${again.writer} n ${again.n}`);
         }),
@@ -80,7 +84,10 @@ describe('embedded data directory', () => {
       const { hostname } = await import('node:os');
       await first.close();
       writeFileSync(join(dir, 'motcua.lock'), `${process.ppid}@${hostname()}`);
-      await assert.rejects(openPglite(dir), (e: unknown) => e instanceof DataDirLockedError && /in use by another motcua process/.test(e.message));
+      await assert.rejects(
+        openPglite(dir),
+        (e: unknown) => e instanceof DataDirLockedError && /in use by another motcua process/.test(e.message),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import {
-  isValidCitizenId,
-  maskCitizenId,
-  normalizeEmail,
-  normalizeName,
-  normalizePhone,
-  normalizeTaxCode,
-} from './identity.js';
+import { isValidCitizenId, maskCitizenId, normalizeEmail, normalizeName, normalizePhone, normalizeTaxCode } from './identity.js';
 
 describe('citizen ID', () => {
   test('a 12-digit ID opening with a real province code is valid (001 = Hà Nội, 079 = Hồ Chí Minh City)', () => {
@@ -54,7 +47,8 @@ describe('tax codes', () => {
 describe('e-mail and names', () => {
   test('e-mail is trimmed and lower-cased; broken addresses are refused', () => {
     assert.equal(normalizeEmail('  An.Nguyen@Example.VN '), 'an.nguyen@example.vn');
-    for (const bad of ['an@', '@example.vn', 'an nguyen@example.vn', 'a@b', "x'--@example.vn <script>"]) assert.equal(normalizeEmail(bad), null, bad);
+    for (const bad of ['an@', '@example.vn', 'an nguyen@example.vn', 'a@b', "x'--@example.vn <script>"])
+      assert.equal(normalizeEmail(bad), null, bad);
   });
   test('names keep Vietnamese diacritics (normalized to NFC) and refuse markup', () => {
     assert.equal(normalizeName('  Nguyễn   Văn  An '), 'Nguyễn Văn An');

@@ -78,12 +78,42 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     identifiers: [{ identifier: '0100109106', kind: 'tax_code' }],
     taxCode: '0100109106',
   },
-  { kind: 'official', fullName: 'Trần Thị Bình', identifiers: [{ identifier: 'desk.quangtrung@demo.motcua.vn', kind: 'email' }], roles: [{ role: 'desk_officer', unit: '000.13.42.H26' }] },
-  { kind: 'official', fullName: 'Phạm Minh Châu', identifiers: [{ identifier: 'desk.dichvong@demo.motcua.vn', kind: 'email' }], roles: [{ role: 'desk_officer', unit: '000.01.35.H26' }] },
-  { kind: 'official', fullName: 'Lê Văn Cường', identifiers: [{ identifier: 'specialist.hadong@demo.motcua.vn', kind: 'email' }], roles: [{ role: 'specialist', unit: '000.00.42.H26' }] },
-  { kind: 'official', fullName: 'Hoàng Thị Dung', identifiers: [{ identifier: 'leader.hadong@demo.motcua.vn', kind: 'email' }], roles: [{ role: 'leader', unit: '000.00.42.H26' }] },
-  { kind: 'official', fullName: 'Vũ Đức Em', identifiers: [{ identifier: 'admin.hadong@demo.motcua.vn', kind: 'email' }], roles: [{ role: 'unit_admin', unit: '000.00.42.H26' }] },
-  { kind: 'official', fullName: 'Đỗ Thu Hà', identifiers: [{ identifier: 'admin@demo.motcua.vn', kind: 'email' }], roles: [{ role: 'city_admin', unit: '000.00.00.H26' }] },
+  {
+    kind: 'official',
+    fullName: 'Trần Thị Bình',
+    identifiers: [{ identifier: 'desk.quangtrung@demo.motcua.vn', kind: 'email' }],
+    roles: [{ role: 'desk_officer', unit: '000.13.42.H26' }],
+  },
+  {
+    kind: 'official',
+    fullName: 'Phạm Minh Châu',
+    identifiers: [{ identifier: 'desk.dichvong@demo.motcua.vn', kind: 'email' }],
+    roles: [{ role: 'desk_officer', unit: '000.01.35.H26' }],
+  },
+  {
+    kind: 'official',
+    fullName: 'Lê Văn Cường',
+    identifiers: [{ identifier: 'specialist.hadong@demo.motcua.vn', kind: 'email' }],
+    roles: [{ role: 'specialist', unit: '000.00.42.H26' }],
+  },
+  {
+    kind: 'official',
+    fullName: 'Hoàng Thị Dung',
+    identifiers: [{ identifier: 'leader.hadong@demo.motcua.vn', kind: 'email' }],
+    roles: [{ role: 'leader', unit: '000.00.42.H26' }],
+  },
+  {
+    kind: 'official',
+    fullName: 'Vũ Đức Em',
+    identifiers: [{ identifier: 'admin.hadong@demo.motcua.vn', kind: 'email' }],
+    roles: [{ role: 'unit_admin', unit: '000.00.42.H26' }],
+  },
+  {
+    kind: 'official',
+    fullName: 'Đỗ Thu Hà',
+    identifiers: [{ identifier: 'admin@demo.motcua.vn', kind: 'email' }],
+    roles: [{ role: 'city_admin', unit: '000.00.00.H26' }],
+  },
 ];
 
 export async function seedDemoAccounts(db: Kysely<DB>): Promise<number> {
@@ -111,14 +141,18 @@ export async function seedDemoAccounts(db: Kysely<DB>): Promise<number> {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await trx.insertInto('account_identifier').values(a.identifiers.map((i) => ({ ...i, account_id: row.id }))).execute();
+      await trx
+        .insertInto('account_identifier')
+        .values(a.identifiers.map((i) => ({ ...i, account_id: row.id })))
+        .execute();
       for (const r of a.roles ?? []) {
         const unit = await trx.selectFrom('unit').select('id').where('code', '=', r.unit).executeTakeFirstOrThrow();
         await trx.insertInto('role_assignment').values({ account_id: row.id, role: r.role, unit_id: unit.id, created_by: null }).execute();
       }
       added++;
     }
-    if (added > 0) await recordAudit(trx, SYSTEM_CONTEXT, { action: 'seed.demo_accounts', entityType: 'account', entityId: null, after: { added } });
+    if (added > 0)
+      await recordAudit(trx, SYSTEM_CONTEXT, { action: 'seed.demo_accounts', entityType: 'account', entityId: null, after: { added } });
     return added;
   });
 }

@@ -26,7 +26,11 @@ async function prepare(database: Database) {
   await seedDemoAccounts(database.db);
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * PGlite: every test file gets its own copy of a template directory that was migrated and seeded
@@ -57,7 +61,13 @@ async function pgliteFromTemplate(): Promise<Database> {
   const dir = join(tmpdir(), `motcua-test-${randomBytes(6).toString('hex')}`);
   await cp(template, dir, { recursive: true, filter: (src) => !src.endsWith('motcua.lock') });
   const database = await openPglite(dir);
-  return { ...database, close: async () => { await database.close(); await rm(dir, { recursive: true, force: true }); } };
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** PostgreSQL: a database per test file, created from a template database built once per fingerprint. */

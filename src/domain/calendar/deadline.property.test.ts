@@ -28,9 +28,17 @@ const unitAmount: fc.Arbitrary<{ unit: TimeUnit; amount: number }> = fc.oneof(
 );
 
 const FRIDAY_SHORT: OfficeHours = {
-  sessions: [{ start: '07:30', end: '11:30' }, { start: '13:30', end: '17:00' }],
+  sessions: [
+    { start: '07:30', end: '11:30' },
+    { start: '13:30', end: '17:00' },
+  ],
   cutoff: '15:00',
-  weekdays: { 5: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '16:00' }] },
+  weekdays: {
+    5: [
+      { start: '08:00', end: '12:00' },
+      { start: '13:00', end: '16:00' },
+    ],
+  },
 };
 const hoursArb = fc.constantFrom(DEFAULT_OFFICE_HOURS, FRIDAY_SHORT);
 
@@ -41,7 +49,7 @@ function due(ms: number, u: { unit: TimeUnit; amount: number }, extra: Partial<D
 function insideOfficeHours(ms: number, hours: OfficeHours): boolean {
   const dn = vnDayOf(ms);
   const minute = (ms - vnInstantMs(dn, 0)) / MS_PER_MINUTE;
-  const weekday = (((dn + 3) % 7) + 7) % 7 + 1;
+  const weekday = ((((dn + 3) % 7) + 7) % 7) + 1;
   const sessions = hours.weekdays?.[weekday as 5] ?? hours.sessions;
   const toMin = (s: string): number => Number(s.slice(0, 2)) * 60 + Number(s.slice(3));
   return sessions.some((s) => minute >= toMin(s.start) && minute <= toMin(s.end));
@@ -83,9 +91,7 @@ describe('deadline properties', () => {
     fc.assert(
       fc.property(
         receipt,
-        fc.integer({ min: 0, max: 60 }).chain((amount) =>
-          fc.tuple(fc.constant(amount), fc.integer({ min: 0, max: amount })),
-        ),
+        fc.integer({ min: 0, max: 60 }).chain((amount) => fc.tuple(fc.constant(amount), fc.integer({ min: 0, max: amount }))),
         fc.integer({ min: 0, max: 20 }),
         (ms, [amount, startOffset], k) => {
           const u = { unit: 'working_days' as const, amount };
@@ -112,7 +118,12 @@ describe('deadline properties', () => {
       fc.property(receipt, unitAmount, fc.integer({ min: 1, max: 30 }), fc.integer({ min: 0, max: 20 * MS_PER_DAY }), (ms, u, gap, len) => {
         const base = computeDue({ receivedAt: new Date(ms), ...u, calendar: cal });
         const from = new Date(vnInstantMs(vnDayOf(base.dueAt.getTime()) + gap, 8 * 3_600_000));
-        const paused = computeDue({ receivedAt: new Date(ms), ...u, calendar: cal, pauses: [{ from, to: new Date(from.getTime() + len) }] });
+        const paused = computeDue({
+          receivedAt: new Date(ms),
+          ...u,
+          calendar: cal,
+          pauses: [{ from, to: new Date(from.getTime() + len) }],
+        });
         assert.equal(paused.dueAt.getTime(), base.dueAt.getTime());
       }),
       { numRuns: RUNS },

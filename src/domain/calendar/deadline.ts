@@ -14,16 +14,7 @@
  *   counts afresh from the end of the last pause, as if the dossier had been received then.
  */
 import { CalendarError } from './errors.js';
-import {
-  MS_PER_HOUR,
-  civilFromDay,
-  dayFromCivil,
-  daysInMonth,
-  formatIsoDate,
-  validTime,
-  vnDayOf,
-  vnInstantMs,
-} from './days.js';
+import { MS_PER_HOUR, civilFromDay, dayFromCivil, daysInMonth, formatIsoDate, validTime, vnDayOf, vnInstantMs } from './days.js';
 import { DEFAULT_OFFICE_HOURS, compileOfficeHours, type CompiledHours, type OfficeHours } from './office-hours.js';
 import { advanceOffice, officeBetween, receiptPosition, scheduleOf, type Position } from './office-time.js';
 import type { Named } from './year.js';
@@ -163,9 +154,7 @@ export function computeDue(input: DeadlineInput): DeadlineResult {
         pausedWorking += cal.countWorkingDn(r.from, r.to);
         pausedCalendar += r.to - r.from;
         pauseDays.push(r);
-        day = byWorking
-          ? cal.addWorkingDn(base, amount + pausedWorking)
-          : cal.firstWorkingOnOrAfterDn(base + pausedCalendar);
+        day = byWorking ? cal.addWorkingDn(base, amount + pausedWorking) : cal.firstWorkingOnOrAfterDn(base + pausedCalendar);
       }
       pausedWorkingDays = pausedWorking;
       if (!byWorking) pausedCalendarDays = pausedCalendar;
@@ -268,12 +257,7 @@ function mergeMs(pauses: readonly ClosedPause[], startMs: number): DayRange[] {
  * from, the same receipt rule applied to both ends (a supplement received after 15:00 counts from
  * the next working day). A pause requested and answered within the same counted day covers none.
  */
-function dayRanges(
-  cal: WorkingCalendar,
-  hours: CompiledHours,
-  pauses: readonly DayRange[],
-  firstDay: number,
-): DayRange[] {
+function dayRanges(cal: WorkingCalendar, hours: CompiledHours, pauses: readonly DayRange[], firstDay: number): DayRange[] {
   const xs = pauses
     .map((p) => ({
       from: Math.max(receiptPosition(cal, hours, p.from).day, firstDay),

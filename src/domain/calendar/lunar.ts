@@ -15,16 +15,7 @@
  */
 import { CalendarVietnamese } from 'date-chinese';
 import { CalendarError } from './errors.js';
-import {
-  MAX_DAY,
-  MAX_YEAR,
-  MIN_DAY,
-  MIN_YEAR,
-  civilFromDay,
-  dayFromCivil,
-  formatIsoDate,
-  parseSupportedDate,
-} from './days.js';
+import { MAX_DAY, MAX_YEAR, MIN_DAY, MIN_YEAR, civilFromDay, dayFromCivil, formatIsoDate, parseSupportedDate } from './days.js';
 
 export interface LunarDate {
   day: number;
@@ -183,22 +174,13 @@ export function lunarOfDay(dn: number): LunarDate {
 
 /** Day number of a lunar date; throws invalid_lunar_date for a date that does not exist. */
 export function dayOfLunar(l: LunarDate): number {
-  if (
-    l === null ||
-    typeof l !== 'object' ||
-    !Number.isInteger(l.day) ||
-    !Number.isInteger(l.month) ||
-    typeof l.leap !== 'boolean'
-  ) {
+  if (l === null || typeof l !== 'object' || !Number.isInteger(l.day) || !Number.isInteger(l.month) || typeof l.leap !== 'boolean') {
     throw new CalendarError('invalid_lunar_date', 'lunar date needs integer day, month, year and a boolean leap');
   }
   const t = lunarYear(l.year);
   const m = t.months.find((x) => x.month === l.month && x.leap === l.leap);
   if (!m) {
-    throw new CalendarError(
-      'invalid_lunar_date',
-      `lunar year ${l.year} has no ${l.leap ? 'leap ' : ''}month ${l.month}`,
-    );
+    throw new CalendarError('invalid_lunar_date', `lunar year ${l.year} has no ${l.leap ? 'leap ' : ''}month ${l.month}`);
   }
   if (l.day < 1 || l.day > m.length) {
     throw new CalendarError('invalid_lunar_date', `lunar month ${l.month}/${l.year} has ${m.length} days`);

@@ -29,10 +29,7 @@ export interface OfficeHours {
 }
 
 export const DEFAULT_OFFICE_HOURS: OfficeHours = Object.freeze({
-  sessions: Object.freeze([
-    Object.freeze({ start: '07:30', end: '11:30' }),
-    Object.freeze({ start: '13:30', end: '17:00' }),
-  ]) as Session[],
+  sessions: Object.freeze([Object.freeze({ start: '07:30', end: '11:30' }), Object.freeze({ start: '13:30', end: '17:00' })]) as Session[],
   cutoff: '15:00',
 });
 

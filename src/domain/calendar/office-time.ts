@@ -44,12 +44,7 @@ export function receiptPosition(cal: WorkingCalendar, hours: CompiledHours, ms: 
  * When the amount runs out exactly at the end of a session, that end is the answer: a limit that
  * expires at 11:30 is due at 11:30, not at 13:30.
  */
-export function advanceOffice(
-  cal: WorkingCalendar,
-  hours: CompiledHours,
-  from: Position,
-  amount: number,
-): Position {
+export function advanceOffice(cal: WorkingCalendar, hours: CompiledHours, from: Position, amount: number): Position {
   if (amount <= 0) return from;
   let day = from.day;
   let t = from.tod;

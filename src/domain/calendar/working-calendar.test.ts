@@ -48,9 +48,7 @@ describe('WorkingCalendar', () => {
   });
 
   test('workingDaysBetween is inclusive and skips what is not worked', () => {
-    assert.deepEqual(cal.workingDaysBetween('2026-04-24', '2026-05-04'), [
-      '2026-04-24', '2026-04-28', '2026-04-29', '2026-05-04',
-    ]);
+    assert.deepEqual(cal.workingDaysBetween('2026-04-24', '2026-05-04'), ['2026-04-24', '2026-04-28', '2026-04-29', '2026-05-04']);
     assert.deepEqual(cal.workingDaysBetween('2026-02-14', '2026-02-22'), []);
     assert.deepEqual(cal.workingDaysBetween('2026-03-10', '2026-03-09'), []);
   });
@@ -123,7 +121,11 @@ describe('office hours validation', () => {
 
   test('the default is valid', () => {
     validateOfficeHours(DEFAULT_OFFICE_HOURS);
-    validateOfficeHours({ sessions: [{ start: '08:00', end: '12:00' }], cutoff: '11:00', weekdays: { 6: [{ start: '08:00', end: '11:00' }] } });
+    validateOfficeHours({
+      sessions: [{ start: '08:00', end: '12:00' }],
+      cutoff: '11:00',
+      weekdays: { 6: [{ start: '08:00', end: '11:00' }] },
+    });
   });
 
   test('malformed times, empty, reversed or overlapping sessions, bad weekdays', () => {
@@ -132,7 +134,13 @@ describe('office hours validation', () => {
     bad({ sessions: [{ start: '7:30', end: '11:30' }], cutoff: '15:00' });
     bad({ sessions: [{ start: '07:30', end: '11:30' }], cutoff: '25:00' });
     bad({ sessions: [{ start: '11:30', end: '07:30' }], cutoff: '15:00' });
-    bad({ sessions: [{ start: '07:30', end: '12:00' }, { start: '11:30', end: '17:00' }], cutoff: '15:00' });
+    bad({
+      sessions: [
+        { start: '07:30', end: '12:00' },
+        { start: '11:30', end: '17:00' },
+      ],
+      cutoff: '15:00',
+    });
     bad({ sessions: [{ start: '07:30', end: '11:30' }], cutoff: '15:00', weekdays: { 8: [{ start: '07:30', end: '11:30' }] } });
     bad({ sessions: [{ start: '07:30', end: '11:30' }], cutoff: '15:00', weekdays: { 5: [] } });
   });

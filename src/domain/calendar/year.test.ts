@@ -42,11 +42,16 @@ describe('proposeYear', () => {
     const y = proposeYear(2026);
     assert.deepEqual(dates(y.holidays), [
       '2026-01-01',
-      '2026-02-16', '2026-02-17', '2026-02-18', '2026-02-19', '2026-02-20',
+      '2026-02-16',
+      '2026-02-17',
+      '2026-02-18',
+      '2026-02-19',
+      '2026-02-20',
       '2026-04-26',
       '2026-04-30',
       '2026-05-01',
-      '2026-09-01', '2026-09-02',
+      '2026-09-01',
+      '2026-09-02',
     ]);
     const byDate = new Map(y.holidays.map((h) => [h.date, h.name]));
     assert.deepEqual(byDate.get('2026-01-01'), { vi: 'Tết Dương lịch', en: "New Year's Day" });
@@ -99,7 +104,10 @@ describe('proposeYear', () => {
   });
 
   test('years outside 1900-2100 are refused', () => {
-    assert.throws(() => proposeYear(2101), (e: unknown) => e instanceof CalendarError && e.code === 'year_out_of_range');
+    assert.throws(
+      () => proposeYear(2101),
+      (e: unknown) => e instanceof CalendarError && e.code === 'year_out_of_range',
+    );
   });
 });
 
@@ -117,7 +125,16 @@ describe('validateYear', () => {
   });
 
   test('duplicates within and across lists', () => {
-    rejects({ ...base(), holidays: [{ date: '2026-01-01', name: n }, { date: '2026-01-01', name: n }] }, 'duplicate_date');
+    rejects(
+      {
+        ...base(),
+        holidays: [
+          { date: '2026-01-01', name: n },
+          { date: '2026-01-01', name: n },
+        ],
+      },
+      'duplicate_date',
+    );
     rejects({ ...base(), holidays: [{ date: '2026-01-02', name: n }], daysOff: [{ date: '2026-01-02', name: n }] }, 'duplicate_date');
   });
 
@@ -141,7 +158,10 @@ describe('validateYear', () => {
 describe('published years', () => {
   test('they pass validation and are used instead of the proposal', () => {
     for (const y of PUBLISHED_YEARS) validateYear(y);
-    assert.equal(publishedOrProposed(2026), PUBLISHED_YEARS.find((y) => y.year === 2026));
+    assert.equal(
+      publishedOrProposed(2026),
+      PUBLISHED_YEARS.find((y) => y.year === 2026),
+    );
     assert.deepEqual(publishedOrProposed(2027), proposeYear(2027));
   });
 

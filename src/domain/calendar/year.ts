@@ -6,15 +6,7 @@
  * proposeYear() only drafts it; publishedYears.ts holds the years actually decided.
  */
 import { CalendarError } from './errors.js';
-import {
-  MAX_YEAR,
-  MIN_YEAR,
-  civilFromDay,
-  dayFromCivil,
-  formatIsoDate,
-  isoWeekday,
-  parseIsoDate,
-} from './days.js';
+import { MAX_YEAR, MIN_YEAR, civilFromDay, dayFromCivil, formatIsoDate, isoWeekday, parseIsoDate } from './days.js';
 import { dayOfLunar, lunarNewYearDay, lunarOfDay } from './lunar.js';
 
 export interface Named {
@@ -131,10 +123,7 @@ function mergeSameDate(entries: DayEntry[]): DayEntry[] {
   const byDate = new Map<string, DayEntry>();
   for (const e of entries) {
     const prev = byDate.get(e.date);
-    byDate.set(
-      e.date,
-      prev ? { date: e.date, name: { vi: `${prev.name.vi}; ${e.name.vi}`, en: `${prev.name.en}; ${e.name.en}` } } : e,
-    );
+    byDate.set(e.date, prev ? { date: e.date, name: { vi: `${prev.name.vi}; ${e.name.vi}`, en: `${prev.name.en}; ${e.name.en}` } } : e);
   }
   return [...byDate.values()].sort((a, b) => (a.date < b.date ? -1 : 1));
 }

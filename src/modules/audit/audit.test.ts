@@ -30,7 +30,12 @@ describe(`audit trail (${ENGINE})`, () => {
       payload: { email: 'new.desk@demo.motcua.vn', fullName: 'Ngô Văn Mới', password: 'mat-khau-dai-12', role: 'desk_officer' },
     });
     assert.equal(res.statusCode, 201, res.body);
-    const event = await t.db.selectFrom('audit_event').selectAll().where('action', '=', 'role.assign').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const event = await t.db
+      .selectFrom('audit_event')
+      .selectAll()
+      .where('action', '=', 'role.assign')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     const adminId = (await t.db.selectFrom('account').select('id').where('email', '=', DEMO.adminHaDong).executeTakeFirstOrThrow()).id;
     assert.equal(event.actor_id, adminId);
     assert.equal(event.actor_role, 'unit_admin');
@@ -69,13 +74,17 @@ describe('npm run audit:verify', () => {
       await migrateToLatest(database.db);
       await seedUnits(database.db);
       for (let i = 0; i < 3; i++) {
-        await database.db.transaction().execute((trx) => recordAudit(trx, SYSTEM_CONTEXT, { action: 'test.step', entityType: 'test', entityId: i }));
+        await database.db
+          .transaction()
+          .execute((trx) => recordAudit(trx, SYSTEM_CONTEXT, { action: 'test.step', entityType: 'test', entityId: i }));
       }
       const ids = (await database.db.selectFrom('audit_event').select('id').orderBy('id').execute()).map((r) => r.id);
       await database.db.deleteFrom('audit_event').where('id', '=', ids[1]!).execute();
       await database.close();
       const run = promisify(execFile);
-      const result = await run(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts'], { env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '' } }).then(
+      const result = await run(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts'], {
+        env: { ...process.env, DATA_DIR: dir, DATABASE_URL: '' },
+      }).then(
         () => ({ code: 0, stderr: '' }),
         (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
       );

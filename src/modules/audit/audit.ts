@@ -98,8 +98,7 @@ export async function recordAudit(trx: Transaction<DB>, ctx: AuditContext, entry
 }
 
 export type ChainReport =
-  | { ok: true; events: number }
-  | { ok: false; events: number; brokenAt: number; reason: 'hash_mismatch' | 'link_mismatch' };
+  { ok: true; events: number } | { ok: false; events: number; brokenAt: number; reason: 'hash_mismatch' | 'link_mismatch' };
 
 /** Walks the chain in order and names the first event whose content or link does not match. */
 export async function verifyAuditChain(db: Kysely<DB>, batch = 2000): Promise<ChainReport> {

@@ -36,7 +36,15 @@ function LoginPage({ ctx, identifier, next, error }: { ctx: PageContext; identif
       <form method="post" action="/login" novalidate>
         <CsrfField token={ctx.csrfToken} />
         <input type="hidden" name="next" value={next} />
-        <TextField t={t} name="identifier" label={t('login.identifier')} hint={t('login.identifier.hint')} value={identifier} autocomplete="username" required />
+        <TextField
+          t={t}
+          name="identifier"
+          label={t('login.identifier')}
+          hint={t('login.identifier.hint')}
+          value={identifier}
+          autocomplete="username"
+          required
+        />
         <TextField t={t} name="password" type="password" label={t('login.password')} autocomplete="current-password" required />
         <SubmitButton>{t('login.submit')}</SubmitButton>
       </form>
@@ -68,12 +76,64 @@ function RegisterPage({ ctx, values, errors }: { ctx: PageContext; values: Recor
             { value: 'business', label: t('register.kind.business') },
           ]}
         />
-        <TextField t={t} name="fullName" label={t('register.fullName')} value={values.fullName} autocomplete="name" required error={errors.fullName} maxLength={120} />
-        <TextField t={t} name="phone" type="tel" label={t('register.phone')} hint={t('register.phone.hint')} value={values.phone} autocomplete="tel" inputMode="tel" error={errors.phone} />
-        <TextField t={t} name="email" type="email" label={t('register.email')} value={values.email} autocomplete="email" error={errors.email} />
-        <TextField t={t} name="citizenId" label={t('register.citizenId')} hint={t('register.citizenId.hint')} value={values.citizenId} inputMode="numeric" error={errors.citizenId} maxLength={12} />
-        <TextField t={t} name="taxCode" label={t('register.taxCode')} hint={t('register.taxCode.hint')} value={values.taxCode} error={errors.taxCode} />
-        <TextField t={t} name="password" type="password" label={t('register.password')} hint={t('register.password.hint')} autocomplete="new-password" required error={errors.password} />
+        <TextField
+          t={t}
+          name="fullName"
+          label={t('register.fullName')}
+          value={values.fullName}
+          autocomplete="name"
+          required
+          error={errors.fullName}
+          maxLength={120}
+        />
+        <TextField
+          t={t}
+          name="phone"
+          type="tel"
+          label={t('register.phone')}
+          hint={t('register.phone.hint')}
+          value={values.phone}
+          autocomplete="tel"
+          inputMode="tel"
+          error={errors.phone}
+        />
+        <TextField
+          t={t}
+          name="email"
+          type="email"
+          label={t('register.email')}
+          value={values.email}
+          autocomplete="email"
+          error={errors.email}
+        />
+        <TextField
+          t={t}
+          name="citizenId"
+          label={t('register.citizenId')}
+          hint={t('register.citizenId.hint')}
+          value={values.citizenId}
+          inputMode="numeric"
+          error={errors.citizenId}
+          maxLength={12}
+        />
+        <TextField
+          t={t}
+          name="taxCode"
+          label={t('register.taxCode')}
+          hint={t('register.taxCode.hint')}
+          value={values.taxCode}
+          error={errors.taxCode}
+        />
+        <TextField
+          t={t}
+          name="password"
+          type="password"
+          label={t('register.password')}
+          hint={t('register.password.hint')}
+          autocomplete="new-password"
+          required
+          error={errors.password}
+        />
         <SubmitButton>{t('register.submit')}</SubmitButton>
       </form>
     </Layout>
@@ -86,8 +146,18 @@ export async function authPageRoutes(app: App) {
   const secureCookie = app.config.baseUrl.startsWith('https://');
 
   const startSession = async (req: FastifyRequest, reply: FastifyReply, accountId: number, next: string) => {
-    const token = await auth.createSession(accountId, { ...auditContext(req), actorId: accountId, userAgent: req.headers['user-agent'] ?? null });
-    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookie, maxAge: app.config.sessionTtlHours * 3600 });
+    const token = await auth.createSession(accountId, {
+      ...auditContext(req),
+      actorId: accountId,
+      userAgent: req.headers['user-agent'] ?? null,
+    });
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secureCookie,
+      maxAge: app.config.sessionTtlHours * 3600,
+    });
     return reply.redirect(safeNext(next), 303);
   };
 
@@ -96,37 +166,54 @@ export async function authPageRoutes(app: App) {
     return renderHtml(reply, <LoginPage ctx={pageContext(req, reply)} identifier="" next={safeNext(next)} />);
   });
 
-  app.post('/login', { config: { policy: policies.public, rateLimit: loginRateLimit(app) }, schema: { hide: true } }, async (req, reply) => {
-    const identifier = field(req.body, 'identifier').slice(0, 254);
-    const next = field(req.body, 'next');
-    try {
-      const accountId = await auth.authenticate(identifier, field(req.body, 'password'), auditContext(req));
-      return await startSession(req, reply, accountId, next);
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      const status = e.code === 'account_locked' ? 423 : 401;
-      return renderHtml(reply.status(status), <LoginPage ctx={pageContext(req, reply)} identifier={identifier} next={safeNext(next)} error={e} />);
-    }
-  });
+  app.post(
+    '/login',
+    { config: { policy: policies.public, rateLimit: loginRateLimit(app) }, schema: { hide: true } },
+    async (req, reply) => {
+      const identifier = field(req.body, 'identifier').slice(0, 254);
+      const next = field(req.body, 'next');
+      try {
+        const accountId = await auth.authenticate(identifier, field(req.body, 'password'), auditContext(req));
+        return await startSession(req, reply, accountId, next);
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        const status = e.code === 'account_locked' ? 423 : 401;
+        return renderHtml(
+          reply.status(status),
+          <LoginPage ctx={pageContext(req, reply)} identifier={identifier} next={safeNext(next)} error={e} />,
+        );
+      }
+    },
+  );
 
   app.get('/register', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) =>
     renderHtml(reply, <RegisterPage ctx={pageContext(req, reply)} values={{}} errors={{}} />),
   );
 
-  app.post('/register', { config: { policy: policies.public, rateLimit: loginRateLimit(app) }, schema: { hide: true } }, async (req, reply) => {
-    const values: Record<string, string> = {};
-    for (const name of ['kind', ...REGISTER_FIELDS]) values[name] = field(req.body, name).slice(0, 254);
-    const kind = values.kind === 'business' ? 'business' : 'citizen';
-    try {
-      const id = await auth.register({ ...values, kind, fullName: values.fullName ?? '', password: values.password ?? '', locale: req.locale }, auditContext(req));
-      return await startSession(req, reply, id, '/account');
-    } catch (e) {
-      if (!(e instanceof AppError)) throw e;
-      const errors = Object.keys(e.fields).length ? fieldErrors(e) : { phone: `err.${e.code}` as MessageKey };
-      const status = e.code === 'identifier_taken' || e.code === 'citizen_id_taken' ? 409 : 400;
-      return renderHtml(reply.status(status), <RegisterPage ctx={pageContext(req, reply)} values={{ ...values, password: '' }} errors={errors} />);
-    }
-  });
+  app.post(
+    '/register',
+    { config: { policy: policies.public, rateLimit: loginRateLimit(app) }, schema: { hide: true } },
+    async (req, reply) => {
+      const values: Record<string, string> = {};
+      for (const name of ['kind', ...REGISTER_FIELDS]) values[name] = field(req.body, name).slice(0, 254);
+      const kind = values.kind === 'business' ? 'business' : 'citizen';
+      try {
+        const id = await auth.register(
+          { ...values, kind, fullName: values.fullName ?? '', password: values.password ?? '', locale: req.locale },
+          auditContext(req),
+        );
+        return await startSession(req, reply, id, '/account');
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        const errors = Object.keys(e.fields).length ? fieldErrors(e) : { phone: `err.${e.code}` as MessageKey };
+        const status = e.code === 'identifier_taken' || e.code === 'citizen_id_taken' ? 409 : 400;
+        return renderHtml(
+          reply.status(status),
+          <RegisterPage ctx={pageContext(req, reply)} values={{ ...values, password: '' }} errors={errors} />,
+        );
+      }
+    },
+  );
 
   app.post('/logout', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
     if (req.actor?.sessionId) await auth.logout(req.actor.sessionId, auditContext(req));
@@ -180,8 +267,8 @@ export async function authPageRoutes(app: App) {
         <ul>
           {sessions.map((s) => (
             <li key={s.id}>
-              {t('account.sessions.since', { date: formatDateTime(s.created_at, locale) })} – {s.user_agent?.slice(0, 80) ?? '?'} {s.ip ?? ''}{' '}
-              {s.id === actor.sessionId && t('account.sessions.current')}
+              {t('account.sessions.since', { date: formatDateTime(s.created_at, locale) })} – {s.user_agent?.slice(0, 80) ?? '?'}{' '}
+              {s.ip ?? ''} {s.id === actor.sessionId && t('account.sessions.current')}
             </li>
           ))}
         </ul>

@@ -10,7 +10,12 @@ export async function authApiRoutes(app: App) {
 
   app.post('/api/v1/auth/token', {
     config: { policy: policies.public, rateLimit: loginRateLimit(app) },
-    schema: { tags: ['auth'], summary: 'Exchange a username and password for a bearer token', body: TokenRequest, response: { 201: TokenResponse } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Exchange a username and password for a bearer token',
+      body: TokenRequest,
+      response: { 201: TokenResponse },
+    },
     handler: async (req, reply) => {
       const ctx = auditContext(req);
       const accountId = await auth.authenticate(req.body.username, req.body.password, ctx);
@@ -21,7 +26,12 @@ export async function authApiRoutes(app: App) {
 
   app.post('/api/v1/auth/register', {
     config: { policy: policies.public, rateLimit: loginRateLimit(app) },
-    schema: { tags: ['auth'], summary: 'Register a citizen or business account', body: Registration, response: { 201: Type.Object({ id: Type.Integer() }) } },
+    schema: {
+      tags: ['auth'],
+      summary: 'Register a citizen or business account',
+      body: Registration,
+      response: { 201: Type.Object({ id: Type.Integer() }) },
+    },
     handler: async (req, reply) => reply.status(201).send({ id: await auth.register(req.body, auditContext(req)) }),
   });
 
@@ -54,7 +64,13 @@ export async function authApiRoutes(app: App) {
     schema: { tags: ['auth'], summary: 'Who the caller is', response: { 200: Me } },
     handler: async (req) => {
       const a = req.actor!;
-      return { id: a.accountId, kind: a.kind, fullName: a.fullName, locale: a.locale, roles: a.roles.map((g) => ({ role: g.role, unitCode: g.unitCode })) };
+      return {
+        id: a.accountId,
+        kind: a.kind,
+        fullName: a.fullName,
+        locale: a.locale,
+        roles: a.roles.map((g) => ({ role: g.role, unitCode: g.unitCode })),
+      };
     },
   });
 }

@@ -73,7 +73,11 @@ export class AuthService {
       const taken = await trx
         .selectFrom('account_identifier')
         .select('identifier')
-        .where('identifier', 'in', identifiers.map((i) => i.identifier))
+        .where(
+          'identifier',
+          'in',
+          identifiers.map((i) => i.identifier),
+        )
         .executeTakeFirst();
       if (taken) throw new AppError('identifier_taken');
       if (v.citizenId) {
@@ -101,12 +105,16 @@ export class AuthService {
         .insertInto('account_identifier')
         .values(identifiers.map((i) => ({ ...i, account_id: account.id })))
         .execute();
-      await recordAudit(trx, { ...ctx, actorId: account.id }, {
-        action: 'account.register',
-        entityType: 'account',
-        entityId: account.id,
-        after: { kind: input.kind, identifiers: identifiers.map((i) => i.kind), hasCitizenId: !!v.citizenId },
-      });
+      await recordAudit(
+        trx,
+        { ...ctx, actorId: account.id },
+        {
+          action: 'account.register',
+          entityType: 'account',
+          entityId: account.id,
+          after: { kind: input.kind, identifiers: identifiers.map((i) => i.kind), hasCitizenId: !!v.citizenId },
+        },
+      );
       return account.id;
     });
   }
@@ -232,7 +240,11 @@ export class AuthService {
         .values({ account_id: accountId, name, token_hash: sha256(token), expires_at: expiresAt })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await recordAudit(trx, { ...ctx, actorId: accountId }, { action: 'api_token.create', entityType: 'api_token', entityId: r.id, after: { name } });
+      await recordAudit(
+        trx,
+        { ...ctx, actorId: accountId },
+        { action: 'api_token.create', entityType: 'api_token', entityId: r.id, after: { name } },
+      );
       return r;
     });
     return { id: row.id, token, expiresAt };

@@ -14,7 +14,13 @@ describe(`accounts and sessions (${ENGINE})`, () => {
   test('a citizen registers with a phone number and a valid citizen ID, and lands on their account page', async () => {
     const b = new Browser(t.app);
     await b.get('/register');
-    const res = await b.postForm('/register', { kind: 'citizen', fullName: 'Lê Thị Hoa', phone: '0987 654 321', citizenId: '001190054321', password: 'mat-khau-dai-12' });
+    const res = await b.postForm('/register', {
+      kind: 'citizen',
+      fullName: 'Lê Thị Hoa',
+      phone: '0987 654 321',
+      citizenId: '001190054321',
+      password: 'mat-khau-dai-12',
+    });
     assert.equal(res.statusCode, 303);
     assert.equal(res.headers.location, '/account');
     const page = await b.get('/account');
@@ -29,7 +35,13 @@ describe(`accounts and sessions (${ENGINE})`, () => {
   test('registration errors are listed in a summary, the values are kept, and the title starts with "Lỗi:"', async () => {
     const b = new Browser(t.app);
     await b.get('/register');
-    const res = await b.postForm('/register', { kind: 'citizen', fullName: 'Lê <b>Hoa</b>', phone: '12345', citizenId: '003190054321', password: 'short' });
+    const res = await b.postForm('/register', {
+      kind: 'citizen',
+      fullName: 'Lê <b>Hoa</b>',
+      phone: '12345',
+      citizenId: '003190054321',
+      password: 'short',
+    });
     assert.equal(res.statusCode, 400);
     assert.match(res.body, /<title>Lỗi: /);
     assert.match(res.body, /class="error-summary"/);
@@ -42,21 +54,44 @@ describe(`accounts and sessions (${ENGINE})`, () => {
 
   test('a business registers with a tax code; the same phone or tax code cannot register twice', async () => {
     const reg = (payload: object) => t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload });
-    const ok = await reg({ kind: 'business', fullName: 'Công ty Cổ phần Thử nghiệm', taxCode: '0101243150', email: 'ketoan@thunghiem.vn', password: 'mat-khau-dai-12' });
+    const ok = await reg({
+      kind: 'business',
+      fullName: 'Công ty Cổ phần Thử nghiệm',
+      taxCode: '0101243150',
+      email: 'ketoan@thunghiem.vn',
+      password: 'mat-khau-dai-12',
+    });
     assert.equal(ok.statusCode, 201, ok.body);
-    const again = await reg({ kind: 'business', fullName: 'Công ty khác', taxCode: '0101243150', email: 'khac@thunghiem.vn', password: 'mat-khau-dai-12' });
+    const again = await reg({
+      kind: 'business',
+      fullName: 'Công ty khác',
+      taxCode: '0101243150',
+      email: 'khac@thunghiem.vn',
+      password: 'mat-khau-dai-12',
+    });
     assert.equal(again.statusCode, 409);
     assert.equal(again.json().code, 'identifier_taken');
     const noTax = await reg({ kind: 'business', fullName: 'Công ty không mã', email: 'x@thunghiem.vn', password: 'mat-khau-dai-12' });
     assert.equal(noTax.statusCode, 400);
     assert.equal(noTax.json().code, 'tax_code_required');
-    const badTax = await reg({ kind: 'business', fullName: 'Công ty sai mã', taxCode: '0101243151', email: 'y@thunghiem.vn', password: 'mat-khau-dai-12' });
+    const badTax = await reg({
+      kind: 'business',
+      fullName: 'Công ty sai mã',
+      taxCode: '0101243151',
+      email: 'y@thunghiem.vn',
+      password: 'mat-khau-dai-12',
+    });
     assert.equal(badTax.json().code, 'invalid_tax_code');
   });
 
   test('login with a wrong password fails; repeated failures lock the account, even for the right password', async () => {
-    await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { kind: 'citizen', fullName: 'Người Bị Khóa', phone: '0333444555', password: 'dung-mat-khau-1' } });
-    const attempt = (password: string) => t.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: '0333 444 555', password } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { kind: 'citizen', fullName: 'Người Bị Khóa', phone: '0333444555', password: 'dung-mat-khau-1' },
+    });
+    const attempt = (password: string) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: '0333 444 555', password } });
     assert.equal((await attempt('sai-mat-khau-1')).json().code, 'invalid_credentials');
     assert.equal((await attempt('sai-mat-khau-2')).json().code, 'invalid_credentials');
     const third = await attempt('sai-mat-khau-3');
@@ -66,7 +101,11 @@ describe(`accounts and sessions (${ENGINE})`, () => {
     assert.equal(right.statusCode, 423);
     assert.match(right.json().title, /15 phút/);
     // Unlocking happens when the time passes.
-    await t.db.updateTable('account').set({ locked_until: new Date(Date.now() - 1000) }).where('phone', '=', '0333444555').execute();
+    await t.db
+      .updateTable('account')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .where('phone', '=', '0333444555')
+      .execute();
     assert.equal((await attempt('dung-mat-khau-1')).statusCode, 201);
   });
 
@@ -82,7 +121,11 @@ describe(`accounts and sessions (${ENGINE})`, () => {
 
   test('cookie-authenticated API calls that change state need the CSRF token; bearer calls do not', async () => {
     const b = await new Browser(t.app).login(DEMO.citizen);
-    const created = await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: DEMO.citizen, password: DEMO_PASSWORD, name: 'script' } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/token',
+      payload: { username: DEMO.citizen, password: DEMO_PASSWORD, name: 'script' },
+    });
     const id = created.json().id;
     const noCsrf = await b.request({ method: 'DELETE', url: `/api/v1/auth/tokens/${id}` });
     assert.equal(noCsrf.statusCode, 403);
@@ -90,12 +133,18 @@ describe(`accounts and sessions (${ENGINE})`, () => {
     const withCsrf = await b.request({ method: 'DELETE', url: `/api/v1/auth/tokens/${id}`, headers: { 'x-csrf-token': b.csrf } });
     assert.equal(withCsrf.statusCode, 204);
     const bearer = await bearerFor(t.app, DEMO.citizen);
-    const other = (await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: DEMO.citizen, password: DEMO_PASSWORD } })).json().id;
+    const other = (
+      await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: DEMO.citizen, password: DEMO_PASSWORD } })
+    ).json().id;
     assert.equal((await t.app.inject({ method: 'DELETE', url: `/api/v1/auth/tokens/${other}`, headers: bearer })).statusCode, 204);
   });
 
-  test('tokens are listed and revoked; a revoked or unknown token is refused, and one account cannot revoke another\'s', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/token', payload: { username: DEMO.business, password: DEMO_PASSWORD, name: 'kế toán' } });
+  test("tokens are listed and revoked; a revoked or unknown token is refused, and one account cannot revoke another's", async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/token',
+      payload: { username: DEMO.business, password: DEMO_PASSWORD, name: 'kế toán' },
+    });
     assert.equal(res.statusCode, 201);
     const { token, id, expiresAt } = res.json();
     assert.ok(new Date(expiresAt).getTime() > Date.now());
@@ -119,7 +168,11 @@ describe(`accounts and sessions (${ENGINE})`, () => {
 
   test('"log out everywhere" ends every session and revokes every token of the account', async () => {
     const phone = b1Phone;
-    await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { kind: 'citizen', fullName: 'Ba Thiết Bị', phone, password: 'mat-khau-dai-12' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { kind: 'citizen', fullName: 'Ba Thiết Bị', phone, password: 'mat-khau-dai-12' },
+    });
     const laptop = await new Browser(t.app).login(phone, 'mat-khau-dai-12');
     const phoneBrowser = await new Browser(t.app).login(phone, 'mat-khau-dai-12');
     const token = await bearerFor(t.app, phone, 'mat-khau-dai-12');

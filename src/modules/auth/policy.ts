@@ -24,10 +24,7 @@ export interface Actor {
  * the resource, so routes declare the roles and services call `assertUnitScope` on the unit.
  */
 export type Policy =
-  | { access: 'public' }
-  | { access: 'authenticated' }
-  | { access: 'citizen' }
-  | { access: 'official'; roles: readonly Role[] };
+  { access: 'public' } | { access: 'authenticated' } | { access: 'citizen' } | { access: 'official'; roles: readonly Role[] };
 
 export const policies = {
   public: { access: 'public' },

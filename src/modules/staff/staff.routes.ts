@@ -9,13 +9,24 @@ export async function staffRoutes(app: App) {
 
   app.get('/api/v1/units/:code/staff', {
     config: { policy: admins },
-    schema: { tags: ['staff'], summary: "A unit's officials and their roles", params: StaffParams, response: { 200: Type.Object({ staff: Type.Array(StaffMember) }) } },
+    schema: {
+      tags: ['staff'],
+      summary: "A unit's officials and their roles",
+      params: StaffParams,
+      response: { 200: Type.Object({ staff: Type.Array(StaffMember) }) },
+    },
     handler: async (req) => ({ staff: await staff.list(req.params.code, req.actor) }),
   });
 
   app.post('/api/v1/units/:code/staff', {
     config: { policy: policies.official('unit_admin', 'city_admin') },
-    schema: { tags: ['staff'], summary: 'Give an official a role at a unit', params: StaffParams, body: NewAssignment, response: { 201: StaffMember } },
+    schema: {
+      tags: ['staff'],
+      summary: 'Give an official a role at a unit',
+      params: StaffParams,
+      body: NewAssignment,
+      response: { 201: StaffMember },
+    },
     handler: async (req, reply) => reply.status(201).send(await staff.assign(req.params.code, req.body, req.actor!, auditContext(req))),
   });
 

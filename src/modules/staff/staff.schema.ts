@@ -12,12 +12,21 @@ export const StaffMember = Type.Object({
 export type StaffMember = Static<typeof StaffMember>;
 
 export const StaffParams = Type.Object({ code: AgencyCode }, { additionalProperties: false });
-export const AssignmentParams = Type.Object({ code: AgencyCode, id: Type.Integer({ minimum: 1, maximum: 2147483647 }) }, { additionalProperties: false });
+export const AssignmentParams = Type.Object(
+  { code: AgencyCode, id: Type.Integer({ minimum: 1, maximum: 2147483647 }) },
+  { additionalProperties: false },
+);
 
 export const NewAssignment = Type.Object(
   {
     email: Type.String({ minLength: 3, maxLength: 254, format: 'email' }),
-    role: Type.Union([Type.Literal('desk_officer'), Type.Literal('specialist'), Type.Literal('leader'), Type.Literal('unit_admin'), Type.Literal('city_admin')]),
+    role: Type.Union([
+      Type.Literal('desk_officer'),
+      Type.Literal('specialist'),
+      Type.Literal('leader'),
+      Type.Literal('unit_admin'),
+      Type.Literal('city_admin'),
+    ]),
     fullName: Type.Optional(Type.String({ minLength: 2, maxLength: 120 })),
     password: Type.Optional(Type.String({ minLength: 10, maxLength: 200 })),
   },

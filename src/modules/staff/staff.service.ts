@@ -60,7 +60,18 @@ export class StaffService {
         if (!passwordHash || !isAcceptablePassword(input.password!)) throw new AppError('weak_password', {}, { password: 'weak_password' });
         const created = await trx
           .insertInto('account')
-          .values({ kind: 'official', full_name: fullName, email, username: email, phone: null, citizen_id: null, tax_code: null, password_hash: passwordHash, locked_until: null, disabled_at: null })
+          .values({
+            kind: 'official',
+            full_name: fullName,
+            email,
+            username: email,
+            phone: null,
+            citizen_id: null,
+            tax_code: null,
+            password_hash: passwordHash,
+            locked_until: null,
+            disabled_at: null,
+          })
           .returning(['id', 'kind', 'full_name', 'email'])
           .executeTakeFirstOrThrow();
         await trx.insertInto('account_identifier').values({ identifier: email, account_id: created.id, kind: 'email' }).execute();
@@ -86,12 +97,22 @@ export class StaffService {
   async revoke(unitCode: string, assignmentId: number, actor: Actor, ctx: AuditContext): Promise<void> {
     const unit = await this.units.findRow(unitCode);
     await this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('role_assignment').selectAll().where('id', '=', assignmentId).where('unit_id', '=', unit.id).executeTakeFirst();
+      const row = await trx
+        .selectFrom('role_assignment')
+        .selectAll()
+        .where('id', '=', assignmentId)
+        .where('unit_id', '=', unit.id)
+        .executeTakeFirst();
       // An assignment elsewhere is reported as missing, not as forbidden: ids reveal nothing.
       if (!row) throw new AppError('not_found');
       assertUnitScope(actor, unit.path, GRANTORS[row.role]);
       await trx.deleteFrom('role_assignment').where('id', '=', row.id).execute();
-      await recordAudit(trx, ctx, { action: 'role.revoke', entityType: 'role_assignment', entityId: row.id, before: { accountId: row.account_id, role: row.role, unit: unit.code } });
+      await recordAudit(trx, ctx, {
+        action: 'role.revoke',
+        entityType: 'role_assignment',
+        entityId: row.id,
+        before: { accountId: row.account_id, role: row.role, unit: unit.code },
+      });
     });
   }
 }

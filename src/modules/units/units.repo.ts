@@ -31,7 +31,8 @@ export function childCodes(db: Q, parentId: number, at: string) {
 }
 
 export function succession(db: Q, unitId: number, direction: 'predecessors' | 'successors') {
-  const [self, other] = direction === 'predecessors' ? (['successor_id', 'predecessor_id'] as const) : (['predecessor_id', 'successor_id'] as const);
+  const [self, other] =
+    direction === 'predecessors' ? (['successor_id', 'predecessor_id'] as const) : (['predecessor_id', 'successor_id'] as const);
   return db
     .selectFrom('unit_succession as s')
     .innerJoin('unit as u', 'u.id', `s.${other}`)

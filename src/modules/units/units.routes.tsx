@@ -5,7 +5,17 @@ import { auditContext } from '../../web/request-context.js';
 import { Layout } from '../../web/layout.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import { formatDate } from '../../web/i18n/index.js';
-import { AtQuery, ListUnitsQuery, NewUnit, Reorganization, Unit, UnitCodeParams, UnitDetail, UnitTree, type UnitNode } from './units.schema.js';
+import {
+  AtQuery,
+  ListUnitsQuery,
+  NewUnit,
+  Reorganization,
+  Unit,
+  UnitCodeParams,
+  UnitDetail,
+  UnitTree,
+  type UnitNode,
+} from './units.schema.js';
 import type { PageContext } from '../../web/context.js';
 
 export async function unitRoutes(app: App) {

@@ -8,9 +8,7 @@ export const AgencyCode = Type.String({
 export const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD', examples: ['2026-11-26'] });
 export const UnitLevel = Type.Union([Type.Literal('city'), Type.Literal('department'), Type.Literal('district'), Type.Literal('commune')]);
 export const UnitKind = Type.Union(
-  ['city', 'province', 'department', 'urban_district', 'rural_district', 'town', 'ward', 'commune', 'township'].map((k) =>
-    Type.Literal(k),
-  ),
+  ['city', 'province', 'department', 'urban_district', 'rural_district', 'town', 'ward', 'commune', 'township'].map((k) => Type.Literal(k)),
 );
 export const Bilingual = Type.Object(
   { vi: Type.String({ minLength: 2, maxLength: 200 }), en: Type.String({ minLength: 2, maxLength: 200 }) },
@@ -76,10 +74,13 @@ export const Reorganization = Type.Object(
     kind: Type.Union([Type.Literal('merge'), Type.Literal('split')]),
     effectiveDate: IsoDate,
     from: Type.Array(AgencyCode, { minItems: 1, maxItems: 50, uniqueItems: true }),
-    into: Type.Array(Type.Union([Type.Object({ existing: AgencyCode }, { additionalProperties: false }), Type.Omit(NewUnit, ['validFrom'])]), {
-      minItems: 1,
-      maxItems: 50,
-    }),
+    into: Type.Array(
+      Type.Union([Type.Object({ existing: AgencyCode }, { additionalProperties: false }), Type.Omit(NewUnit, ['validFrom'])]),
+      {
+        minItems: 1,
+        maxItems: 50,
+      },
+    ),
   },
   { additionalProperties: false },
 );

@@ -95,7 +95,11 @@ export class UnitService {
       repo.succession(this.db, row.id, 'predecessors'),
       repo.succession(this.db, row.id, 'successors'),
     ]);
-    const link = (s: { code: string; kind: string; effective_date: string }) => ({ code: s.code, kind: s.kind, effectiveDate: s.effective_date });
+    const link = (s: { code: string; kind: string; effective_date: string }) => ({
+      code: s.code,
+      kind: s.kind,
+      effectiveDate: s.effective_date,
+    });
     return { ...present(row), children: children.map((c) => c.code), predecessors: preds.map(link), successors: succs.map(link) };
   }
 
@@ -200,7 +204,10 @@ export class UnitService {
         if (openChildren) throw new AppError('invalid_unit_tree');
         await trx.updateTable('unit').set({ valid_to: d }).where('id', '=', s.id).execute();
         for (const t of targets) {
-          await trx.insertInto('unit_succession').values({ predecessor_id: s.id, successor_id: t.id, kind: input.kind, effective_date: d }).execute();
+          await trx
+            .insertInto('unit_succession')
+            .values({ predecessor_id: s.id, successor_id: t.id, kind: input.kind, effective_date: d })
+            .execute();
         }
       }
       await recordAudit(trx, ctx, {

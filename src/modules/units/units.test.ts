@@ -20,7 +20,10 @@ describe(`units API (${ENGINE})`, () => {
     assert.equal((await byLevel('department')).length, 22);
     const districts = await byLevel('district');
     assert.equal(districts.length, 30);
-    const kinds = districts.reduce((acc: Record<string, number>, d: { kind: string }) => ({ ...acc, [d.kind]: (acc[d.kind] ?? 0) + 1 }), {});
+    const kinds = districts.reduce(
+      (acc: Record<string, number>, d: { kind: string }) => ({ ...acc, [d.kind]: (acc[d.kind] ?? 0) + 1 }),
+      {},
+    );
     assert.deepEqual(kinds, { urban_district: 12, town: 1, rural_district: 17 });
     const haDongWards = (await get(`/api/v1/units?parent=${UNITS.haDong}`)).json().units;
     assert.equal(haDongWards.length, 17);
@@ -59,14 +62,54 @@ describe(`units API (${ENGINE})`, () => {
   test('a two-level province (no district level, as since July 2025) is representable', async () => {
     const create = (body: object) => t.app.inject({ method: 'POST', url: '/api/v1/units', headers: cityAdmin, payload: body });
     // A province outside the admin's scope cannot be created by Hanoi's city admin...
-    const refused = await create({ code: '000.00.00.H99', name: { vi: 'Tỉnh Thử nghiệm', en: 'Test Province' }, level: 'city', kind: 'province', parentCode: null, validFrom: '2025-07-01' });
+    const refused = await create({
+      code: '000.00.00.H99',
+      name: { vi: 'Tỉnh Thử nghiệm', en: 'Test Province' },
+      level: 'city',
+      kind: 'province',
+      parentCode: null,
+      validFrom: '2025-07-01',
+    });
     assert.equal(refused.statusCode, 403);
     // ...so build it through the service, as a national operator would.
     const ctx = { actorId: null, actorRole: 'system', unitId: null, ip: null };
     const units = t.app.services.units;
-    await units.create({ code: '000.00.00.H99', name: { vi: 'Tỉnh Thử nghiệm', en: 'Test Province' }, level: 'city', kind: 'province', parentCode: null, validFrom: '2025-07-01' }, null, ctx);
-    await units.create({ code: '000.01.00.H99', name: { vi: 'Phường Một', en: 'Ward One' }, level: 'commune', kind: 'ward', parentCode: '000.00.00.H99', validFrom: '2025-07-01' }, null, ctx);
-    await units.create({ code: '000.02.00.H99', name: { vi: 'Xã Hai', en: 'Commune Two' }, level: 'commune', kind: 'commune', parentCode: '000.00.00.H99', validFrom: '2025-07-01' }, null, ctx);
+    await units.create(
+      {
+        code: '000.00.00.H99',
+        name: { vi: 'Tỉnh Thử nghiệm', en: 'Test Province' },
+        level: 'city',
+        kind: 'province',
+        parentCode: null,
+        validFrom: '2025-07-01',
+      },
+      null,
+      ctx,
+    );
+    await units.create(
+      {
+        code: '000.01.00.H99',
+        name: { vi: 'Phường Một', en: 'Ward One' },
+        level: 'commune',
+        kind: 'ward',
+        parentCode: '000.00.00.H99',
+        validFrom: '2025-07-01',
+      },
+      null,
+      ctx,
+    );
+    await units.create(
+      {
+        code: '000.02.00.H99',
+        name: { vi: 'Xã Hai', en: 'Commune Two' },
+        level: 'commune',
+        kind: 'commune',
+        parentCode: '000.00.00.H99',
+        validFrom: '2025-07-01',
+      },
+      null,
+      ctx,
+    );
     const res = (await get('/api/v1/units/000.00.00.H99')).json();
     assert.deepEqual(res.children, ['000.01.00.H99', '000.02.00.H99']);
     const ward = (await get('/api/v1/units/000.01.00.H99')).json();
@@ -74,13 +117,30 @@ describe(`units API (${ENGINE})`, () => {
     assert.equal(ward.level, 'commune');
     // A district cannot sit under a commune, nor a commune under a department.
     await assert.rejects(
-      units.create({ code: '000.03.00.H99', name: { vi: 'Quận Sai', en: 'Wrong' }, level: 'district', kind: 'urban_district', parentCode: '000.01.00.H99', validFrom: '2025-07-01' }, null, ctx),
+      units.create(
+        {
+          code: '000.03.00.H99',
+          name: { vi: 'Quận Sai', en: 'Wrong' },
+          level: 'district',
+          kind: 'urban_district',
+          parentCode: '000.01.00.H99',
+          validFrom: '2025-07-01',
+        },
+        null,
+        ctx,
+      ),
       (e: { code?: string }) => e.code === 'invalid_unit_tree',
     );
   });
 
   test('merging wards from an effective date: the old wards stay for history, the new one is in force after', async () => {
-    const into = { code: '000.90.42.H26', name: { vi: 'Phường Hà Đông Mới', en: 'New Hà Đông Ward' }, level: 'commune', kind: 'ward', parentCode: UNITS.haDong };
+    const into = {
+      code: '000.90.42.H26',
+      name: { vi: 'Phường Hà Đông Mới', en: 'New Hà Đông Ward' },
+      level: 'commune',
+      kind: 'ward',
+      parentCode: UNITS.haDong,
+    };
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/units/reorganizations',
@@ -90,7 +150,10 @@ describe(`units API (${ENGINE})`, () => {
     assert.equal(res.statusCode, 201, res.body);
     const merged = res.json().units[0];
     assert.equal(merged.code, '000.90.42.H26');
-    assert.deepEqual(merged.predecessors.map((p: { code: string }) => p.code), ['000.14.42.H26', '000.15.42.H26']);
+    assert.deepEqual(
+      merged.predecessors.map((p: { code: string }) => p.code),
+      ['000.14.42.H26', '000.15.42.H26'],
+    );
     const before = (await get(`/api/v1/units?parent=${UNITS.haDong}&at=2026-12-31`)).json().units.map((u: { code: string }) => u.code);
     const afterMerge = (await get(`/api/v1/units?parent=${UNITS.haDong}&at=2027-01-01`)).json().units.map((u: { code: string }) => u.code);
     assert.ok(before.includes('000.14.42.H26') && !before.includes('000.90.42.H26'));
@@ -111,8 +174,20 @@ describe(`units API (${ENGINE})`, () => {
         effectiveDate: '2027-03-01',
         from: ['000.01.42.H26'],
         into: [
-          { code: '000.91.42.H26', name: { vi: 'Phường Biên Giang Bắc', en: 'North Biên Giang Ward' }, level: 'commune', kind: 'ward', parentCode: UNITS.haDong },
-          { code: '000.92.42.H26', name: { vi: 'Phường Biên Giang Nam', en: 'South Biên Giang Ward' }, level: 'commune', kind: 'ward', parentCode: UNITS.haDong },
+          {
+            code: '000.91.42.H26',
+            name: { vi: 'Phường Biên Giang Bắc', en: 'North Biên Giang Ward' },
+            level: 'commune',
+            kind: 'ward',
+            parentCode: UNITS.haDong,
+          },
+          {
+            code: '000.92.42.H26',
+            name: { vi: 'Phường Biên Giang Nam', en: 'South Biên Giang Ward' },
+            level: 'commune',
+            kind: 'ward',
+            parentCode: UNITS.haDong,
+          },
         ],
       },
     });

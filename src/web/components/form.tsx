@@ -81,13 +81,7 @@ export function TextField(p: TextFieldProps) {
   );
 }
 
-export function Radios(p: {
-  t: Translate;
-  name: string;
-  legend: string;
-  value: string;
-  options: { value: string; label: string }[];
-}) {
+export function Radios(p: { t: Translate; name: string; legend: string; value: string; options: { value: string; label: string }[] }) {
   return (
     <fieldset class="field">
       <legend>{p.legend}</legend>

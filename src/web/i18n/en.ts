@@ -108,8 +108,7 @@ export const en: Record<MessageKey, string> = {
   'err.citizen_id_taken': 'This citizen ID number is already registered.',
   'err.invalid_phone': 'Invalid phone number: 10 digits starting with 03, 05, 07, 08 or 09.',
   'err.invalid_email': 'Invalid e-mail address.',
-  'err.invalid_citizen_id':
-    'Invalid citizen ID: 12 digits, the first three being the code of the province where the birth was registered.',
+  'err.invalid_citizen_id': 'Invalid citizen ID: 12 digits, the first three being the code of the province where the birth was registered.',
   'err.invalid_tax_code': 'Invalid tax code.',
   'err.invalid_name': 'Invalid name (2–120 characters, no special characters such as < >).',
   'err.weak_password': 'The password needs at least 10 characters.',

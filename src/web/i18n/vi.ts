@@ -15,8 +15,7 @@ export const vi = {
   'site.nav.logout': 'Đăng xuất',
   'site.englishNotice': 'Bản tiếng Anh chỉ để tham khảo; văn bản tiếng Việt có giá trị pháp lý.',
   'home.title': 'Dịch vụ công trực tuyến',
-  'home.lead':
-    'Tìm thủ tục hành chính, nộp hồ sơ trực tuyến hoặc tại bộ phận một cửa, theo dõi tiến độ và nhận kết quả.',
+  'home.lead': 'Tìm thủ tục hành chính, nộp hồ sơ trực tuyến hoặc tại bộ phận một cửa, theo dõi tiến độ và nhận kết quả.',
   'home.units.title': 'Cơ quan giải quyết thủ tục',
   'home.units.body': '{departments} sở, ngành; {districts} quận, huyện, thị xã; {communes} xã, phường, thị trấn đang dùng chung hệ thống.',
   'home.units.link': 'Xem danh sách cơ quan, đơn vị',
