@@ -17,6 +17,9 @@ import { randomToken } from './lib/crypto.js';
 import { AppError } from './lib/errors.js';
 import { authApiRoutes } from './modules/auth/auth.routes.js';
 import { authPageRoutes, SESSION_COOKIE } from './modules/auth/auth.pages.js';
+import { calendarAdminRoutes } from './modules/calendar/calendar.admin.js';
+import { calendarPageRoutes } from './modules/calendar/calendar.pages.js';
+import { calendarApiRoutes } from './modules/calendar/calendar.routes.js';
 import { checkPolicy, policies, type Policy } from './modules/auth/policy.js';
 import { homeRoutes } from './modules/home/home.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
@@ -182,5 +185,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(staffRoutes);
   await app.register(authApiRoutes);
   await app.register(authPageRoutes);
+  await app.register(calendarApiRoutes);
+  await app.register(calendarPageRoutes);
+  await app.register(calendarAdminRoutes);
   return app;
 }

@@ -25,6 +25,7 @@ const EnvSchema = Type.Object({
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15 }),
   LOGIN_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 100000, default: 10 }),
+  DEADLINE_PAUSE_CONVENTION: Type.Union([Type.Literal('subtract'), Type.Literal('restart')], { default: 'subtract' }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -47,6 +48,8 @@ export interface Config {
   loginLockMinutes: number;
   /** Login and registration attempts per client IP per minute. */
   loginRateLimit: number;
+  /** How a supplement pause counts: subtracted from the clock (national index) or restarting it. */
+  pauseConvention: 'subtract' | 'restart';
 }
 
 export class ConfigError extends Error {
@@ -95,5 +98,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     loginMaxFailures: env.LOGIN_MAX_FAILURES,
     loginLockMinutes: env.LOGIN_LOCK_MINUTES,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    pauseConvention: env.DEADLINE_PAUSE_CONVENTION,
   };
 }

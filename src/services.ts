@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Database } from './db/engine.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { CalendarService } from './modules/calendar/calendar.service.js';
 import { StaffService } from './modules/staff/staff.service.js';
 import { UnitService } from './modules/units/units.service.js';
 
@@ -9,11 +10,12 @@ export interface Services {
   auth: AuthService;
   units: UnitService;
   staff: StaffService;
+  calendar: CalendarService;
 }
 
 export function createServices(config: Config, database: Database): Services {
   const db = database.db;
   const auth = new AuthService(db, config);
   const units = new UnitService(db);
-  return { database, auth, units, staff: new StaffService(db, units) };
+  return { database, auth, units, staff: new StaffService(db, units), calendar: new CalendarService(db, units, config.pauseConvention) };
 }

@@ -105,6 +105,24 @@ export interface AuditEventTable {
   hash: string;
 }
 
+export interface CalendarYearTable {
+  year: number;
+  version: number;
+  holidays: ColumnType<unknown, string, string>;
+  days_off: ColumnType<unknown, string, string>;
+  working_weekends: ColumnType<unknown, string, string>;
+  note: string | null;
+  published_at: Generated<Date>;
+  published_by: number | null;
+}
+
+export interface UnitOfficeHoursTable {
+  unit_id: number;
+  hours: ColumnType<unknown, string, string>;
+  updated_at: Generated<Date>;
+  updated_by: number | null;
+}
+
 export interface DB {
   app_setting: AppSettingTable;
   unit: UnitTable;
@@ -115,6 +133,8 @@ export interface DB {
   session: SessionTable;
   api_token: ApiTokenTable;
   audit_event: AuditEventTable;
+  calendar_year: CalendarYearTable;
+  unit_office_hours: UnitOfficeHoursTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { DB, Role } from '../db/types.js';
 import { hashPassword } from '../lib/crypto.js';
 import { recordAudit, SYSTEM_CONTEXT } from '../modules/audit/audit.js';
+import { PUBLISHED_YEARS } from '../domain/calendar/index.js';
 
 const SEED_DIR = fileURLToPath(new URL('../../seed/', import.meta.url));
 
@@ -153,6 +154,37 @@ export async function seedDemoAccounts(db: Kysely<DB>): Promise<number> {
     }
     if (added > 0)
       await recordAudit(trx, SYSTEM_CONTEXT, { action: 'seed.demo_accounts', entityType: 'account', entityId: null, after: { added } });
+    return added;
+  });
+}
+
+/** The years whose government decisions are known (src/domain/calendar/publishedYears.ts), as version 1. */
+export async function seedCalendars(db: Kysely<DB>): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const have = new Set((await trx.selectFrom('calendar_year').select('year').execute()).map((r) => r.year));
+    let added = 0;
+    for (const cal of PUBLISHED_YEARS) {
+      if (have.has(cal.year)) continue;
+      await trx
+        .insertInto('calendar_year')
+        .values({
+          year: cal.year,
+          version: 1,
+          holidays: JSON.stringify(cal.holidays),
+          days_off: JSON.stringify(cal.daysOff),
+          working_weekends: JSON.stringify(cal.workingWeekends),
+          note: 'Seeded from the government decisions cited in src/domain/calendar/publishedYears.ts',
+          published_by: null,
+        })
+        .execute();
+      await recordAudit(trx, SYSTEM_CONTEXT, {
+        action: 'calendar.publish',
+        entityType: 'calendar_year',
+        entityId: `${cal.year}v1`,
+        after: cal,
+      });
+      added++;
+    }
     return added;
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { CalendarError } from '../domain/calendar/index.js';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../lib/errors.js';
 import { isMessageKey, translator, type MessageKey } from './i18n/index.js';
 import { Layout } from './layout.js';
@@ -52,6 +53,8 @@ function fromValidation(issues: AjvIssue[], context: string | undefined): Proble
 }
 
 export function toProblem(err: unknown): Problem {
+  // Domain code stays free of HTTP: its error codes are mapped here like the services' ones.
+  if (err instanceof CalendarError) return toProblem(new AppError(err.code));
   if (err instanceof AppError) {
     return {
       status: ERROR_STATUS[err.code],

@@ -51,6 +51,12 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
               <li>
                 <a href="/units">{t('site.nav.units')}</a>
               </li>
+              <li>
+                <a href="/calendar">{t('site.nav.calendar')}</a>
+              </li>
+              <li>
+                <a href="/calendar/due-date">{t('site.nav.dueDate')}</a>
+              </li>
               {actor ? (
                 <>
                   <li>
