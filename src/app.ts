@@ -20,6 +20,8 @@ import { authPageRoutes, SESSION_COOKIE } from './modules/auth/auth.pages.js';
 import { calendarAdminRoutes } from './modules/calendar/calendar.admin.js';
 import { calendarPageRoutes } from './modules/calendar/calendar.pages.js';
 import { calendarApiRoutes } from './modules/calendar/calendar.routes.js';
+import { cataloguePageRoutes } from './modules/catalogue/catalogue.pages.js';
+import { catalogueApiRoutes } from './modules/catalogue/catalogue.routes.js';
 import { checkPolicy, policies, type Policy } from './modules/auth/policy.js';
 import { homeRoutes } from './modules/home/home.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
@@ -188,5 +190,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(calendarApiRoutes);
   await app.register(calendarPageRoutes);
   await app.register(calendarAdminRoutes);
+  await app.register(catalogueApiRoutes);
+  await app.register(cataloguePageRoutes);
   return app;
 }

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/datadir-lock.js';
 import { openDatabase } from './db/engine.js';
 import { migrateToLatest } from './db/migrate.js';
-import { seedCalendars, seedDemoAccounts, seedUnits } from './seed/seed.js';
+import { seedCalendars, seedCatalogue, seedDemoAccounts, seedUnits } from './seed/seed.js';
 
 async function main() {
   const t0 = performance.now();
@@ -31,9 +31,10 @@ async function main() {
   const applied = await migrateToLatest(database.db);
   const units = await seedUnits(database.db);
   await seedCalendars(database.db);
+  const catalogue = await seedCatalogue(database.db);
   const demo = config.demoData ? await seedDemoAccounts(database.db) : 0;
   const app = await buildApp(config, database);
-  app.log.info({ engine: database.engine, migrations: applied, unitsSeeded: units, demoAccountsSeeded: demo }, 'database ready');
+  app.log.info({ engine: database.engine, migrations: applied, unitsSeeded: units, catalogue, demoAccountsSeeded: demo }, 'database ready');
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -123,6 +123,51 @@ export interface UnitOfficeHoursTable {
   updated_by: number | null;
 }
 
+export interface FieldTable {
+  code: string;
+  name_vi: string;
+  name_en: string;
+  sort: Generated<number>;
+}
+
+export interface ProcedureTable {
+  id: Generated<number>;
+  code: string;
+  field_code: string;
+  levels: UnitLevel[];
+  name_vi: string;
+  name_en: string;
+  summary_vi: Generated<string>;
+  summary_en: Generated<string>;
+  search_name: Generated<string>;
+  search_name_en: Generated<string>;
+  search_summary: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ProcedureVersionTable {
+  id: Generated<number>;
+  procedure_id: number;
+  version: number;
+  effective_from: DateOnly;
+  content: ColumnType<unknown, string, string>;
+  time_limit_amount: number | null;
+  time_limit_unit: string | null;
+  fee_amount: number | null;
+  online_level: number | null;
+  online_mode: 'full' | 'partial' | 'none' | null;
+  published_at: Generated<Date>;
+  published_by: number | null;
+}
+
+export interface UnitProcedureTable {
+  unit_id: number;
+  procedure_id: number;
+  online_level: number | null;
+  online_mode: 'full' | 'partial' | 'none' | null;
+}
+
 export interface DB {
   app_setting: AppSettingTable;
   unit: UnitTable;
@@ -135,6 +180,10 @@ export interface DB {
   audit_event: AuditEventTable;
   calendar_year: CalendarYearTable;
   unit_office_hours: UnitOfficeHoursTable;
+  field: FieldTable;
+  procedure: ProcedureTable;
+  procedure_version: ProcedureVersionTable;
+  unit_procedure: UnitProcedureTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;

@@ -59,6 +59,10 @@ export const ERROR_STATUS = {
   day_off_on_weekend: 400,
   year_mismatch: 400,
   range_too_long: 400,
+  procedure_not_found: 404,
+  duplicate_procedure_code: 400,
+  unknown_field: 400,
+  invalid_catalogue_file: 400,
   internal: 500,
 } as const;
 

@@ -1,10 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { Value } from '@sinclair/typebox/value';
+import { Type } from '@sinclair/typebox';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../db/types.js';
 import { hashPassword } from '../lib/crypto.js';
 import { recordAudit, SYSTEM_CONTEXT } from '../modules/audit/audit.js';
 import { PUBLISHED_YEARS } from '../domain/calendar/index.js';
+import { CatalogueService, type ImportReport } from '../modules/catalogue/catalogue.service.js';
+import { FieldRecord, ProcedureRecord } from '../modules/catalogue/catalogue.schema.js';
 
 const SEED_DIR = fileURLToPath(new URL('../../seed/', import.meta.url));
 
@@ -187,4 +191,32 @@ export async function seedCalendars(db: Kysely<DB>): Promise<number> {
     }
     return added;
   });
+}
+
+const FieldsFile = Type.Object({ fields: Type.Array(FieldRecord) });
+const ProceduresFile = Type.Object({ procedures: Type.Array(ProcedureRecord) });
+
+function checked<T>(schema: Parameters<typeof Value.Check>[0], data: unknown, file: string): T {
+  if (!Value.Check(schema, data)) {
+    const e = [...Value.Errors(schema, data)][0];
+    throw new Error(`seed ${file}: ${e?.path} ${e?.message}`);
+  }
+  return data as T;
+}
+
+/** Loads seed/procedures/: fields.json, departments.json and one file of procedures per field. */
+export async function seedCatalogue(db: Kysely<DB>): Promise<ImportReport | null> {
+  const dir = `${SEED_DIR}procedures/`;
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).sort();
+  if (!files.includes('fields.json')) return null;
+  const read = async (f: string) => JSON.parse(await readFile(`${dir}${f}`, 'utf8')) as unknown;
+  const fields = checked<{ fields: FieldRecord[] }>(FieldsFile, await read('fields.json'), 'fields.json').fields;
+  const departments = files.includes('departments.json')
+    ? ((await read('departments.json')) as { byField: Record<string, string> }).byField
+    : {};
+  const records: ProcedureRecord[] = [];
+  for (const f of files.filter((x) => x !== 'fields.json' && x !== 'departments.json')) {
+    records.push(...checked<{ procedures: ProcedureRecord[] }>(ProceduresFile, await read(f), f).procedures);
+  }
+  return new CatalogueService(db).load(fields, records, SYSTEM_CONTEXT, departments);
 }

@@ -49,6 +49,9 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                 <a href="/">{t('site.nav.home')}</a>
               </li>
               <li>
+                <a href="/procedures">{t('site.nav.procedures')}</a>
+              </li>
+              <li>
                 <a href="/units">{t('site.nav.units')}</a>
               </li>
               <li>

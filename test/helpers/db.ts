@@ -6,17 +6,18 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openPglite, openPostgres, type Database } from '../../src/db/engine.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { seedCalendars, seedDemoAccounts, seedUnits } from '../../src/seed/seed.js';
+import { seedCalendars, seedCatalogue, seedDemoAccounts, seedUnits } from '../../src/seed/seed.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Changes to migrations or seeds give a new template, so a stale one is never reused. */
 async function fingerprint(): Promise<string> {
   const h = createHash('sha256');
-  for (const dir of ['src/db/migrations', 'seed/units', 'src/domain/calendar']) {
+  for (const dir of ['src/db/migrations', 'seed/units', 'seed/procedures', 'src/domain/calendar']) {
     for (const f of (await readdir(join(ROOT, dir))).sort()) h.update(f).update(await readFile(join(ROOT, dir, f)));
   }
   h.update(await readFile(join(ROOT, 'src/seed/seed.ts')));
+  h.update(await readFile(join(ROOT, 'src/modules/catalogue/catalogue.service.ts')));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -24,6 +25,7 @@ async function prepare(database: Database) {
   await migrateToLatest(database.db);
   await seedUnits(database.db);
   await seedCalendars(database.db);
+  await seedCatalogue(database.db);
   await seedDemoAccounts(database.db);
 }
 

@@ -1,0 +1,337 @@
+import { AppError } from '../../lib/errors.js';
+import type { PageContext } from '../../web/context.js';
+import { formatDate } from '../../web/i18n/index.js';
+import { Layout } from '../../web/layout.js';
+import { pageContext, renderHtml } from '../../web/render.js';
+import type { App } from '../../web/request-context.js';
+import { policies } from '../auth/policy.js';
+import type { ProcedureDetail } from './catalogue.schema.js';
+import { feeText, onlineText, ProcedureList, SearchBox, timeLimitText } from './catalogue.views.js';
+
+const LEVELS = ['city', 'department', 'district', 'commune'] as const;
+const ONLINE = ['full', 'partial', '3', '4'] as const;
+const CODE = /^(\d\.\d{6}|L\.\d{6})$/;
+
+type Office = Awaited<ReturnType<App['services']['catalogue']['officesFor']>>[number] & {
+  hours: { sessions: { start: string; end: string }[]; cutoff: string };
+};
+
+function str(v: unknown, max = 200): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v.slice(0, max) : undefined;
+}
+
+function Summary({ ctx, p }: { ctx: PageContext; p: ProcedureDetail }) {
+  const { t, locale } = ctx;
+  const c = p.content;
+  const rows: [string, string][] = [
+    [t('proc.what'), c.result?.[locale] || c.result?.vi || t('proc.tbc')],
+    [t('proc.who'), c.applicants?.[locale] || c.applicants?.vi || t('proc.tbc')],
+    [t('proc.where'), c.submitTo?.[locale] || c.submitTo?.vi || t('proc.tbc')],
+    [
+      t('proc.howLong'),
+      `${timeLimitText(t, c.timeLimit)}${c.timeLimit?.note ? ` (${c.timeLimit.note[locale] || c.timeLimit.note.vi})` : ''}`,
+    ],
+    [t('proc.howMuch'), `${feeText(ctx, c.fee)}${c.fee?.note ? ` (${c.fee.note[locale] || c.fee.note.vi})` : ''}`],
+    [t('proc.bring'), t('proc.bringCount', { n: c.documents.length })],
+  ];
+  return (
+    <dl class="summary-list">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function WhereToGo({
+  ctx,
+  p,
+  wards,
+  ward,
+  offices,
+}: {
+  ctx: PageContext;
+  p: ProcedureDetail;
+  wards: { district: string; items: { code: string; name: string }[] }[];
+  ward?: string;
+  offices?: Office[];
+}) {
+  const { t, locale } = ctx;
+  return (
+    <section aria-labelledby="where-title" class="where">
+      <h2 id="where-title">{t('proc.where.title')}</h2>
+      <form method="get" action={`/procedures/${p.code}#where-title`}>
+        <div class="field">
+          <label for="ward">{t('proc.where.ward')}</label>
+          <select id="ward" name="ward">
+            {wards.map((g) => (
+              <optgroup key={g.district} label={g.district}>
+                {g.items.map((w) => (
+                  <option key={w.code} value={w.code} selected={w.code === ward}>
+                    {w.name}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+        </div>
+        <button type="submit" class="button button-secondary">
+          {t('proc.where.submit')}
+        </button>
+      </form>
+      {offices && offices.length === 0 && <p role="status">{t('proc.where.none')}</p>}
+      {offices && offices.length > 0 && (
+        <ul class="offices" role="status">
+          {offices.map((o) => (
+            <li key={o.code}>
+              <strong>{o.name[locale]}</strong> <span class="unit-code">{o.code}</span>
+              <br />
+              {t('proc.where.hours', { hours: o.hours.sessions.map((s) => `${s.start}–${s.end}`).join(', '), cutoff: o.hours.cutoff })}
+              <br />
+              {o.onlineLevel && o.onlineLevel >= 3
+                ? t('proc.where.online', { mode: onlineText(t, o.onlineLevel, o.onlineMode) })
+                : t('proc.where.offline')}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ProcedurePage({
+  ctx,
+  p,
+  wards,
+  ward,
+  offices,
+  unconfirmed,
+}: {
+  ctx: PageContext;
+  p: ProcedureDetail;
+  wards: Parameters<typeof WhereToGo>[0]['wards'];
+  ward?: string;
+  offices?: Office[];
+  unconfirmed: boolean;
+}) {
+  const { t, locale } = ctx;
+  const c = p.content;
+  const name = p.name[locale] || p.name.vi;
+  return (
+    <Layout ctx={ctx} title={name}>
+      <p class="meta">
+        {t('proc.code')}: {p.code} · {p.field.name[locale]}
+      </p>
+      <h1>{name}</h1>
+      {locale === 'en' && <p lang="vi">{p.name.vi}</p>}
+      {(p.summary[locale] || p.summary.vi) && <p class="lead">{p.summary[locale] || p.summary.vi}</p>}
+      {unconfirmed && (
+        <p class="notice" role="note">
+          {t('proc.unconfirmed')}
+        </p>
+      )}
+      <h2>{t('proc.summary')}</h2>
+      <Summary ctx={ctx} p={p} />
+      <p>
+        <a href={`/procedures/${p.code}/checklist`}>{t('proc.checklist')}</a>
+      </p>
+      <WhereToGo ctx={ctx} p={p} wards={wards} ward={ward} offices={offices} />
+      <h2>{t('proc.channels')}</h2>
+      <ul>
+        {c.channels.map((ch) => (
+          <li key={ch}>{t(`proc.channel.${ch}`)}</li>
+        ))}
+        {(p.onlineMode || p.onlineLevel) && <li>{onlineText(t, p.onlineLevel, p.onlineMode)}</li>}
+      </ul>
+      <h2>{t('proc.steps')}</h2>
+      {c.steps.length ? (
+        <ol>
+          {c.steps.map((s, i) => (
+            <li key={i}>{s[locale] || s.vi}</li>
+          ))}
+        </ol>
+      ) : (
+        <p>{t('proc.tbc')}</p>
+      )}
+      <h2>{t('proc.documents')}</h2>
+      <DocumentTable ctx={ctx} documents={c.documents} />
+      <h2>{t('proc.legal')}</h2>
+      {c.legalBasis.length ? (
+        <ul>
+          {c.legalBasis.map((l, i) => (
+            <li key={i}>{l[locale] || l.vi}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('proc.tbc')}</p>
+      )}
+      <p class="meta">{t('proc.version', { date: formatDate(p.effectiveFrom, locale), v: p.version })}</p>
+      {locale === 'en' && <p class="meta">{t('proc.bindingNote')}</p>}
+    </Layout>
+  );
+}
+
+function DocumentTable({ ctx, documents, tick }: { ctx: PageContext; documents: ProcedureDetail['content']['documents']; tick?: boolean }) {
+  const { t, locale } = ctx;
+  if (documents.length === 0) return <p>{t('proc.tbc')}</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          {tick && <th scope="col">✓</th>}
+          <th scope="col">{t('proc.doc.name')}</th>
+          <th scope="col">{t('proc.doc.originals')}</th>
+          <th scope="col">{t('proc.doc.copies')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {documents.map((d, i) => (
+          <tr key={i}>
+            {tick && (
+              <td class="tick-box" aria-hidden="true">
+                ☐
+              </td>
+            )}
+            <td>
+              {d.name[locale] || d.name.vi}
+              {d.template && <div class="hint">{t('proc.doc.template', { name: d.template })}</div>}
+              {d.note && <div class="hint">{d.note[locale] || d.note.vi}</div>}
+            </td>
+            <td>{d.originals ?? '?'}</td>
+            <td>{d.copies ?? '?'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export async function cataloguePageRoutes(app: App) {
+  const catalogue = app.services.catalogue;
+  const units = app.services.units;
+
+  app.get('/procedures', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
+    const query = req.query as Record<string, unknown>;
+    const q = str(query.q);
+    const field = str(query.field, 40);
+    const level = LEVELS.find((l) => l === query.level);
+    const online = ONLINE.find((o) => o === query.online);
+    const ctx = pageContext(req, reply);
+    const { t, locale } = ctx;
+    const [fields, items] = await Promise.all([
+      catalogue.fields(),
+      catalogue.search({ q, field: field && /^[a-z_]{2,40}$/.test(field) ? field : undefined, level, online, limit: 100 }),
+    ]);
+    return renderHtml(
+      reply,
+      <Layout ctx={ctx} title={q ? t('proc.results.for', { q }) : t('proc.results.title')}>
+        <h1>{t('proc.results.title')}</h1>
+        <SearchBox ctx={ctx} q={q} headingLevel={1} />
+        <form method="get" action="/procedures" class="filters">
+          {q && <input type="hidden" name="q" value={q} />}
+          <div class="field">
+            <label for="field">{t('proc.filter.field')}</label>
+            <select id="field" name="field">
+              <option value="">{t('proc.filter.any')}</option>
+              {fields.map((f) => (
+                <option key={f.code} value={f.code} selected={f.code === field}>
+                  {locale === 'vi' ? f.name_vi : f.name_en} ({Number(f.procedures)})
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="level">{t('proc.filter.level')}</label>
+            <select id="level" name="level">
+              <option value="">{t('proc.filter.any')}</option>
+              {LEVELS.map((l) => (
+                <option key={l} value={l} selected={l === level}>
+                  {t(`proc.level.${l}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="field">
+            <label for="online">{t('proc.filter.online')}</label>
+            <select id="online" name="online">
+              <option value="">{t('proc.filter.any')}</option>
+              {ONLINE.map((o) => (
+                <option key={o} value={o} selected={o === online}>
+                  {o === 'full' || o === 'partial' ? t(`proc.online.${o}`) : t('proc.online.level', { n: o })}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" class="button button-secondary">
+            {t('proc.filter.apply')}
+          </button>
+        </form>
+        <h2 role="status">
+          {q
+            ? `${t('proc.results.for', { q })}: ${t('proc.results.count', { n: items.length })}`
+            : t('proc.results.count', { n: items.length })}
+        </h2>
+        {items.length === 0 ? <p>{t('proc.results.none')}</p> : <ProcedureList ctx={ctx} items={items} />}
+      </Layout>,
+    );
+  });
+
+  const wardGroups = async (locale: 'vi' | 'en') => {
+    const [districts, communes] = await Promise.all([units.list({ level: 'district' }), units.list({ level: 'commune' })]);
+    const cities = await units.list({ level: 'city' });
+    return [...cities, ...districts]
+      .map((d) => ({
+        district: d.name[locale],
+        items: communes.filter((c) => c.parentCode === d.code).map((c) => ({ code: c.code, name: c.name[locale] })),
+      }))
+      .filter((g) => g.items.length > 0);
+  };
+
+  app.get('/procedures/:code', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
+    const code = (req.params as { code: string }).code;
+    if (!CODE.test(code)) throw new AppError('not_found');
+    const p = await catalogue.detail(code);
+    const ward = str((req.query as Record<string, unknown>).ward, 20);
+    let offices: Office[] | undefined;
+    if (ward && /^[0-9A-Z.]{13}$/.test(ward)) {
+      const found = await catalogue.officesFor(code, ward).catch((e: unknown) => {
+        if (e instanceof AppError && e.code === 'unit_not_found') return [];
+        throw e;
+      });
+      offices = await Promise.all(found.map(async (o) => ({ ...o, hours: (await app.services.calendar.officeHours(o.code)).hours })));
+    }
+    const ctx = pageContext(req, reply);
+    const c = p.content;
+    // Facts left empty in the catalogue are shown as "to be confirmed"; say so up front.
+    const unconfirmed = !c.timeLimit || !c.fee || c.fee.amount === null || !c.result || !c.applicants || !c.submitTo;
+    return renderHtml(
+      reply,
+      <ProcedurePage ctx={ctx} p={p} wards={await wardGroups(ctx.locale)} ward={ward} offices={offices} unconfirmed={unconfirmed} />,
+    );
+  });
+
+  app.get('/procedures/:code/checklist', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
+    const code = (req.params as { code: string }).code;
+    if (!CODE.test(code)) throw new AppError('not_found');
+    const p = await catalogue.detail(code);
+    const ctx = pageContext(req, reply);
+    const name = p.name[ctx.locale] || p.name.vi;
+    return renderHtml(
+      reply,
+      <Layout ctx={ctx} title={ctx.t('proc.checklist.title', { name })}>
+        <h1>{ctx.t('proc.checklist.title', { name })}</h1>
+        <p>{ctx.t('proc.checklist.tick')}</p>
+        <DocumentTable ctx={ctx} documents={p.content.documents} tick />
+        <p>
+          {ctx.t('proc.howLong')}: {timeLimitText(ctx.t, p.content.timeLimit)}. {ctx.t('proc.howMuch')}: {feeText(ctx, p.content.fee)}.
+        </p>
+        <p>
+          <a href={`/procedures/${p.code}`}>{name}</a>
+        </p>
+      </Layout>,
+    );
+  });
+}

@@ -1,0 +1,216 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB, UnitLevel } from '../../db/types.js';
+import { AppError } from '../../lib/errors.js';
+import { recordAudit, type AuditContext } from '../audit/audit.js';
+import { pathCovers } from '../auth/policy.js';
+import { todayInVietnam } from '../units/units.service.js';
+import * as repo from './catalogue.repo.js';
+import type { FieldRecord, ProcedureDetail, ProcedureRecord, ProcedureSummary, SearchQuery, VersionContent } from './catalogue.schema.js';
+
+/** A stable local code for a real procedure whose national code is not known yet. */
+export function localCode(nameVi: string): string {
+  const n = parseInt(createHash('sha256').update(nameVi.normalize('NFC')).digest('hex').slice(0, 8), 16) % 1_000_000;
+  return `L.${String(n).padStart(6, '0')}`;
+}
+
+function present(r: repo.SearchRow): ProcedureSummary {
+  return {
+    code: r.code,
+    field: { code: r.field_code, name: { vi: r.field_vi, en: r.field_en } },
+    levels: r.levels,
+    name: { vi: r.name_vi, en: r.name_en },
+    summary: { vi: r.summary_vi, en: r.summary_en },
+    timeLimit: r.time_limit_amount === null || r.time_limit_unit === null ? null : { amount: r.time_limit_amount, unit: r.time_limit_unit },
+    feeAmount: r.fee_amount,
+    onlineLevel: r.online_level,
+    onlineMode: r.online_mode,
+  };
+}
+
+export interface Office {
+  code: string;
+  name: { vi: string; en: string };
+  level: UnitLevel;
+  onlineLevel: number | null;
+  onlineMode: string | null;
+}
+
+export interface ImportReport {
+  fields: number;
+  created: number;
+  newVersions: number;
+  unchanged: number;
+}
+
+export class CatalogueService {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async search(q: SearchQuery): Promise<ProcedureSummary[]> {
+    return (await repo.search(this.db, q, todayInVietnam())).map(present);
+  }
+
+  fields() {
+    return repo.listFields(this.db);
+  }
+
+  async detail(code: string, at = todayInVietnam()): Promise<ProcedureDetail> {
+    const row = await repo.findProcedure(this.db, code, at);
+    if (!row) throw new AppError('procedure_not_found');
+    const units = await repo.offeringUnits(this.db, row.id, at);
+    return {
+      ...present(row),
+      version: row.version,
+      effectiveFrom: row.effective_from,
+      content: row.content as VersionContent,
+      offeredBy: units.map((u) => ({
+        code: u.code,
+        name: { vi: u.name_vi, en: u.name_en },
+        onlineLevel: u.online_level,
+        onlineMode: u.online_mode,
+      })),
+    };
+  }
+
+  /**
+   * The offices competent for a procedure for someone living in a ward: the ward itself, its
+   * district, or a city department, as the procedure's levels say and the units offer it.
+   */
+  async officesFor(code: string, wardCode: string): Promise<Office[]> {
+    const at = todayInVietnam();
+    const row = await repo.findProcedure(this.db, code, at);
+    if (!row) throw new AppError('procedure_not_found');
+    const ward = await this.db.selectFrom('unit').select(['path', 'level']).where('code', '=', wardCode).executeTakeFirst();
+    if (!ward || ward.level !== 'commune') throw new AppError('unit_not_found');
+    const units = await repo.offeringUnits(this.db, row.id, at);
+    const lineage = units.filter((u) => pathCovers(u.path, ward.path));
+    const citywide = units.filter((u) => u.level === 'department' || u.level === 'city');
+    const chosen = lineage.length > 0 ? lineage : citywide;
+    return chosen.map((u) => ({
+      code: u.code,
+      name: { vi: u.name_vi, en: u.name_en },
+      level: u.level,
+      onlineLevel: u.online_level,
+      onlineMode: u.online_mode,
+    }));
+  }
+
+  /**
+   * Loads fields and procedures (seed files, or an official list): new procedures are created,
+   * changed ones get a new version, identical ones are left alone, so a repeated load changes
+   * nothing. Offered-by rows are added for the units of each competent level.
+   */
+  async load(
+    fields: FieldRecord[],
+    records: ProcedureRecord[],
+    ctx: AuditContext,
+    departments: Record<string, string> = {},
+  ): Promise<ImportReport> {
+    const seen = new Set<string>();
+    for (const r of records) {
+      const code = r.code ?? localCode(r.name.vi);
+      if (seen.has(code)) throw new AppError('duplicate_procedure_code', { code });
+      seen.add(code);
+    }
+    const fieldCodes = new Set(fields.map((f) => f.code));
+    return this.db.transaction().execute(async (trx) => {
+      const known = new Set((await trx.selectFrom('field').select('code').execute()).map((f) => f.code));
+      for (const r of records) if (!fieldCodes.has(r.field) && !known.has(r.field)) throw new AppError('unknown_field', { field: r.field });
+      for (const [i, f] of fields.entries()) {
+        await trx
+          .insertInto('field')
+          .values({ code: f.code, name_vi: f.name.vi, name_en: f.name.en, sort: i })
+          .onConflict((oc) => oc.column('code').doUpdateSet({ name_vi: f.name.vi, name_en: f.name.en }))
+          .execute();
+      }
+      const units = await trx.selectFrom('unit').select(['id', 'code', 'level']).where('valid_to', 'is', null).execute();
+      const report: ImportReport = { fields: fields.length, created: 0, newVersions: 0, unchanged: 0 };
+      const today = todayInVietnam();
+      for (const r of records) {
+        const code = r.code ?? localCode(r.name.vi);
+        const content = JSON.stringify(r.version);
+        const values = {
+          time_limit_amount: r.version.timeLimit?.amount ?? null,
+          time_limit_unit: r.version.timeLimit?.unit ?? null,
+          fee_amount: r.version.fee?.amount ?? null,
+          online_level: r.version.onlineLevel,
+          online_mode: r.version.onlineMode,
+        };
+        const existing = await trx.selectFrom('procedure').select('id').where('code', '=', code).executeTakeFirst();
+        let procedureId: number;
+        if (!existing) {
+          procedureId = (
+            await trx
+              .insertInto('procedure')
+              .values({
+                code,
+                field_code: r.field,
+                levels: r.levels,
+                name_vi: r.name.vi,
+                name_en: r.name.en,
+                summary_vi: r.summary?.vi ?? '',
+                summary_en: r.summary?.en ?? '',
+              })
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id;
+          await trx
+            .insertInto('procedure_version')
+            .values({ procedure_id: procedureId, version: 1, effective_from: r.version.effectiveFrom ?? '2019-01-01', content, ...values })
+            .execute();
+          report.created++;
+        } else {
+          procedureId = existing.id;
+          const last = await trx
+            .selectFrom('procedure_version')
+            .select(['version', 'content'])
+            .where('procedure_id', '=', procedureId)
+            .orderBy('version', 'desc')
+            .executeTakeFirstOrThrow();
+          if (JSON.stringify(last.content) === JSON.stringify(JSON.parse(content))) {
+            report.unchanged++;
+          } else {
+            const from = r.version.effectiveFrom && r.version.effectiveFrom > today ? r.version.effectiveFrom : today;
+            await trx
+              .insertInto('procedure_version')
+              .values({ procedure_id: procedureId, version: last.version + 1, effective_from: from, content, ...values })
+              .execute();
+            report.newVersions++;
+          }
+          await trx
+            .updateTable('procedure')
+            .set({
+              field_code: r.field,
+              levels: r.levels,
+              name_vi: r.name.vi,
+              name_en: r.name.en,
+              summary_vi: r.summary?.vi ?? '',
+              summary_en: r.summary?.en ?? '',
+              updated_at: new Date(),
+            })
+            .where('id', '=', procedureId)
+            .execute();
+        }
+        const offering = units.filter((u) => r.levels.includes(u.level) && (u.level !== 'department' || departments[r.field] === u.code));
+        if (offering.length > 0) {
+          await trx
+            .insertInto('unit_procedure')
+            .values(
+              offering.map((u) => ({
+                unit_id: u.id,
+                procedure_id: procedureId,
+                online_level: r.version.onlineLevel,
+                online_mode: r.version.onlineMode,
+              })),
+            )
+            .onConflict((oc) => oc.columns(['unit_id', 'procedure_id']).doNothing())
+            .execute();
+        }
+      }
+      if (report.created + report.newVersions > 0) {
+        await recordAudit(trx, ctx, { action: 'catalogue.load', entityType: 'procedure', entityId: null, after: report });
+      }
+      return report;
+    });
+  }
+}
