@@ -7,6 +7,7 @@ import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
 import type { ProcedureDetail } from './catalogue.schema.js';
 import { feeText, onlineText, ProcedureList, SearchBox, timeLimitText } from './catalogue.views.js';
+import { onlineServicesLeaflet, procedureLeaflet } from '../../docs/leaflet.js';
 
 const LEVELS = ['city', 'department', 'district', 'commune'] as const;
 const ONLINE = ['full', 'partial', '3', '4'] as const;
@@ -135,9 +136,16 @@ function ProcedurePage({
       )}
       <h2>{t('proc.summary')}</h2>
       <Summary ctx={ctx} p={p} />
-      <p>
-        <a href={`/procedures/${p.code}/checklist`}>{t('proc.checklist')}</a>
-      </p>
+      <ul class="actions">
+        <li>
+          <a href={`/procedures/${p.code}/checklist`}>{t('proc.checklist')}</a>
+        </li>
+        <li>
+          <a href={`/procedures/${p.code}/leaflet.pdf?lang=${locale}`} download={`${p.code}-${locale}.pdf`}>
+            {t('proc.leaflet')}
+          </a>
+        </li>
+      </ul>
       <WhereToGo ctx={ctx} p={p} wards={wards} ward={ward} offices={offices} />
       <h2>{t('proc.channels')}</h2>
       <ul>
@@ -311,6 +319,18 @@ export async function cataloguePageRoutes(app: App) {
       reply,
       <ProcedurePage ctx={ctx} p={p} wards={await wardGroups(ctx.locale)} ward={ward} offices={offices} unconfirmed={unconfirmed} />,
     );
+  });
+
+  app.get('/procedures/:code/leaflet.pdf', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
+    const code = (req.params as { code: string }).code;
+    if (!CODE.test(code)) throw new AppError('not_found');
+    const pdf = await procedureLeaflet(await catalogue.detail(code), req.locale, app.config.baseUrl);
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="${code}-${req.locale}.pdf"`).send(pdf);
+  });
+
+  app.get('/leaflets/online-services.pdf', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
+    const pdf = await onlineServicesLeaflet(req.locale, app.config.baseUrl);
+    return reply.type('application/pdf').header('content-disposition', `inline; filename="online-services-${req.locale}.pdf"`).send(pdf);
   });
 
   app.get('/procedures/:code/checklist', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {

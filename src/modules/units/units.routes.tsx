@@ -17,6 +17,8 @@ import {
   type UnitNode,
 } from './units.schema.js';
 import type { PageContext } from '../../web/context.js';
+import { AppError } from '../../lib/errors.js';
+import { ProcedureList } from '../catalogue/catalogue.views.js';
 
 export async function unitRoutes(app: App) {
   const units = app.services.units;
@@ -66,6 +68,21 @@ export async function unitRoutes(app: App) {
     handler: async (req, reply) => reply.status(201).send({ units: await units.reorganize(req.body, req.actor!, auditContext(req)) }),
   });
 
+  app.get('/units/:code', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
+    const code = (req.params as { code: string }).code;
+    if (!/^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$/.test(code)) throw new AppError('not_found');
+    const ctx = pageContext(req, reply);
+    const unit = await units.detail(code);
+    const name = async (c: string) => ({ code: c, name: (await units.detail(c)).name[ctx.locale] });
+    const [parent, children, { hours }, procedures] = await Promise.all([
+      unit.parentCode ? name(unit.parentCode) : null,
+      units.list({ parent: code }).then((l) => l.map((u) => ({ code: u.code, name: u.name[ctx.locale] }))),
+      app.services.calendar.officeHours(code),
+      app.services.catalogue.search({ unit: code, limit: 100 }),
+    ]);
+    return renderHtml(reply, <UnitPage ctx={ctx} unit={unit} parent={parent} children={children} hours={hours} procedures={procedures} />);
+  });
+
   app.get('/units', {
     config: { policy: policies.public },
     schema: { hide: true },
@@ -87,13 +104,60 @@ export async function unitRoutes(app: App) {
   });
 }
 
+function UnitPage({
+  ctx,
+  unit,
+  parent,
+  children,
+  hours,
+  procedures,
+}: {
+  ctx: PageContext;
+  unit: Awaited<ReturnType<App['services']['units']['detail']>>;
+  parent: { code: string; name: string } | null;
+  children: { code: string; name: string }[];
+  hours: { sessions: { start: string; end: string }[]; cutoff: string };
+  procedures: Awaited<ReturnType<App['services']['catalogue']['search']>>;
+}) {
+  const { t, locale } = ctx;
+  return (
+    <Layout ctx={ctx} title={unit.name[locale]}>
+      <p class="meta">
+        {t('units.code')}: {unit.code} · {t(`units.level.${unit.level}`)}
+      </p>
+      <h1>{unit.name[locale]}</h1>
+      {parent && (
+        <p>
+          <a href={`/units/${parent.code}`}>{parent.name}</a>
+        </p>
+      )}
+      <h2>{t('units.hours')}</h2>
+      <p>{t('proc.where.hours', { hours: hours.sessions.map((s) => `${s.start}–${s.end}`).join(', '), cutoff: hours.cutoff })}</p>
+      {children.length > 0 && (
+        <>
+          <h2>{t('units.children')}</h2>
+          <ul class="field-grid">
+            {children.map((c) => (
+              <li key={c.code}>
+                <a href={`/units/${c.code}`}>{c.name}</a>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h2>{t('units.procedures', { n: procedures.length })}</h2>
+      {procedures.length === 0 ? <p>{t('proc.results.none')}</p> : <ProcedureList ctx={ctx} items={procedures} />}
+    </Layout>
+  );
+}
+
 function UnitList({ ctx, nodes }: { ctx: PageContext; nodes: UnitNode[] }) {
   if (nodes.length === 0) return null;
   return (
     <ul>
       {nodes.map((n) => (
         <li key={n.code}>
-          <span lang={ctx.locale}>{n.name[ctx.locale]}</span>{' '}
+          <a href={`/units/${n.code}`}>{n.name[ctx.locale]}</a>{' '}
           <span class="unit-code">
             <span class="visually-hidden">{ctx.t('units.code')}: </span>
             {n.code}

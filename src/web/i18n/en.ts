@@ -31,6 +31,9 @@ export const en: Record<MessageKey, string> = {
   'home.today': 'Today is {date}.',
   'units.title': 'Offices and units',
   'units.lead': "The city's administrative units in force on {date}.",
+  'units.hours': 'One-stop desk opening hours',
+  'units.children': 'Units under it',
+  'units.procedures': 'Procedures handled here ({n})',
   'units.code': 'Agency code',
   'units.level.city': 'City',
   'units.level.department': 'Departments',
@@ -146,6 +149,8 @@ export const en: Record<MessageKey, string> = {
   'home.how.2':
     'Submit your dossier at a one-stop desk or online (level 3: submit online; level 4: submit, pay and receive the result online).',
   'home.how.3': 'The office sets the due date in working days; you receive the result on time.',
+  'proc.leaflet': 'Download the leaflet (PDF)',
+  'home.how.leaflet': 'Download the leaflet about online public services (PDF)',
   'form.errorSummary': 'There is a problem',
   'form.errorPrefix': 'Error:',
   'form.required': '(required)',

@@ -27,6 +27,9 @@ export const vi = {
   'home.today': 'Hôm nay là {date}.',
   'units.title': 'Cơ quan, đơn vị',
   'units.lead': 'Cơ cấu đơn vị hành chính của thành phố đang có hiệu lực ngày {date}.',
+  'units.hours': 'Giờ làm việc của bộ phận một cửa',
+  'units.children': 'Đơn vị trực thuộc',
+  'units.procedures': 'Thủ tục tiếp nhận tại đơn vị ({n})',
   'units.code': 'Mã định danh',
   'units.level.city': 'Thành phố',
   'units.level.department': 'Sở, ban, ngành',
@@ -142,6 +145,8 @@ export const vi = {
   'home.how.2':
     'Nộp hồ sơ tại bộ phận một cửa hoặc trực tuyến (mức độ 3: nộp trực tuyến; mức độ 4: nộp, thanh toán và nhận kết quả trực tuyến).',
   'home.how.3': 'Cơ quan tính ngày hẹn trả theo ngày làm việc; bạn nhận kết quả đúng hẹn.',
+  'proc.leaflet': 'Tải tờ rơi hướng dẫn (PDF)',
+  'home.how.leaflet': 'Tải tờ rơi giới thiệu dịch vụ công trực tuyến (PDF)',
   'form.errorSummary': 'Có lỗi cần sửa',
   'form.errorPrefix': 'Lỗi:',
   'form.required': '(bắt buộc)',
