@@ -13,6 +13,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/engine.js';
+import { containsNul } from './lib/canonical-json.js';
 import { randomToken } from './lib/crypto.js';
 import { AppError } from './lib/errors.js';
 import { authApiRoutes } from './modules/auth/auth.routes.js';
@@ -20,9 +21,11 @@ import { authPageRoutes, SESSION_COOKIE } from './modules/auth/auth.pages.js';
 import { calendarAdminRoutes } from './modules/calendar/calendar.admin.js';
 import { calendarPageRoutes } from './modules/calendar/calendar.pages.js';
 import { calendarApiRoutes } from './modules/calendar/calendar.routes.js';
+import { catalogueAdminRoutes } from './modules/catalogue/catalogue.admin.js';
 import { cataloguePageRoutes } from './modules/catalogue/catalogue.pages.js';
 import { catalogueApiRoutes } from './modules/catalogue/catalogue.routes.js';
 import { checkPolicy, policies, type Policy } from './modules/auth/policy.js';
+import { guideRoutes } from './modules/home/guide.routes.js';
 import { homeRoutes } from './modules/home/home.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
 import { unitRoutes } from './modules/units/units.routes.js';
@@ -30,6 +33,7 @@ import { setupMetrics } from './observability/metrics.js';
 import { createServices } from './services.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
+import { installValidators } from './web/validation.js';
 import type { App } from './web/request-context.js';
 
 export interface RegisteredRoute {
@@ -60,15 +64,16 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>() as App;
 
+  installValidators(app);
   const routes: RegisteredRoute[] = [];
   app.decorate('config', config);
   app.decorate('services', createServices(config, database));
   app.decorate('routeList', routes);
   app.decorateRequest('actor', null);
   app.decorateRequest('locale', 'vi');
+  app.decorateRequest('easyRead', false);
 
   app.addHook('onRoute', (route) => {
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');
@@ -127,10 +132,18 @@ export async function buildApp(config: Config, database: Database, opts: { logge
       reply.setCookie('lang', chosen, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
     }
     req.locale = negotiateLocale(chosen ?? req.cookies.lang ?? req.actor?.locale, req.headers['accept-language']);
+    const easy = typeof q?.easy === 'string' ? q.easy : undefined;
+    if (easy === '1' || easy === '0') reply.setCookie('easy', easy, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
+    req.easyRead = (easy ?? req.cookies.easy) === '1';
   });
 
   const unsafe = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
   app.addHook('preValidation', (req, reply, done) => {
+    // PostgreSQL text cannot hold NUL: refuse it at the door rather than fail in the database.
+    if (containsNul(req.query) || containsNul(req.params) || containsNul(req.body)) {
+      done(new AppError('validation_failed'));
+      return;
+    }
     try {
       // The not-found handler is the only route without a declared policy.
       checkPolicy(req.actor, req.routeOptions.config.policy ?? (req.is404 ? policies.public : { access: 'official', roles: [] }));
@@ -183,6 +196,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   );
 
   await app.register(homeRoutes);
+  await app.register(guideRoutes);
   await app.register(unitRoutes);
   await app.register(staffRoutes);
   await app.register(authApiRoutes);
@@ -192,5 +206,6 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(calendarAdminRoutes);
   await app.register(catalogueApiRoutes);
   await app.register(cataloguePageRoutes);
+  await app.register(catalogueAdminRoutes);
   return app;
 }

@@ -63,6 +63,7 @@ export const ERROR_STATUS = {
   duplicate_procedure_code: 400,
   unknown_field: 400,
   invalid_catalogue_file: 400,
+  procedure_not_offerable: 400,
   internal: 500,
 } as const;
 

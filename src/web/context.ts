@@ -10,4 +10,6 @@ export interface PageContext {
   url: string;
   csrfToken: string;
   requestId: string;
+  /** Larger text and stronger contrast, chosen by the visitor and kept in a cookie. */
+  easyRead: boolean;
 }

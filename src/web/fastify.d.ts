@@ -7,6 +7,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     actor: Actor | null;
     locale: Locale;
+    easyRead: boolean;
   }
   interface FastifyContextConfig {
     /** Who may call the route; every route must declare one (enforced at registration). */

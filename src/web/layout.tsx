@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import type { PageContext } from './context.js';
 
-function switchLanguageHref(url: string, to: string): string {
+function withParam(url: string, name: string, value: string): string {
   const u = new URL(url, 'http://x');
-  u.searchParams.set('lang', to);
+  u.searchParams.set(name, value);
   return `${u.pathname}${u.search}`;
 }
 
@@ -28,7 +28,7 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
         <link rel="stylesheet" href="/static/app.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
       </head>
-      <body>
+      <body class={ctx.easyRead ? 'easy-read' : undefined}>
         <a class="skip-link" href="#main">
           {t('site.skip')}
         </a>
@@ -38,10 +38,15 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
               <span class="site-title">{t('site.name')}</span>
               <span class="site-tagline">{t('site.tagline')}</span>
             </a>
-            <a class="lang-switch" href={switchLanguageHref(ctx.url, other)} lang={other} hrefLang={other}>
-              <span class="visually-hidden">{t('site.lang.label')}: </span>
-              {t('site.lang.switchTo')}
-            </a>
+            <div class="header-toggles">
+              <a class="lang-switch" href={withParam(ctx.url, 'lang', other)} lang={other} hrefLang={other}>
+                <span class="visually-hidden">{t('site.lang.label')}: </span>
+                {t('site.lang.switchTo')}
+              </a>
+              <a class="easy-switch" href={withParam(ctx.url, 'easy', ctx.easyRead ? '0' : '1')}>
+                {ctx.easyRead ? t('site.easyRead.off') : t('site.easyRead.on')}
+              </a>
+            </div>
           </div>
           <nav class="container site-nav" aria-label={t('site.nav.label')}>
             <ul>
@@ -53,6 +58,9 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
               </li>
               <li>
                 <a href="/units">{t('site.nav.units')}</a>
+              </li>
+              <li>
+                <a href="/guide">{t('site.nav.guide')}</a>
               </li>
               <li>
                 <a href="/calendar">{t('site.nav.calendar')}</a>

@@ -18,6 +18,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
     url: request.url,
     csrfToken,
     requestId: request.id,
+    easyRead: request.easyRead,
   };
 }
 

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { canonicalJson as canonical } from '../../lib/canonical-json.js';
 import { sha256 } from '../../lib/crypto.js';
 import type { DB } from '../../db/types.js';
 
@@ -22,17 +23,6 @@ export const SYSTEM_CONTEXT: AuditContext = { actorId: null, actorRole: 'system'
 
 // One lock for the whole chain: each event needs the hash of the one before it.
 const AUDIT_LOCK_KEY = 7_260_002;
-
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  return `{${Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
-    .join(',')}}`;
-}
 
 // What a row looks like after a round trip through jsonb: Dates become strings, undefined vanishes.
 const toJson = (v: unknown): unknown => (v === undefined ? null : JSON.parse(JSON.stringify(v)));

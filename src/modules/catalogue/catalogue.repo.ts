@@ -78,6 +78,11 @@ export async function search(db: Q, q: SearchQuery, at: string) {
     + case when p.search_name like '%' || ${folded} || '%' or p.search_name_en like '%' || ${folded} || '%' then 200 else 0 end
     + 100 * greatest(word_similarity(${folded}, p.search_name), word_similarity(${folded}, p.search_name_en))
     + case when p.search_summary like '%' || ${folded} || '%' then 20 else 0 end
+    + 150 * (
+        select coalesce(avg(case when ' ' || p.search_name || ' ' like '% ' || w || ' %' or ' ' || p.search_name_en || ' ' like '% ' || w || ' %' then 1 else 0 end), 0)
+        from unnest(regexp_split_to_array(${folded}, '[^[:alnum:]]+')) as w
+        where w <> ''
+      )
   )`;
   return query
     .select(score.as('score'))

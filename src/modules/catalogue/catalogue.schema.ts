@@ -3,7 +3,7 @@ import { AgencyCode, IsoDate, UnitLevel } from '../units/units.schema.js';
 
 const Text = (max = 4000) =>
   Type.Object({ vi: Type.String({ minLength: 1, maxLength: max }), en: Type.String({ maxLength: max }) }, { additionalProperties: false });
-const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Nullable = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
 
 export const ProcedureCode = Type.String({
   pattern: '^(\\d\\.\\d{6}|L\\.\\d{6})$',

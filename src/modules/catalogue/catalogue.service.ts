@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB, UnitLevel } from '../../db/types.js';
+import { canonicalJson } from '../../lib/canonical-json.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
 import { pathCovers } from '../auth/policy.js';
@@ -167,7 +168,7 @@ export class CatalogueService {
             .where('procedure_id', '=', procedureId)
             .orderBy('version', 'desc')
             .executeTakeFirstOrThrow();
-          if (JSON.stringify(last.content) === JSON.stringify(JSON.parse(content))) {
+          if (canonicalJson(last.content) === canonicalJson(r.version)) {
             report.unchanged++;
           } else {
             const from = r.version.effectiveFrom && r.version.effectiveFrom > today ? r.version.effectiveFrom : today;
