@@ -20,7 +20,7 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
   const other = locale === 'vi' ? 'en' : 'vi';
   const fullTitle = `${hasError ? `${t('form.errorPrefix')} ` : ''}${title} – ${t('site.name')}`;
   return (
-    <html lang={locale}>
+    <html lang={locale} class={ctx.easyRead ? 'easy-read' : undefined}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -28,7 +28,7 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
         <link rel="stylesheet" href="/static/app.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
       </head>
-      <body class={ctx.easyRead ? 'easy-read' : undefined}>
+      <body>
         <a class="skip-link" href="#main">
           {t('site.skip')}
         </a>

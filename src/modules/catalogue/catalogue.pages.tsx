@@ -85,19 +85,21 @@ function WhereToGo({
       </form>
       {offices && offices.length === 0 && <p role="status">{t('proc.where.none')}</p>}
       {offices && offices.length > 0 && (
-        <ul class="offices" role="status">
-          {offices.map((o) => (
-            <li key={o.code}>
-              <strong>{o.name[locale]}</strong> <span class="unit-code">{o.code}</span>
-              <br />
-              {t('proc.where.hours', { hours: o.hours.sessions.map((s) => `${s.start}–${s.end}`).join(', '), cutoff: o.hours.cutoff })}
-              <br />
-              {o.onlineLevel && o.onlineLevel >= 3
-                ? t('proc.where.online', { mode: onlineText(t, o.onlineLevel, o.onlineMode) })
-                : t('proc.where.offline')}
-            </li>
-          ))}
-        </ul>
+        <div role="status">
+          <ul class="offices">
+            {offices.map((o) => (
+              <li key={o.code}>
+                <strong>{o.name[locale]}</strong> <span class="unit-code">{o.code}</span>
+                <br />
+                {t('proc.where.hours', { hours: o.hours.sessions.map((s) => `${s.start}–${s.end}`).join(', '), cutoff: o.hours.cutoff })}
+                <br />
+                {o.onlineLevel && o.onlineLevel >= 3
+                  ? t('proc.where.online', { mode: onlineText(t, o.onlineLevel, o.onlineMode) })
+                  : t('proc.where.offline')}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
     </section>
   );

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { testApp, UNITS, type TestApp } from '../../../test/helpers/app.js';
+import { ENGINE } from '../../../test/helpers/db.js';
+import { pdfText } from '../../../test/helpers/pdf.js';
+
+describe(`catalogue pages (${ENGINE})`, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp();
+  });
+  after(() => t.close());
+  const get = (url: string) => t.app.inject({ method: 'GET', url });
+
+  test('searching without diacritics lists the procedure with its time limit', async () => {
+    const res = await get('/procedures?q=xac+nhan+tinh+trang+hon+nhan');
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /href="\/procedures\/1\.004873">Cấp Giấy xác nhận tình trạng hôn nhân</);
+    assert.match(res.body, /3 ngày làm việc/);
+    const none = await get('/procedures?q=zzqqxx');
+    assert.match(none.body, /Không tìm thấy thủ tục phù hợp/);
+    const filtered = await get('/procedures?field=civil_status&level=commune');
+    assert.match(filtered.body, /Đăng ký khai sinh/);
+  });
+
+  test('the procedure page puts the summary first, explains unknown facts, and finds the office for a ward', async () => {
+    const res = await get(`/procedures/1.004873?ward=${UNITS.quangTrung}`);
+    assert.equal(res.statusCode, 200);
+    const body = res.body;
+    assert.ok(body.indexOf('Bạn nhận được') < body.indexOf('Trình tự thực hiện'));
+    assert.match(body, /Phường Quang Trung/);
+    assert.match(body, /07:30–11:30, 13:30–17:00/);
+    assert.match(body, /Chưa xác nhận, vui lòng hỏi cơ quan giải quyết/);
+    assert.match(body, /Thành phần hồ sơ/);
+    assert.ok(Buffer.byteLength(body) < 100 * 1024, `${Buffer.byteLength(body)} bytes`);
+    const en = await get(`/procedures/1.004873?lang=en&ward=${UNITS.quangTrung}`);
+    assert.match(en.body, /Where do I go\?/);
+    assert.match(en.body, /Quang Trung Ward/);
+    assert.match(en.body, /The English text is for information only/);
+    assert.equal((await get('/procedures/9.999999')).statusCode, 404);
+    assert.equal((await get('/procedures/not-a-code')).statusCode, 404);
+    assert.equal((await get('/procedures/1.004873?ward=000.00.99.H26')).statusCode, 200, 'an unknown ward shows no office, not an error');
+  });
+
+  test('the leaflet is a PDF whose text keeps the Vietnamese diacritics', async () => {
+    const res = await get('/procedures/1.004873/leaflet.pdf?lang=vi');
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['content-type'], 'application/pdf');
+    const text = await pdfText(res.rawPayload);
+    assert.match(text, /Cấp Giấy xác nhận tình trạng hôn nhân/);
+    assert.match(text, /Thời hạn giải quyết/);
+    const en = await pdfText((await get('/procedures/1.004873/leaflet.pdf?lang=en')).rawPayload);
+    assert.match(en, /How long it takes/);
+    const general = await pdfText((await get('/leaflets/online-services.pdf?lang=vi')).rawPayload);
+    assert.match(general, /Dịch vụ công trực tuyến hoạt động thế nào/);
+  });
+
+  test('the checklist, the guide, unit pages and easy-read mode', async () => {
+    assert.match((await get('/procedures/1.004873/checklist')).body, /Danh sách giấy tờ: Cấp Giấy xác nhận tình trạng hôn nhân/);
+    assert.match((await get('/guide')).body, /Mức độ 4: nộp, thanh toán và nhận kết quả trực tuyến/);
+    const unit = await get(`/units/${UNITS.quangTrung}`);
+    assert.match(unit.body, /Phường Quang Trung/);
+    assert.match(unit.body, /1\.004873/);
+    const easy = await get('/?easy=1');
+    assert.match(easy.body, /<html lang="vi" class="easy-read">/);
+    const cookie = (easy.cookies as { name: string; value: string }[]).find((c) => c.name === 'easy');
+    assert.equal(cookie?.value, '1');
+    const next = await t.app.inject({ method: 'GET', url: '/procedures', headers: { cookie: 'easy=1' } });
+    assert.match(next.body, /<html lang="vi" class="easy-read">/);
+    const home = await get('/');
+    assert.match(home.body, /Tra cứu theo lĩnh vực/);
+    assert.match(home.body, /href="\/procedures\?field=civil_status"/);
+  });
+});
