@@ -139,9 +139,6 @@ export interface ProcedureTable {
   name_en: string;
   summary_vi: Generated<string>;
   summary_en: Generated<string>;
-  search_name: Generated<string>;
-  search_name_en: Generated<string>;
-  search_summary: Generated<string>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -21,16 +21,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       name_en text not null,
       summary_vi text not null default '',
       summary_en text not null default '',
-      search_name text generated always as (fold_text(name_vi)) stored,
-      search_name_en text generated always as (fold_text(name_en)) stored,
-      search_summary text generated always as (fold_text(summary_vi || ' ' || summary_en)) stored,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now()
     );
     create index procedure_field_idx on procedure (field_code);
-    create index procedure_search_name_trgm on procedure using gin (search_name gin_trgm_ops);
-    create index procedure_search_name_en_trgm on procedure using gin (search_name_en gin_trgm_ops);
-    create index procedure_search_summary_trgm on procedure using gin (search_summary gin_trgm_ops);
+    -- Text search ranks in an in-memory index (src/domain/search-index.ts, see docs/decisions/0002).
 
     -- A procedure's rules change by decision; each change is a version with an effective date.
     -- Dossiers will reference the version they were submitted under.

@@ -40,12 +40,7 @@ export class CatalogueAdmin {
   async export(): Promise<Static<typeof CatalogueFile>> {
     const at = todayInVietnam();
     const fields = await repo.listFields(this.db);
-    const rows = await this.db
-      .selectFrom('procedure as p')
-      .innerJoin(repo.currentVersions(this.db, at).as('v'), 'v.procedure_id', 'p.id')
-      .select(['p.code', 'p.field_code', 'p.levels', 'p.name_vi', 'p.name_en', 'p.summary_vi', 'p.summary_en', 'v.content'])
-      .orderBy('p.code')
-      .execute();
+    const rows = await repo.exportRows(this.db, at);
     return {
       fields: fields.map((f) => ({ code: f.code, name: { vi: f.name_vi, en: f.name_en } })),
       procedures: rows.map((r) => ({

@@ -1,19 +1,38 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { SearchQuery } from './catalogue.schema.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
-/** The version of each procedure in force on `at`: the latest effective_from not after it. */
-export function currentVersions(db: Q, at: string) {
-  return db
-    .selectFrom('procedure_version as v')
-    .selectAll('v')
-    .distinctOn('v.procedure_id')
-    .where('v.effective_from', '<=', at)
-    .orderBy('v.procedure_id')
-    .orderBy('v.effective_from', 'desc')
-    .orderBy('v.version', 'desc');
+/**
+ * The version of a procedure in force on `at` (the latest effective_from not after it), as a
+ * lateral join: it is looked up through the (procedure_id, effective_from) index for the rows
+ * that survive filtering, instead of sorting every version of every procedure.
+ */
+function withCurrentVersion<O>(qb: SelectQueryBuilder<DB & { p: DB['procedure'] }, 'p', O>, at: string, withContent = false) {
+  return qb.innerJoinLateral(
+    (eb) =>
+      eb
+        .selectFrom('procedure_version as pv')
+        .select([
+          'pv.id',
+          'pv.version',
+          'pv.effective_from',
+          'pv.time_limit_amount',
+          'pv.time_limit_unit',
+          'pv.fee_amount',
+          'pv.online_level',
+          'pv.online_mode',
+        ])
+        .$if(withContent, (q) => q.select('pv.content'))
+        .whereRef('pv.procedure_id', '=', 'p.id')
+        .where('pv.effective_from', '<=', at)
+        .orderBy('pv.effective_from', 'desc')
+        .orderBy('pv.version', 'desc')
+        .limit(1)
+        .as('v'),
+    (join) => join.onTrue(),
+  );
 }
 
 const summaryColumns = [
@@ -35,16 +54,12 @@ const summaryColumns = [
 ] as const;
 
 /**
- * Search ranks an exact code first, then names containing the words, then names that are close
- * (typos: trigram word similarity), then summaries. Text is folded (case, diacritics, đ) on both
- * sides, so "xac nhan cu tru" finds "Xác nhận thông tin về cư trú".
+ * Procedures passing the filters. With `ids` (from the search index, best first) only those, in
+ * that order; without, the whole catalogue by field and name.
  */
-export async function search(db: Q, q: SearchQuery, at: string) {
-  const text = q.q?.trim() ?? '';
-  let query = db
-    .selectFrom('procedure as p')
+export async function search(db: Q, q: SearchQuery, at: string, ids?: number[]) {
+  let query = withCurrentVersion(db.selectFrom('procedure as p'), at)
     .innerJoin('field as f', 'f.code', 'p.field_code')
-    .innerJoin(currentVersions(db, at).as('v'), 'v.procedure_id', 'p.id')
     .select(summaryColumns);
   if (q.field) query = query.where('p.field_code', '=', q.field);
   if (q.level) query = query.where(sql<boolean>`${q.level} = any(p.levels)`);
@@ -63,51 +78,33 @@ export async function search(db: Q, q: SearchQuery, at: string) {
   if (q.online === 'full' || q.online === 'partial') query = query.where('v.online_mode', '=', q.online);
   if (q.online === '3') query = query.where('v.online_level', '>=', 3);
   if (q.online === '4') query = query.where('v.online_level', '=', 4);
-  if (!text) {
+  if (ids) {
+    // Keep the index's order: join on the numbered id list (a lone column takes the alias as its name).
     return query
-      .orderBy('f.sort')
-      .orderBy('p.name_vi')
+      .innerJoin(sql<{ o: number; ordinality: number }>`unnest(${ids}::int[]) with ordinality`.as('o'), (j) => j.onRef('o.o', '=', 'p.id'))
+      .orderBy('o.ordinality')
       .limit(q.limit ?? 20)
       .offset(q.offset ?? 0)
       .execute();
   }
-  const folded = sql<string>`fold_text(${text})`;
-  const score = sql<number>`(
-      case when p.code = ${text} then 1000 else 0 end
-    + case when p.search_name = ${folded} or p.search_name_en = ${folded} then 500 else 0 end
-    + case when p.search_name like '%' || ${folded} || '%' or p.search_name_en like '%' || ${folded} || '%' then 200 else 0 end
-    + 100 * greatest(word_similarity(${folded}, p.search_name), word_similarity(${folded}, p.search_name_en))
-    + case when p.search_summary like '%' || ${folded} || '%' then 20 else 0 end
-    + 150 * (
-        select coalesce(avg(case when ' ' || p.search_name || ' ' like '% ' || w || ' %' or ' ' || p.search_name_en || ' ' like '% ' || w || ' %' then 1 else 0 end), 0)
-        from unnest(regexp_split_to_array(${folded}, '[^[:alnum:]]+')) as w
-        where w <> ''
-      )
-  )`;
   return query
-    .select(score.as('score'))
-    .where((eb) =>
-      eb.or([
-        eb('p.code', '=', text),
-        sql<boolean>`${folded} <% p.search_name`,
-        sql<boolean>`${folded} <% p.search_name_en`,
-        sql<boolean>`p.search_summary like '%' || ${folded} || '%'`,
-      ]),
-    )
-    .orderBy('score', 'desc')
+    .orderBy('f.sort')
     .orderBy('p.name_vi')
     .limit(q.limit ?? 20)
     .offset(q.offset ?? 0)
     .execute();
 }
 
+/** What the in-memory search index is built from. */
+export function indexRows(db: Q) {
+  return db.selectFrom('procedure').select(['id', 'code', 'name_vi', 'name_en', 'summary_vi', 'summary_en']).execute();
+}
+
 export type SearchRow = Awaited<ReturnType<typeof search>>[number];
 
 export function findProcedure(db: Q, code: string, at: string) {
-  return db
-    .selectFrom('procedure as p')
+  return withCurrentVersion(db.selectFrom('procedure as p'), at, true)
     .innerJoin('field as f', 'f.code', 'p.field_code')
-    .innerJoin(currentVersions(db, at).as('v'), 'v.procedure_id', 'p.id')
     .select([...summaryColumns, 'v.version', 'v.effective_from', 'v.content'])
     .where('p.code', '=', code)
     .executeTakeFirst();
@@ -132,5 +129,13 @@ export function listFields(db: Q) {
     .select(['f.code', 'f.name_vi', 'f.name_en', (eb) => eb.fn.count<number>('p.id').as('procedures')])
     .groupBy(['f.code', 'f.name_vi', 'f.name_en', 'f.sort'])
     .orderBy('f.sort')
+    .execute();
+}
+
+/** Every procedure with the content of its version in force on `at`, for export. */
+export function exportRows(db: Q, at: string) {
+  return withCurrentVersion(db.selectFrom('procedure as p'), at, true)
+    .select(['p.code', 'p.field_code', 'p.levels', 'p.name_vi', 'p.name_en', 'p.summary_vi', 'p.summary_en', 'v.content'])
+    .orderBy('p.code')
     .execute();
 }

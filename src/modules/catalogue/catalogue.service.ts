@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DB, UnitLevel } from '../../db/types.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { AppError } from '../../lib/errors.js';
+import { SearchIndex } from '../../domain/search-index.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
 import { pathCovers } from '../auth/policy.js';
 import { todayInVietnam } from '../units/units.service.js';
@@ -44,11 +45,40 @@ export interface ImportReport {
   unchanged: number;
 }
 
+// Another instance may load procedures; rebuilding the index this often bounds the difference.
+const INDEX_TTL_MS = 10_000;
+
 export class CatalogueService {
+  #index: SearchIndex | null = null;
+  #indexBuiltAt = 0;
+
   constructor(private readonly db: Kysely<DB>) {}
 
+  /**
+   * Ranking happens in an in-memory index of names (a few thousand procedures fit easily), which
+   * keeps search fast on both engines; filters and the version in force come from the database.
+   */
+  private async index(): Promise<SearchIndex> {
+    if (!this.#index || Date.now() - this.#indexBuiltAt > INDEX_TTL_MS) {
+      const rows = await repo.indexRows(this.db);
+      this.#index = new SearchIndex(
+        rows.map((r) => ({ id: r.id, code: r.code, names: [r.name_vi, r.name_en], summary: `${r.summary_vi} ${r.summary_en}` })),
+      );
+      this.#indexBuiltAt = Date.now();
+    }
+    return this.#index;
+  }
+
   async search(q: SearchQuery): Promise<ProcedureSummary[]> {
-    return (await repo.search(this.db, q, todayInVietnam())).map(present);
+    const text = q.q?.trim();
+    const at = todayInVietnam();
+    if (!text) return (await repo.search(this.db, q, at)).map(present);
+    const ranked = (await this.index()).search(text);
+    if (ranked.length === 0) return [];
+    // Without filters only the requested page can be shown; with filters, rank deeper and let the database filter.
+    const filtered = q.field || q.level || q.unit || q.online;
+    const ids = ranked.slice(0, filtered ? 2000 : (q.offset ?? 0) + (q.limit ?? 20));
+    return (await repo.search(this.db, q, at, ids)).map(present);
   }
 
   fields() {
@@ -208,6 +238,7 @@ export class CatalogueService {
             .execute();
         }
       }
+      this.#index = null;
       if (report.created + report.newVersions > 0) {
         await recordAudit(trx, ctx, { action: 'catalogue.load', entityType: 'procedure', entityId: null, after: report });
       }
