@@ -5,6 +5,7 @@ import { AppError } from '../../lib/errors.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
 import { assertUnitScope, policies, type Actor } from '../auth/policy.js';
 import { auditContext, type App } from '../../web/request-context.js';
+import { catalogueFromXlsx, catalogueToXlsx } from '../../docs/catalogue-xlsx.js';
 import { AgencyCode, IsoDate } from '../units/units.schema.js';
 import { todayInVietnam, type UnitService } from '../units/units.service.js';
 import * as repo from './catalogue.repo.js';
@@ -154,6 +155,36 @@ export async function catalogueAdminRoutes(app: App) {
       },
     },
     handler: async (req) => admin.import(req.body, req.actor!, auditContext(req)),
+  });
+
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  app.addContentTypeParser(XLSX, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+
+  app.get('/api/v1/catalogue/export.xlsx', {
+    config: { policy: policies.public },
+    schema: { tags, summary: 'The whole catalogue as an xlsx workbook (sheets "fields" and "procedures")' },
+    handler: async (_req, reply) =>
+      reply
+        .type(XLSX)
+        .header('content-disposition', 'attachment; filename="catalogue.xlsx"')
+        .send(await catalogueToXlsx(await admin.export())),
+  });
+
+  app.post('/api/v1/catalogue/import.xlsx', {
+    config: { policy: policies.official('city_admin') },
+    bodyLimit: 20 * 1024 * 1024,
+    schema: {
+      tags,
+      summary: 'Load a catalogue workbook (same columns as the export); all or nothing',
+      consumes: [XLSX],
+      response: {
+        200: Type.Object({ fields: Type.Integer(), created: Type.Integer(), newVersions: Type.Integer(), unchanged: Type.Integer() }),
+      },
+    },
+    handler: async (req) => {
+      if (!Buffer.isBuffer(req.body)) throw new AppError('unsupported_media_type');
+      return admin.import(await catalogueFromXlsx(req.body), req.actor!, auditContext(req));
+    },
   });
 
   app.post('/api/v1/procedures/:code/versions', {
