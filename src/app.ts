@@ -22,6 +22,7 @@ import { calendarAdminRoutes } from './modules/calendar/calendar.admin.js';
 import { calendarPageRoutes } from './modules/calendar/calendar.pages.js';
 import { calendarApiRoutes } from './modules/calendar/calendar.routes.js';
 import { catalogueAdminRoutes } from './modules/catalogue/catalogue.admin.js';
+import { catalogueAdminPageRoutes } from './modules/catalogue/catalogue.admin-pages.js';
 import { cataloguePageRoutes } from './modules/catalogue/catalogue.pages.js';
 import { catalogueApiRoutes } from './modules/catalogue/catalogue.routes.js';
 import { checkPolicy, policies, type Policy } from './modules/auth/policy.js';
@@ -207,5 +208,6 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(catalogueApiRoutes);
   await app.register(cataloguePageRoutes);
   await app.register(catalogueAdminRoutes);
+  await app.register(catalogueAdminPageRoutes);
   return app;
 }

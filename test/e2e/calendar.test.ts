@@ -58,6 +58,12 @@ describe(`calendar pages in Chromium (${ENGINE})`, () => {
     assert.ok(await page.isVisible('text=Đã công bố lịch năm 2029, phiên bản 1.'));
     await page.goto(`${t.url}/calendar/2029`);
     assert.ok(await page.isVisible('text=Thông báo thử nghiệm 2029'));
+    // The same administrator manages what a ward offers; the page must be accessible too.
+    await page.goto(`${t.url}/units/000.13.42.H26`);
+    await page.click('text=Quản lý thủ tục đơn vị tiếp nhận');
+    await checkA11y(page, 'unit offerings admin');
+    await page.click('button[type=submit].button');
+    assert.ok(await page.isVisible('text=Đã lưu: 0 thay đổi.'));
     await context.close();
 
     const noJs = await browser.newContext({ locale: 'vi-VN', javaScriptEnabled: false });

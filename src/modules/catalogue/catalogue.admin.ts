@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
@@ -98,6 +98,30 @@ export class CatalogueAdmin {
     });
   }
 
+  /** Procedures a unit's level is competent for, with whether and how the unit offers each. */
+  async offerings(unitCode: string, actor: Actor | null) {
+    const unit = await this.units.findRow(unitCode);
+    assertUnitScope(actor, unit.path, ['unit_admin', 'city_admin']);
+    const rows = await this.db
+      .selectFrom('procedure as p')
+      .leftJoin('unit_procedure as up', (j) => j.onRef('up.procedure_id', '=', 'p.id').on('up.unit_id', '=', unit.id))
+      .select(['p.code', 'p.name_vi', 'p.name_en', 'up.unit_id', 'up.online_level', 'up.online_mode'])
+      .where(sql<boolean>`${unit.level} = any(p.levels)`)
+      .orderBy('p.field_code')
+      .orderBy('p.name_vi')
+      .execute();
+    return {
+      unit,
+      rows: rows.map((r) => ({
+        code: r.code,
+        name: { vi: r.name_vi, en: r.name_en },
+        offered: r.unit_id !== null,
+        onlineLevel: r.online_level,
+        onlineMode: r.online_mode,
+      })),
+    };
+  }
+
   async setOffered(
     unitCode: string,
     code: string,
@@ -134,7 +158,7 @@ export class CatalogueAdmin {
 }
 
 export async function catalogueAdminRoutes(app: App) {
-  const admin = new CatalogueAdmin(app.services.database.db, app.services.catalogue, app.services.units);
+  const admin = app.services.catalogueAdmin;
   const tags = ['procedures'];
 
   app.get('/api/v1/catalogue/export', {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { testApp, UNITS, type TestApp } from '../../../test/helpers/app.js';
+import { Browser, DEMO, testApp, UNITS, type TestApp } from '../../../test/helpers/app.js';
 import { ENGINE } from '../../../test/helpers/db.js';
 import { pdfText } from '../../../test/helpers/pdf.js';
 
@@ -70,5 +70,40 @@ describe(`catalogue pages (${ENGINE})`, () => {
     const home = await get('/');
     assert.match(home.body, /Tra cứu theo lĩnh vực/);
     assert.match(home.body, /href="\/procedures\?field=civil_status"/);
+  });
+});
+
+describe(`unit offerings page (${ENGINE})`, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp();
+  });
+  after(() => t.close());
+
+  test('a district unit admin takes a procedure off a ward and sets another one online; other districts are out of reach', async () => {
+    const b = await new Browser(t.app).login(DEMO.adminHaDong);
+    const unitPage = await b.get(`/units/${UNITS.quangTrung}`);
+    assert.match(unitPage.body, /href="\/admin\/units\/000\.13\.42\.H26\/procedures"/);
+    const page = await b.get(`/admin/units/${UNITS.quangTrung}/procedures`);
+    assert.equal(page.statusCode, 200);
+    const offered = [...page.body.matchAll(/name="offer\.([0-9L.]+)" value="1" checked/g)].map((m) => m[1]!);
+    assert.ok(offered.includes('1.004873') && offered.includes('1.001193'));
+    const form: Record<string, string> = {};
+    for (const c of offered.filter((c) => c !== '1.004873')) form[`offer.${c}`] = '1';
+    form['level.1.001193'] = '4';
+    form['mode.1.001193'] = 'full';
+    const res = await b.postForm(`/admin/units/${UNITS.quangTrung}/procedures`, form);
+    assert.equal(res.statusCode, 303);
+    assert.equal(res.headers.location, `/admin/units/${UNITS.quangTrung}/procedures?saved=2`);
+    const list = (await t.app.inject({ method: 'GET', url: `/api/v1/procedures?unit=${UNITS.quangTrung}&limit=100` }))
+      .json()
+      .procedures.map((p: { code: string }) => p.code);
+    assert.ok(!list.includes('1.004873'));
+    const offices = (await t.app.inject({ method: 'GET', url: `/api/v1/procedures/1.001193/offices?ward=${UNITS.quangTrung}` })).json()
+      .offices;
+    assert.deepEqual([offices[0].onlineLevel, offices[0].onlineMode], [4, 'full']);
+    assert.equal((await b.get(`/admin/units/${UNITS.dichVong}/procedures`)).statusCode, 403);
+    const citizen = await new Browser(t.app).login(DEMO.citizen);
+    assert.equal((await citizen.get(`/admin/units/${UNITS.quangTrung}/procedures`)).statusCode, 403);
   });
 });

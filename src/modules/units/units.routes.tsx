@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { policies } from '../auth/policy.js';
+import { hasUnitScope, policies } from '../auth/policy.js';
 import type { App } from '../../web/request-context.js';
 import { auditContext } from '../../web/request-context.js';
 import { Layout } from '../../web/layout.js';
@@ -80,7 +80,11 @@ export async function unitRoutes(app: App) {
       app.services.calendar.officeHours(code),
       app.services.catalogue.search({ unit: code, limit: 100 }),
     ]);
-    return renderHtml(reply, <UnitPage ctx={ctx} unit={unit} parent={parent} children={children} hours={hours} procedures={procedures} />);
+    const canManage = hasUnitScope(req.actor, (await units.findRow(code)).path, ['unit_admin', 'city_admin']);
+    return renderHtml(
+      reply,
+      <UnitPage ctx={ctx} unit={unit} parent={parent} children={children} hours={hours} procedures={procedures} canManage={canManage} />,
+    );
   });
 
   app.get('/units', {
@@ -105,6 +109,7 @@ export async function unitRoutes(app: App) {
 }
 
 function UnitPage({
+  canManage,
   ctx,
   unit,
   parent,
@@ -118,6 +123,7 @@ function UnitPage({
   children: { code: string; name: string }[];
   hours: { sessions: { start: string; end: string }[]; cutoff: string };
   procedures: Awaited<ReturnType<App['services']['catalogue']['search']>>;
+  canManage: boolean;
 }) {
   const { t, locale } = ctx;
   return (
@@ -146,6 +152,11 @@ function UnitPage({
         </>
       )}
       <h2>{t('units.procedures', { n: procedures.length })}</h2>
+      {canManage && (
+        <p>
+          <a href={`/admin/units/${unit.code}/procedures`}>{t('admin.offer.link')}</a>
+        </p>
+      )}
       {procedures.length === 0 ? <p>{t('proc.results.none')}</p> : <ProcedureList ctx={ctx} items={procedures} />}
     </Layout>
   );
