@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { testApp, type TestApp } from '../helpers/app.js';
 
@@ -56,4 +57,18 @@ export async function checkA11y(page: Page, label: string) {
     [],
     `accessibility violations on ${label}`,
   );
+}
+
+/** Starts the app on a real port and a Chromium for one test file, and stops both after it. */
+export function browserSuite(): { readonly t: TestApp & { url: string }; readonly browser: Browser } {
+  const state = {} as { t: TestApp & { url: string }; browser: Browser };
+  before(async () => {
+    state.t = await serve();
+    state.browser = await launch();
+  });
+  after(async () => {
+    await state.browser?.close();
+    await state.t?.close();
+  });
+  return state;
 }

@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { UNITS, type TestApp } from '../helpers/app.js';
+import { describe, test } from 'node:test';
+import { UNITS } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { pdfText } from '../helpers/pdf.js';
-import { checkA11y, launch, serve } from './browser.js';
+import { browserSuite, checkA11y } from './browser.js';
 
 describe(`procedure catalogue in Chromium (${ENGINE})`, () => {
-  let t: TestApp & { url: string };
-  let browser: Browser;
-  before(async () => {
-    t = await serve();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const suite = browserSuite();
 
   test('a citizen types "xac nhan tinh trang hon nhan", opens the procedure, picks Phường Quang Trung and downloads the leaflet', async () => {
-    const page = await (await browser.newContext({ locale: 'vi-VN', acceptDownloads: true })).newPage();
-    await page.goto(`${t.url}/`);
+    const page = await (await suite.browser.newContext({ locale: 'vi-VN', acceptDownloads: true })).newPage();
+    await page.goto(`${suite.t.url}/`);
     await checkA11y(page, 'home with search');
     await page.fill('#q', 'xac nhan tinh trang hon nhan');
     await Promise.all([page.waitForURL(/\/procedures\?q=/), page.click('.search-box button[type=submit]')]);
@@ -43,9 +33,9 @@ describe(`procedure catalogue in Chromium (${ENGINE})`, () => {
   });
 
   test('the same journey in English, with JavaScript disabled', async () => {
-    const context = await browser.newContext({ locale: 'en-GB', javaScriptEnabled: false });
+    const context = await suite.browser.newContext({ locale: 'en-GB', javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${t.url}/?lang=en`);
+    await page.goto(`${suite.t.url}/?lang=en`);
     await page.fill('#q', 'marital status');
     await Promise.all([page.waitForURL(/\/procedures\?q=/), page.click('.search-box button[type=submit]')]);
     await Promise.all([page.waitForURL(/\/procedures\/1\.004873$/), page.click('.procedure-list a >> nth=0')]);
@@ -58,11 +48,11 @@ describe(`procedure catalogue in Chromium (${ENGINE})`, () => {
   });
 
   test('easy-read mode makes the text larger and is remembered', async () => {
-    const page = await (await browser.newContext({ locale: 'vi-VN' })).newPage();
-    await page.goto(`${t.url}/guide`);
+    const page = await (await suite.browser.newContext({ locale: 'vi-VN' })).newPage();
+    await page.goto(`${suite.t.url}/guide`);
     const normal = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('main p')!).fontSize));
     await Promise.all([page.waitForURL(/easy=1/), page.click('.easy-switch')]);
-    await page.goto(`${t.url}/guide`);
+    await page.goto(`${suite.t.url}/guide`);
     const large = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('main p')!).fontSize));
     assert.ok(large > normal * 1.2, `${normal} -> ${large}`);
     await checkA11y(page, 'guide in easy-read mode');

@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { DEMO_PASSWORD } from '../../src/seed/seed.js';
-import { DEMO, type TestApp } from '../helpers/app.js';
+import { DEMO } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
-import { checkA11y, launch, serve } from './browser.js';
+import { browserSuite, checkA11y } from './browser.js';
 
 describe(`portal in Chromium (${ENGINE})`, () => {
-  let t: TestApp & { url: string };
-  let browser: Browser;
-  before(async () => {
-    t = await serve();
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const suite = browserSuite();
 
   test('a visitor reads the home page in Vietnamese, switches to English on the same page, and sees the units', async () => {
-    const page = await (await browser.newContext({ locale: 'vi-VN' })).newPage();
+    const page = await (await suite.browser.newContext({ locale: 'vi-VN' })).newPage();
     const cspErrors: string[] = [];
     page.on('console', (m) => m.type() === 'error' && cspErrors.push(m.text()));
-    await page.goto(`${t.url}/`);
+    await page.goto(`${suite.t.url}/`);
     assert.equal(await page.getAttribute('html', 'lang'), 'vi');
     assert.equal(await page.textContent('h1'), 'Dịch vụ công trực tuyến');
     await checkA11y(page, 'home (vi)');
@@ -44,8 +34,8 @@ describe(`portal in Chromium (${ENGINE})`, () => {
   });
 
   test('a citizen fixes registration errors from the summary, registers, logs out and logs back in', async () => {
-    const page = await (await browser.newContext({ locale: 'vi-VN' })).newPage();
-    await page.goto(`${t.url}/register`);
+    const page = await (await suite.browser.newContext({ locale: 'vi-VN' })).newPage();
+    await page.goto(`${suite.t.url}/register`);
     await checkA11y(page, 'register');
     await page.fill('#fullName', 'Bùi Thị Lan');
     await page.fill('#phone', '0912');
@@ -80,9 +70,9 @@ describe(`portal in Chromium (${ENGINE})`, () => {
 
   // axe needs JavaScript, so these pages are checked in the test above.
   test('without JavaScript an official logs in and sees their role; a wrong password shows an error', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false, locale: 'vi-VN' });
+    const context = await suite.browser.newContext({ javaScriptEnabled: false, locale: 'vi-VN' });
     const page = await context.newPage();
-    await page.goto(`${t.url}/login`);
+    await page.goto(`${suite.t.url}/login`);
     await page.fill('#identifier', DEMO.leaderHaDong);
     await page.fill('#password', 'wrong-password');
     await page.click('button[type=submit].button');
@@ -96,12 +86,12 @@ describe(`portal in Chromium (${ENGINE})`, () => {
   });
 
   test('the 404 page is helpful in both languages', async () => {
-    const page = await (await browser.newContext({ locale: 'vi-VN' })).newPage();
-    const res = await page.goto(`${t.url}/thu-tuc-khong-ton-tai`);
+    const page = await (await suite.browser.newContext({ locale: 'vi-VN' })).newPage();
+    const res = await page.goto(`${suite.t.url}/thu-tuc-khong-ton-tai`);
     assert.equal(res?.status(), 404);
     assert.equal(await page.textContent('h1'), 'Không tìm thấy trang');
     await checkA11y(page, '404');
-    await page.goto(`${t.url}/missing?lang=en`);
+    await page.goto(`${suite.t.url}/missing?lang=en`);
     assert.equal(await page.textContent('h1'), 'Page not found');
     await page.context().close();
   });

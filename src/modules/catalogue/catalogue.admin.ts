@@ -19,6 +19,13 @@ import {
 } from './catalogue.schema.js';
 import type { CatalogueService } from './catalogue.service.js';
 
+const ImportReport = Type.Object({
+  fields: Type.Integer(),
+  created: Type.Integer(),
+  newVersions: Type.Integer(),
+  unchanged: Type.Integer(),
+});
+
 export const CatalogueFile = Type.Object(
   { fields: Type.Array(FieldRecord, { maxItems: 200 }), procedures: Type.Array(ProcedureRecord, { maxItems: 10_000 }) },
   { additionalProperties: false },
@@ -80,11 +87,7 @@ export class CatalogueAdmin {
           version,
           effective_from: effectiveFrom,
           content: JSON.stringify({ ...content, effectiveFrom }),
-          time_limit_amount: content.timeLimit?.amount ?? null,
-          time_limit_unit: content.timeLimit?.unit ?? null,
-          fee_amount: content.fee?.amount ?? null,
-          online_level: content.onlineLevel,
-          online_mode: content.onlineMode,
+          ...repo.versionColumns(content),
           published_by: actor.accountId,
         })
         .execute();
@@ -175,7 +178,7 @@ export async function catalogueAdminRoutes(app: App) {
       summary: 'Load a catalogue file: new procedures are created, changed ones get a new version; all or nothing',
       body: CatalogueFile,
       response: {
-        200: Type.Object({ fields: Type.Integer(), created: Type.Integer(), newVersions: Type.Integer(), unchanged: Type.Integer() }),
+        200: ImportReport,
       },
     },
     handler: async (req) => admin.import(req.body, req.actor!, auditContext(req)),
@@ -202,7 +205,7 @@ export async function catalogueAdminRoutes(app: App) {
       summary: 'Load a catalogue workbook (same columns as the export); all or nothing',
       consumes: [XLSX],
       response: {
-        200: Type.Object({ fields: Type.Integer(), created: Type.Integer(), newVersions: Type.Integer(), unchanged: Type.Integer() }),
+        200: ImportReport,
       },
     },
     handler: async (req) => {

@@ -178,7 +178,11 @@ function ProcedurePage({
       ) : (
         <p>{t('proc.tbc')}</p>
       )}
-      <p class="meta">{t('proc.version', { date: formatDate(p.effectiveFrom, locale), v: p.version })}</p>
+      <p class="meta">
+        {c.effectiveFrom
+          ? t('proc.version', { date: formatDate(p.effectiveFrom, locale), v: p.version })
+          : t('proc.versionOnly', { v: p.version })}
+      </p>
       {locale === 'en' && <p class="meta">{t('proc.bindingNote')}</p>}
     </Layout>
   );

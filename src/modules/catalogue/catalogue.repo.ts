@@ -1,6 +1,6 @@
 import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
-import type { SearchQuery } from './catalogue.schema.js';
+import type { SearchQuery, VersionContent } from './catalogue.schema.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -138,4 +138,15 @@ export function exportRows(db: Q, at: string) {
     .select(['p.code', 'p.field_code', 'p.levels', 'p.name_vi', 'p.name_en', 'p.summary_vi', 'p.summary_en', 'v.content'])
     .orderBy('p.code')
     .execute();
+}
+
+/** The columns kept beside a version's JSON content, for filters and reports. */
+export function versionColumns(v: VersionContent) {
+  return {
+    time_limit_amount: v.timeLimit?.amount ?? null,
+    time_limit_unit: v.timeLimit?.unit ?? null,
+    fee_amount: v.fee?.amount ?? null,
+    online_level: v.onlineLevel,
+    online_mode: v.onlineMode,
+  };
 }

@@ -160,12 +160,14 @@ export class CatalogueService {
       for (const r of records) {
         const code = r.code ?? localCode(r.name.vi);
         const content = JSON.stringify(r.version);
-        const values = {
-          time_limit_amount: r.version.timeLimit?.amount ?? null,
-          time_limit_unit: r.version.timeLimit?.unit ?? null,
-          fee_amount: r.version.fee?.amount ?? null,
-          online_level: r.version.onlineLevel,
-          online_mode: r.version.onlineMode,
+        const values = repo.versionColumns(r.version);
+        const columns = {
+          field_code: r.field,
+          levels: r.levels,
+          name_vi: r.name.vi,
+          name_en: r.name.en,
+          summary_vi: r.summary?.vi ?? '',
+          summary_en: r.summary?.en ?? '',
         };
         const existing = await trx.selectFrom('procedure').select('id').where('code', '=', code).executeTakeFirst();
         let procedureId: number;
@@ -173,21 +175,19 @@ export class CatalogueService {
           procedureId = (
             await trx
               .insertInto('procedure')
-              .values({
-                code,
-                field_code: r.field,
-                levels: r.levels,
-                name_vi: r.name.vi,
-                name_en: r.name.en,
-                summary_vi: r.summary?.vi ?? '',
-                summary_en: r.summary?.en ?? '',
-              })
+              .values({ code, ...columns })
               .returning('id')
               .executeTakeFirstOrThrow()
           ).id;
           await trx
             .insertInto('procedure_version')
-            .values({ procedure_id: procedureId, version: 1, effective_from: r.version.effectiveFrom ?? '2019-01-01', content, ...values })
+            .values({
+              procedure_id: procedureId,
+              version: 1, // Without a known date the first version counts from the start of the system's 2019 data.
+              effective_from: r.version.effectiveFrom ?? '2019-01-01',
+              content,
+              ...values,
+            })
             .execute();
           report.created++;
         } else {
@@ -210,15 +210,7 @@ export class CatalogueService {
           }
           await trx
             .updateTable('procedure')
-            .set({
-              field_code: r.field,
-              levels: r.levels,
-              name_vi: r.name.vi,
-              name_en: r.name.en,
-              summary_vi: r.summary?.vi ?? '',
-              summary_en: r.summary?.en ?? '',
-              updated_at: new Date(),
-            })
+            .set({ ...columns, updated_at: new Date() })
             .where('id', '=', procedureId)
             .execute();
         }

@@ -178,6 +178,7 @@ export const en: Record<MessageKey, string> = {
   'admin.offer.save': 'Save changes',
   'admin.offer.saved': 'Saved: {n} changes.',
   'admin.offer.link': 'Manage the procedures this unit handles',
+  'proc.versionOnly': 'Version {v}; the date it took effect is not confirmed.',
   'form.errorSummary': 'There is a problem',
   'form.errorPrefix': 'Error:',
   'form.required': '(required)',

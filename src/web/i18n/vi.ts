@@ -173,6 +173,7 @@ export const vi = {
   'admin.offer.save': 'Lưu thay đổi',
   'admin.offer.saved': 'Đã lưu: {n} thay đổi.',
   'admin.offer.link': 'Quản lý thủ tục đơn vị tiếp nhận',
+  'proc.versionOnly': 'Phiên bản {v}; ngày áp dụng chưa được xác nhận.',
   'form.errorSummary': 'Có lỗi cần sửa',
   'form.errorPrefix': 'Lỗi:',
   'form.required': '(bắt buộc)',
