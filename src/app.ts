@@ -23,6 +23,7 @@ import { calendarPageRoutes } from './modules/calendar/calendar.pages.js';
 import { calendarApiRoutes } from './modules/calendar/calendar.routes.js';
 import { catalogueAdminRoutes } from './modules/catalogue/catalogue.admin.js';
 import { catalogueAdminPageRoutes } from './modules/catalogue/catalogue.admin-pages.js';
+import { catalogueEditorRoutes } from './modules/catalogue/catalogue.editor.js';
 import { cataloguePageRoutes } from './modules/catalogue/catalogue.pages.js';
 import { catalogueApiRoutes } from './modules/catalogue/catalogue.routes.js';
 import { checkPolicy, policies, type Policy } from './modules/auth/policy.js';
@@ -209,5 +210,6 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(cataloguePageRoutes);
   await app.register(catalogueAdminRoutes);
   await app.register(catalogueAdminPageRoutes);
+  await app.register(catalogueEditorRoutes);
   return app;
 }

@@ -17,9 +17,8 @@ describe(`route policies (${ENGINE})`, () => {
     assert.ok(routes.length >= 20, `only ${routes.length} routes enumerated`);
     const undeclared = routes.filter((r) => !r.policy).map((r) => `${r.method} ${r.url}`);
     assert.deepEqual(undeclared, []);
-    // The enumeration is the router's own: every route it knows is in the list.
-    const printed = t.app.printRoutes({ commonPrefix: false });
-    for (const r of routes.filter((x) => !x.url.includes('*'))) assert.ok(printed.includes(r.url.split('/').pop()!), r.url);
+    // Every enumerated route is one the router really serves.
+    for (const r of routes) assert.ok(t.app.hasRoute({ method: r.method as 'GET', url: r.url }), `${r.method} ${r.url}`);
   });
 
   test('adding a route without a policy to the app fails at once', async () => {

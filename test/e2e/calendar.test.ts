@@ -54,6 +54,16 @@ describe(`calendar pages in Chromium (${ENGINE})`, () => {
     await checkA11y(page, 'unit offerings admin');
     await page.click('button[type=submit].button');
     assert.ok(await page.isVisible('text=Đã lưu: 0 thay đổi.'));
+    // And edits a procedure: preview first, then publish.
+    await page.goto(`${suite.t.url}/procedures/1.004873`);
+    await page.click('text=Sửa thủ tục (tạo phiên bản mới)');
+    await checkA11y(page, 'procedure editor');
+    await page.fill('#amount', '2');
+    await page.click('button[value=preview]');
+    assert.ok(await page.isVisible('text=Xem trước phiên bản mới'));
+    await checkA11y(page, 'procedure editor preview');
+    await page.click('button[value=publish]');
+    assert.ok(await page.isVisible('.success'));
     await context.close();
 
     const noJs = await suite.browser.newContext({ locale: 'vi-VN', javaScriptEnabled: false });

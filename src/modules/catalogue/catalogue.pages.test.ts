@@ -107,3 +107,67 @@ describe(`unit offerings page (${ENGINE})`, () => {
     assert.equal((await citizen.get(`/admin/units/${UNITS.quangTrung}/procedures`)).statusCode, 403);
   });
 });
+
+describe(`procedure editor (${ENGINE})`, () => {
+  let t: TestApp;
+  before(async () => {
+    t = await testApp();
+  });
+  after(() => t.close());
+
+  test('a city admin previews a change, then publishes it as a version that starts tomorrow', async () => {
+    const b = await new Browser(t.app).login(DEMO.cityAdmin);
+    assert.match((await b.get('/procedures/1.004873')).body, /href="\/admin\/procedures\/1\.004873\/edit"/);
+    const form = await b.get('/admin/procedures/1.004873/edit');
+    assert.equal(form.statusCode, 200);
+    const value = (name: string) =>
+      new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(form.body)?.[1] ??
+      new RegExp(`value="([^"]*)"[^>]*name="${name}"`).exec(form.body)?.[1] ??
+      '';
+    const area = (name: string) =>
+      (new RegExp(`<textarea id="${name}"[^>]*>([^<]*)</textarea>`).exec(form.body)?.[1] ?? '').replace(/&amp;/g, '&');
+    const fields = {
+      effectiveFrom: value('effectiveFrom'),
+      amount: '2',
+      unit: 'working_days',
+      fee: '',
+      result: value('result').replace(/&amp;/g, '&'),
+      applicants: value('applicants').replace(/&amp;/g, '&'),
+      submitTo: value('submitTo').replace(/&amp;/g, '&'),
+      steps: area('steps'),
+      documents: area('documents'),
+      legal: area('legal'),
+    };
+    assert.match(fields.effectiveFrom, /^\d{4}-\d{2}-\d{2}$/);
+    const preview = await b.postForm('/admin/procedures/1.004873/edit', { ...fields, intent: 'preview' });
+    assert.equal(preview.statusCode, 200);
+    assert.match(preview.body, /Xem trước phiên bản mới/);
+    assert.match(preview.body, /2 ngày làm việc/);
+    assert.match(preview.body, /value="publish"/);
+    const published = await b.postForm('/admin/procedures/1.004873/edit', { ...fields, intent: 'publish' });
+    assert.equal(published.statusCode, 303);
+    assert.match(published.headers.location as string, /published=\d+&from=/);
+    assert.match((await b.get(published.headers.location as string)).body, /Đã công bố phiên bản \d+/);
+    assert.deepEqual(
+      (await t.app.services.catalogue.detail('1.004873')).timeLimit,
+      { amount: 3, unit: 'working_days' },
+      'today keeps the version in force',
+    );
+    assert.deepEqual((await t.app.services.catalogue.detail('1.004873', fields.effectiveFrom)).timeLimit, {
+      amount: 2,
+      unit: 'working_days',
+    });
+
+    const past = await b.postForm('/admin/procedures/1.004873/edit', { ...fields, effectiveFrom: '2020-01-01', intent: 'publish' });
+    assert.equal(past.statusCode, 400);
+    assert.match(past.body, /href="#effectiveFrom"/);
+    const badDocs = await b.postForm('/admin/procedures/1.004873/edit', {
+      ...fields,
+      documents: 'Tờ khai | Form | nhiều | 0',
+      intent: 'preview',
+    });
+    assert.equal(badDocs.statusCode, 400);
+    const unitAdmin = await new Browser(t.app).login(DEMO.adminHaDong);
+    assert.equal((await unitAdmin.get('/admin/procedures/1.004873/edit')).statusCode, 403);
+  });
+});

@@ -6,7 +6,7 @@ import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
 import type { ProcedureDetail } from './catalogue.schema.js';
-import { feeText, onlineText, ProcedureList, SearchBox, timeLimitText } from './catalogue.views.js';
+import { DocumentTable, feeText, onlineText, ProcedureList, SearchBox, Summary, timeLimitText } from './catalogue.views.js';
 import { onlineServicesLeaflet, procedureLeaflet } from '../../docs/leaflet.js';
 
 const LEVELS = ['city', 'department', 'district', 'commune'] as const;
@@ -19,32 +19,6 @@ type Office = Awaited<ReturnType<App['services']['catalogue']['officesFor']>>[nu
 
 function str(v: unknown, max = 200): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v.slice(0, max) : undefined;
-}
-
-function Summary({ ctx, p }: { ctx: PageContext; p: ProcedureDetail }) {
-  const { t, locale } = ctx;
-  const c = p.content;
-  const rows: [string, string][] = [
-    [t('proc.what'), c.result?.[locale] || c.result?.vi || t('proc.tbc')],
-    [t('proc.who'), c.applicants?.[locale] || c.applicants?.vi || t('proc.tbc')],
-    [t('proc.where'), c.submitTo?.[locale] || c.submitTo?.vi || t('proc.tbc')],
-    [
-      t('proc.howLong'),
-      `${timeLimitText(t, c.timeLimit)}${c.timeLimit?.note ? ` (${c.timeLimit.note[locale] || c.timeLimit.note.vi})` : ''}`,
-    ],
-    [t('proc.howMuch'), `${feeText(ctx, c.fee)}${c.fee?.note ? ` (${c.fee.note[locale] || c.fee.note.vi})` : ''}`],
-    [t('proc.bring'), t('proc.bringCount', { n: c.documents.length })],
-  ];
-  return (
-    <dl class="summary-list">
-      {rows.map(([k, v]) => (
-        <div key={k}>
-          <dt>{k}</dt>
-          <dd>{v}</dd>
-        </div>
-      ))}
-    </dl>
-  );
 }
 
 function WhereToGo({
@@ -112,6 +86,7 @@ function ProcedurePage({
   ward,
   offices,
   unconfirmed,
+  canEdit,
 }: {
   ctx: PageContext;
   p: ProcedureDetail;
@@ -119,6 +94,7 @@ function ProcedurePage({
   ward?: string;
   offices?: Office[];
   unconfirmed: boolean;
+  canEdit: boolean;
 }) {
   const { t, locale } = ctx;
   const c = p.content;
@@ -137,7 +113,7 @@ function ProcedurePage({
         </p>
       )}
       <h2>{t('proc.summary')}</h2>
-      <Summary ctx={ctx} p={p} />
+      <Summary ctx={ctx} content={p.content} />
       <ul class="actions">
         <li>
           <a href={`/procedures/${p.code}/checklist`}>{t('proc.checklist')}</a>
@@ -178,6 +154,11 @@ function ProcedurePage({
       ) : (
         <p>{t('proc.tbc')}</p>
       )}
+      {canEdit && (
+        <p>
+          <a href={`/admin/procedures/${p.code}/edit`}>{t('edit.link')}</a>
+        </p>
+      )}
       <p class="meta">
         {c.effectiveFrom
           ? t('proc.version', { date: formatDate(p.effectiveFrom, locale), v: p.version })
@@ -185,41 +166,6 @@ function ProcedurePage({
       </p>
       {locale === 'en' && <p class="meta">{t('proc.bindingNote')}</p>}
     </Layout>
-  );
-}
-
-function DocumentTable({ ctx, documents, tick }: { ctx: PageContext; documents: ProcedureDetail['content']['documents']; tick?: boolean }) {
-  const { t, locale } = ctx;
-  if (documents.length === 0) return <p>{t('proc.tbc')}</p>;
-  return (
-    <table>
-      <thead>
-        <tr>
-          {tick && <th scope="col">✓</th>}
-          <th scope="col">{t('proc.doc.name')}</th>
-          <th scope="col">{t('proc.doc.originals')}</th>
-          <th scope="col">{t('proc.doc.copies')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {documents.map((d, i) => (
-          <tr key={i}>
-            {tick && (
-              <td class="tick-box" aria-hidden="true">
-                ☐
-              </td>
-            )}
-            <td>
-              {d.name[locale] || d.name.vi}
-              {d.template && <div class="hint">{t('proc.doc.template', { name: d.template })}</div>}
-              {d.note && <div class="hint">{d.note[locale] || d.note.vi}</div>}
-            </td>
-            <td>{d.originals ?? '?'}</td>
-            <td>{d.copies ?? '?'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
 
@@ -323,7 +269,15 @@ export async function cataloguePageRoutes(app: App) {
     const unconfirmed = !c.timeLimit || !c.fee || c.fee.amount === null || !c.result || !c.applicants || !c.submitTo;
     return renderHtml(
       reply,
-      <ProcedurePage ctx={ctx} p={p} wards={await wardGroups(ctx.locale)} ward={ward} offices={offices} unconfirmed={unconfirmed} />,
+      <ProcedurePage
+        ctx={ctx}
+        p={p}
+        wards={await wardGroups(ctx.locale)}
+        ward={ward}
+        offices={offices}
+        unconfirmed={unconfirmed}
+        canEdit={req.actor?.roles.some((g) => g.role === 'city_admin') ?? false}
+      />,
     );
   });
 

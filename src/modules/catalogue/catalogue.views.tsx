@@ -1,6 +1,6 @@
 import type { PageContext } from '../../web/context.js';
 import { formatCurrency, type Translate } from '../../web/i18n/index.js';
-import type { ProcedureSummary, VersionContent } from './catalogue.schema.js';
+import type { ProcedureDetail, ProcedureSummary, VersionContent } from './catalogue.schema.js';
 
 export function timeLimitText(t: Translate, tl: { amount: number; unit: string } | null): string {
   if (!tl) return t('proc.tbc');
@@ -60,5 +60,73 @@ export function ProcedureList({ ctx, items }: { ctx: PageContext; items: Procedu
         </li>
       ))}
     </ol>
+  );
+}
+
+export function Summary({ ctx, content: c }: { ctx: PageContext; content: VersionContent }) {
+  const { t, locale } = ctx;
+  const rows: [string, string][] = [
+    [t('proc.what'), c.result?.[locale] || c.result?.vi || t('proc.tbc')],
+    [t('proc.who'), c.applicants?.[locale] || c.applicants?.vi || t('proc.tbc')],
+    [t('proc.where'), c.submitTo?.[locale] || c.submitTo?.vi || t('proc.tbc')],
+    [
+      t('proc.howLong'),
+      `${timeLimitText(t, c.timeLimit)}${c.timeLimit?.note ? ` (${c.timeLimit.note[locale] || c.timeLimit.note.vi})` : ''}`,
+    ],
+    [t('proc.howMuch'), `${feeText(ctx, c.fee)}${c.fee?.note ? ` (${c.fee.note[locale] || c.fee.note.vi})` : ''}`],
+    [t('proc.bring'), t('proc.bringCount', { n: c.documents.length })],
+  ];
+  return (
+    <dl class="summary-list">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export function DocumentTable({
+  ctx,
+  documents,
+  tick,
+}: {
+  ctx: PageContext;
+  documents: ProcedureDetail['content']['documents'];
+  tick?: boolean;
+}) {
+  const { t, locale } = ctx;
+  if (documents.length === 0) return <p>{t('proc.tbc')}</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          {tick && <th scope="col">✓</th>}
+          <th scope="col">{t('proc.doc.name')}</th>
+          <th scope="col">{t('proc.doc.originals')}</th>
+          <th scope="col">{t('proc.doc.copies')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {documents.map((d, i) => (
+          <tr key={i}>
+            {tick && (
+              <td class="tick-box" aria-hidden="true">
+                ☐
+              </td>
+            )}
+            <td>
+              {d.name[locale] || d.name.vi}
+              {d.template && <div class="hint">{t('proc.doc.template', { name: d.template })}</div>}
+              {d.note && <div class="hint">{d.note[locale] || d.note.vi}</div>}
+            </td>
+            <td>{d.originals ?? '?'}</td>
+            <td>{d.copies ?? '?'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
