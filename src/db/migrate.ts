@@ -24,6 +24,15 @@ class DirectoryProvider implements MigrationProvider {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  // The usual restart: every migration file is already recorded, so nothing needs loading or locking.
+  const files = (await readdir(MIGRATIONS_DIR))
+    .filter((f) => /^\d{12}_[a-z0-9_]+\.(ts|js)$/.test(f))
+    .map((f) => f.replace(/\.(ts|js)$/, ''));
+  const recorded = await sql<{ name: string }>`select name from kysely_migration`.execute(db).then(
+    (r) => new Set(r.rows.map((x) => x.name)),
+    () => new Set<string>(),
+  );
+  if (files.every((f) => recorded.has(f))) return [];
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(conn);
     try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { Value } from '@sinclair/typebox/value';
 import { Type } from '@sinclair/typebox';
@@ -122,6 +123,17 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
 ];
 
 export async function seedDemoAccounts(db: Kysely<DB>): Promise<number> {
+  const present = await db
+    .selectFrom('account_identifier')
+    .select('identifier')
+    .where(
+      'identifier',
+      'in',
+      DEMO_ACCOUNTS.map((a) => a.identifiers[0]!.identifier),
+    )
+    .execute();
+  // Hashing costs ~100 ms; a restart with every demo account in place should not pay it.
+  if (present.length === DEMO_ACCOUNTS.length) return 0;
   const hash = await hashPassword(DEMO_PASSWORD);
   return db.transaction().execute(async (trx) => {
     let added = 0;
@@ -215,8 +227,20 @@ export async function seedCatalogue(db: Kysely<DB>): Promise<ImportReport | null
     ? ((await read('departments.json')) as { byField: Record<string, string> }).byField
     : {};
   const records: ProcedureRecord[] = [];
+  const digest = createHash('sha256');
+  for (const f of files) digest.update(f).update(await readFile(`${dir}${f}`));
+  const fingerprint = digest.digest('hex');
+  // Unchanged seed files were loaded already: skip the comparison of every procedure at start-up.
+  const done = await db.selectFrom('app_setting').select('value').where('key', '=', 'seed_catalogue').executeTakeFirst();
+  if (done?.value === fingerprint) return { fields: fields.length, created: 0, newVersions: 0, unchanged: 0 };
   for (const f of files.filter((x) => x !== 'fields.json' && x !== 'departments.json')) {
     records.push(...checked<{ procedures: ProcedureRecord[] }>(ProceduresFile, await read(f), f).procedures);
   }
-  return new CatalogueService(db).load(fields, records, SYSTEM_CONTEXT, departments);
+  const report = await new CatalogueService(db).load(fields, records, SYSTEM_CONTEXT, departments);
+  await db
+    .insertInto('app_setting')
+    .values({ key: 'seed_catalogue', value: fingerprint })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: fingerprint }))
+    .execute();
+  return report;
 }

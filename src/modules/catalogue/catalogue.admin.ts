@@ -5,7 +5,6 @@ import { AppError } from '../../lib/errors.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
 import { assertUnitScope, policies, type Actor } from '../auth/policy.js';
 import { auditContext, type App } from '../../web/request-context.js';
-import { catalogueFromXlsx, catalogueToXlsx } from '../../docs/catalogue-xlsx.js';
 import { AgencyCode, IsoDate } from '../units/units.schema.js';
 import { todayInVietnam, type UnitService } from '../units/units.service.js';
 import * as repo from './catalogue.repo.js';
@@ -160,6 +159,9 @@ export class CatalogueAdmin {
   }
 }
 
+// exceljs is large; loading it on first use keeps it out of every start-up.
+const xlsx = () => import('../../docs/catalogue-xlsx.js');
+
 export async function catalogueAdminRoutes(app: App) {
   const admin = app.services.catalogueAdmin;
   const tags = ['procedures'];
@@ -194,7 +196,7 @@ export async function catalogueAdminRoutes(app: App) {
       reply
         .type(XLSX)
         .header('content-disposition', 'attachment; filename="catalogue.xlsx"')
-        .send(await catalogueToXlsx(await admin.export())),
+        .send(await (await xlsx()).catalogueToXlsx(await admin.export())),
   });
 
   app.post('/api/v1/catalogue/import.xlsx', {
@@ -210,7 +212,7 @@ export async function catalogueAdminRoutes(app: App) {
     },
     handler: async (req) => {
       if (!Buffer.isBuffer(req.body)) throw new AppError('unsupported_media_type');
-      return admin.import(await catalogueFromXlsx(req.body), req.actor!, auditContext(req));
+      return admin.import(await (await xlsx()).catalogueFromXlsx(req.body), req.actor!, auditContext(req));
     },
   });
 

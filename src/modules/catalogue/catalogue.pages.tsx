@@ -7,7 +7,6 @@ import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
 import type { ProcedureDetail } from './catalogue.schema.js';
 import { DocumentTable, feeText, onlineText, ProcedureList, SearchBox, Summary, timeLimitText } from './catalogue.views.js';
-import { onlineServicesLeaflet, procedureLeaflet } from '../../docs/leaflet.js';
 
 const LEVELS = ['city', 'department', 'district', 'commune'] as const;
 const ONLINE = ['full', 'partial', '3', '4'] as const;
@@ -169,6 +168,9 @@ function ProcedurePage({
   );
 }
 
+// pdfkit and its fonts load on the first leaflet, not at every start-up.
+const leaflets = () => import('../../docs/leaflet.js');
+
 export async function cataloguePageRoutes(app: App) {
   const catalogue = app.services.catalogue;
   const units = app.services.units;
@@ -284,12 +286,12 @@ export async function cataloguePageRoutes(app: App) {
   app.get('/procedures/:code/leaflet.pdf', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
     const code = (req.params as { code: string }).code;
     if (!CODE.test(code)) throw new AppError('not_found');
-    const pdf = await procedureLeaflet(await catalogue.detail(code), req.locale, app.config.baseUrl);
+    const pdf = await (await leaflets()).procedureLeaflet(await catalogue.detail(code), req.locale, app.config.baseUrl);
     return reply.type('application/pdf').header('content-disposition', `inline; filename="${code}-${req.locale}.pdf"`).send(pdf);
   });
 
   app.get('/leaflets/online-services.pdf', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
-    const pdf = await onlineServicesLeaflet(req.locale, app.config.baseUrl);
+    const pdf = await (await leaflets()).onlineServicesLeaflet(req.locale, app.config.baseUrl);
     return reply.type('application/pdf').header('content-disposition', `inline; filename="online-services-${req.locale}.pdf"`).send(pdf);
   });
 

@@ -23,8 +23,13 @@ describe(`procedure catalogue (${ENGINE})`, () => {
     assert.ok(used.length >= 8, `${used.length} fields`);
     assert.ok(used.reduce((a, f) => a + f.procedures, 0) >= 60);
     const before = await count();
+    // Forget that the seed was loaded, so every procedure is compared again.
+    await t.db.deleteFrom('app_setting').where('key', '=', 'seed_catalogue').execute();
     const again = await seedCatalogue(t.db);
     assert.deepEqual({ created: again!.created, newVersions: again!.newVersions }, { created: 0, newVersions: 0 });
+    assert.ok(again!.unchanged >= 60, `${again!.unchanged} compared`);
+    const skipped = await seedCatalogue(t.db);
+    assert.equal(skipped!.unchanged, 0, 'unchanged seed files are not compared again');
     assert.equal(await count(), before);
   });
 
