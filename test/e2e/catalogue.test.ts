@@ -19,7 +19,7 @@ describe(`procedure catalogue in Chromium (${ENGINE})`, () => {
     assert.equal(await page.textContent('h1'), 'Cấp Giấy xác nhận tình trạng hôn nhân');
     await checkA11y(page, 'procedure page');
     await page.selectOption('#ward', UNITS.quangTrung);
-    await Promise.all([page.waitForURL(/ward=/), page.click('.where button[type=submit]')]);
+    await Promise.all([page.waitForURL(/ward=/), page.click('form:has(#ward) button[type=submit]')]);
     const offices = (await page.textContent('.offices')) ?? '';
     assert.match(offices, /Phường Quang Trung/);
     assert.match((await page.textContent('.summary-list')) ?? '', /3 ngày làm việc/);
@@ -41,7 +41,7 @@ describe(`procedure catalogue in Chromium (${ENGINE})`, () => {
     await Promise.all([page.waitForURL(/\/procedures\/1\.004873$/), page.click('.procedure-list a >> nth=0')]);
     assert.match((await page.textContent('h1')) ?? '', /marital status/i);
     await page.selectOption('#ward', UNITS.quangTrung);
-    await Promise.all([page.waitForURL(/ward=/), page.click('.where button[type=submit]')]);
+    await Promise.all([page.waitForURL(/ward=/), page.click('form:has(#ward) button[type=submit]')]);
     assert.match((await page.textContent('.offices')) ?? '', /Quang Trung Ward/);
     assert.match((await page.textContent('.summary-list')) ?? '', /3 working days/);
     await context.close();

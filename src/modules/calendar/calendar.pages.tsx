@@ -108,11 +108,13 @@ function DueDatePage({
   q,
   errors,
   result,
+  procedures,
 }: {
   ctx: PageContext;
   q: Query;
   errors: FieldErrors;
   result?: Awaited<ReturnType<App['services']['calendar']['deadline']>>;
+  procedures: { code: string; name: string; timeLimit: { amount: number; unit: string } }[];
 }) {
   const { t, locale } = ctx;
   const proposedYears = result
@@ -124,7 +126,7 @@ function DueDatePage({
     <Layout ctx={ctx} title={t('due.title')} hasError={Object.keys(errors).length > 0}>
       <h1>{t('due.title')}</h1>
       <p class="lead">{t('due.lead')}</p>
-      <ErrorSummary t={t} errors={errors} order={['amount', 'unit', 'date', 'time']} />
+      <ErrorSummary t={t} errors={errors} order={['procedure', 'amount', 'unit', 'date', 'time']} />
       {result && (
         <section class="result-panel" aria-labelledby="due-result">
           <h2 id="due-result">{t('due.result')}</h2>
@@ -152,6 +154,21 @@ function DueDatePage({
         </section>
       )}
       <form method="get" action="/calendar/due-date" novalidate>
+        <div class={`field${errors.procedure ? ' field-error' : ''}`}>
+          <label for="procedure">{t('due.procedure')}</label>
+          <p class="hint" id="procedure-hint">
+            {t('due.procedure.hint')}
+          </p>
+          {errors.procedure && <p class="error-message">{t(errors.procedure)}</p>}
+          <select id="procedure" name="procedure" aria-describedby="procedure-hint">
+            <option value="">{t('due.procedure.none')}</option>
+            {procedures.map((p) => (
+              <option key={p.code} value={p.code} selected={p.code === q.procedure}>
+                {p.name} ({p.timeLimit.amount} {t(`due.unit.${p.timeLimit.unit as 'working_days' | 'hours' | 'days' | 'months'}`)})
+              </option>
+            ))}
+          </select>
+        </div>
         <TextField
           t={t}
           name="amount"
@@ -225,9 +242,23 @@ export async function calendarPageRoutes(app: App) {
       Object.entries(req.query as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v.slice(0, 20) : undefined]),
     ) as Query;
     const ctx = pageContext(req, reply);
-    if (q.amount === undefined) return renderHtml(reply, <DueDatePage ctx={ctx} q={q} errors={{}} />);
+    const all = await app.services.catalogue.search({ limit: 100 });
+    const procedures = all
+      .filter((p) => p.timeLimit)
+      .map((p) => ({ code: p.code, name: p.name[ctx.locale] || p.name.vi, timeLimit: p.timeLimit! }));
     const errors: FieldErrors = {};
-    if (!/^\d{1,6}$/.test(q.amount.trim())) errors.amount = 'err.amount_out_of_range';
+    if (q.procedure) {
+      // A chosen procedure supplies its own time limit; one without a confirmed limit cannot.
+      const chosen = procedures.find((p) => p.code === q.procedure);
+      if (chosen) {
+        q.amount = String(chosen.timeLimit.amount);
+        q.unit = chosen.timeLimit.unit;
+      } else errors.procedure = 'due.procedureNoLimit';
+    }
+    if (q.amount === undefined && !errors.procedure)
+      return renderHtml(reply, <DueDatePage ctx={ctx} q={q} errors={{}} procedures={procedures} />);
+    q.amount ??= '';
+    if (!errors.procedure && !/^\d{1,6}$/.test(q.amount.trim())) errors.amount = 'err.amount_out_of_range';
     if (!UNITS.includes(q.unit as (typeof UNITS)[number])) errors.unit = 'err.unknown_time_unit';
     if (!/^\d{4}-\d{2}-\d{2}$/.test(q.date ?? '')) errors.date = 'err.invalid_date';
     if (!/^\d{2}:\d{2}$/.test(q.time ?? '')) errors.time = 'err.invalid_time';
@@ -239,7 +270,7 @@ export async function calendarPageRoutes(app: App) {
           unit: q.unit!,
           unitCode: undefined,
         });
-        return renderHtml(reply, <DueDatePage ctx={ctx} q={q} errors={{}} result={result} />);
+        return renderHtml(reply, <DueDatePage ctx={ctx} q={q} errors={{}} result={result} procedures={procedures} />);
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (!code) throw e;
@@ -248,6 +279,6 @@ export async function calendarPageRoutes(app: App) {
         errors[field] = `err.${code}` as MessageKey;
       }
     }
-    return renderHtml(reply.status(400), <DueDatePage ctx={ctx} q={q} errors={errors} />);
+    return renderHtml(reply.status(400), <DueDatePage ctx={ctx} q={q} errors={errors} procedures={procedures} />);
   });
 }

@@ -189,6 +189,17 @@ describe(`calendar pages (${ENGINE})`, () => {
     for (const f of ['amount', 'unit', 'date', 'time']) assert.match(bad.body, new RegExp(`href="#${f}"`));
   });
 
+  test('picking a procedure uses its own time limit; a procedure whose limit is not confirmed asks for one', async () => {
+    // Marital status confirmation: 3 working days; from Monday 2 March 2026 09:00 that is Thursday 5 March.
+    const res = await t.app.inject({ method: 'GET', url: '/calendar/due-date?procedure=1.004873&date=2026-03-02&time=09:00' });
+    assert.equal(res.statusCode, 200);
+    assert.match(res.body, /17:00 05\/03\/2026/);
+    assert.match(res.body, /<option value="1\.004873" selected>/);
+    const unknown = await t.app.inject({ method: 'GET', url: '/calendar/due-date?procedure=2.000806&date=2026-03-02&time=09:00' });
+    assert.equal(unknown.statusCode, 400);
+    assert.match(unknown.body, /href="#procedure"/);
+  });
+
   test('a city admin reviews the proposal for a year and publishes it from the admin page', async () => {
     const b = await new Browser(t.app).login(DEMO.cityAdmin);
     const form = await b.get('/admin/calendar/2028');

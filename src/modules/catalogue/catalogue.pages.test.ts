@@ -40,6 +40,13 @@ describe(`catalogue pages (${ENGINE})`, () => {
     assert.equal((await get('/procedures/9.999999')).statusCode, 404);
     assert.equal((await get('/procedures/not-a-code')).statusCode, 404);
     assert.equal((await get('/procedures/1.004873?ward=000.00.99.H26')).statusCode, 200, 'an unknown ward shows no office, not an error');
+    // A typed fragment without diacritics finds the ward; an ambiguous one lists the choices.
+    const typed = await get('/procedures/1.004873?place=P.+quang+trung');
+    assert.match(typed.body, /class="offices"[\s\S]*Phường Quang Trung/);
+    const several = await get('/procedures/1.004873?place=dich+vong');
+    assert.match(several.body, /Có nhiều phường, xã trùng tên/);
+    assert.match(several.body, /href="\/procedures\/1\.004873\?ward=000\.02\.35\.H26#where-title"/);
+    assert.match((await get('/procedures/1.004873?place=khong+co')).body, /Không tìm thấy phường, xã nào tên/);
   });
 
   test('the leaflet is a PDF whose text keeps the Vietnamese diacritics', async () => {

@@ -6,6 +6,7 @@ import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
 import type { ProcedureDetail } from './catalogue.schema.js';
+import { foldText } from '../../domain/search-index.js';
 import { DocumentTable, feeText, onlineText, ProcedureList, SearchBox, Summary, timeLimitText } from './catalogue.views.js';
 
 const LEVELS = ['city', 'department', 'district', 'commune'] as const;
@@ -26,17 +27,46 @@ function WhereToGo({
   wards,
   ward,
   offices,
+  place,
+  placeMatches,
 }: {
   ctx: PageContext;
   p: ProcedureDetail;
   wards: { district: string; items: { code: string; name: string }[] }[];
   ward?: string;
   offices?: Office[];
+  place?: string;
+  placeMatches?: { code: string; name: string }[];
 }) {
   const { t, locale } = ctx;
   return (
     <section aria-labelledby="where-title" class="where">
       <h2 id="where-title">{t('proc.where.title')}</h2>
+      <form method="get" action={`/procedures/${p.code}#where-title`} class="place-form">
+        <div class="field">
+          <label for="place">{t('proc.where.place')}</label>
+          <p class="hint" id="place-hint">
+            {t('proc.where.place.hint')}
+          </p>
+          <input id="place" name="place" type="text" value={place} maxLength={100} aria-describedby="place-hint" />
+        </div>
+        <button type="submit" class="button button-secondary">
+          {t('proc.where.submit')}
+        </button>
+      </form>
+      {placeMatches && placeMatches.length === 0 && <p role="status">{t('proc.where.place.none', { place: place ?? '' })}</p>}
+      {placeMatches && placeMatches.length > 1 && (
+        <div role="status">
+          <p>{t('proc.where.place.several')}</p>
+          <ul>
+            {placeMatches.map((m) => (
+              <li key={m.code}>
+                <a href={`/procedures/${p.code}?ward=${m.code}#where-title`}>{m.name}</a>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <form method="get" action={`/procedures/${p.code}#where-title`}>
         <div class="field">
           <label for="ward">{t('proc.where.ward')}</label>
@@ -84,6 +114,8 @@ function ProcedurePage({
   wards,
   ward,
   offices,
+  place,
+  placeMatches,
   unconfirmed,
   canEdit,
 }: {
@@ -92,6 +124,8 @@ function ProcedurePage({
   wards: Parameters<typeof WhereToGo>[0]['wards'];
   ward?: string;
   offices?: Office[];
+  place?: string;
+  placeMatches?: { code: string; name: string }[];
   unconfirmed: boolean;
   canEdit: boolean;
 }) {
@@ -123,7 +157,7 @@ function ProcedurePage({
           </a>
         </li>
       </ul>
-      <WhereToGo ctx={ctx} p={p} wards={wards} ward={ward} offices={offices} />
+      <WhereToGo ctx={ctx} p={p} wards={wards} ward={ward} offices={offices} place={place} placeMatches={placeMatches} />
       <h2>{t('proc.channels')}</h2>
       <ul>
         {c.channels.map((ch) => (
@@ -256,7 +290,23 @@ export async function cataloguePageRoutes(app: App) {
     const code = (req.params as { code: string }).code;
     if (!CODE.test(code)) throw new AppError('not_found');
     const p = await catalogue.detail(code);
-    const ward = str((req.query as Record<string, unknown>).ward, 20);
+    const query = req.query as Record<string, unknown>;
+    let ward = str(query.ward, 20);
+    const place = str(query.place, 100);
+    let placeMatches: { code: string; name: string }[] | undefined;
+    if (place && !ward) {
+      // A typed fragment ("quang trung", "P. Văn Quán") finds wards by name, without diacritics.
+      const want = foldText(place)
+        .replace(/^(phuong|xa|thi tran|p\.|x\.)\s*/, '')
+        .trim();
+      const communes = await app.services.units.list({ level: 'commune' });
+      placeMatches = want
+        ? communes
+            .filter((u) => foldText(u.name.vi).includes(want) || foldText(u.name.en).includes(want))
+            .map((u) => ({ code: u.code, name: u.name[req.locale] }))
+        : [];
+      if (placeMatches.length === 1) ward = placeMatches[0]!.code;
+    }
     let offices: Office[] | undefined;
     if (ward && /^[0-9A-Z.]{13}$/.test(ward)) {
       const found = await catalogue.officesFor(code, ward).catch((e: unknown) => {
@@ -277,6 +327,8 @@ export async function cataloguePageRoutes(app: App) {
         wards={await wardGroups(ctx.locale)}
         ward={ward}
         offices={offices}
+        place={place}
+        placeMatches={placeMatches}
         unconfirmed={unconfirmed}
         canEdit={req.actor?.roles.some((g) => g.role === 'city_admin') ?? false}
       />,
