@@ -1,7 +1,7 @@
 import { AppError } from '../../lib/errors.js';
 import { solarToLunar, type DayEntry } from '../../domain/calendar/index.js';
 import type { PageContext } from '../../web/context.js';
-import { ErrorSummary, SubmitButton, TextField, type FieldErrors } from '../../web/components/form.js';
+import { ErrorSummary, SelectField, SubmitButton, TextField, type FieldErrors } from '../../web/components/form.js';
 import { formatDate, formatDateTime, type Locale, type MessageKey } from '../../web/i18n/index.js';
 import { Layout } from '../../web/layout.js';
 import { pageContext, renderHtml } from '../../web/render.js';
@@ -154,21 +154,18 @@ function DueDatePage({
         </section>
       )}
       <form method="get" action="/calendar/due-date" novalidate>
-        <div class={`field${errors.procedure ? ' field-error' : ''}`}>
-          <label for="procedure">{t('due.procedure')}</label>
-          <p class="hint" id="procedure-hint">
-            {t('due.procedure.hint')}
-          </p>
-          {errors.procedure && <p class="error-message">{t(errors.procedure)}</p>}
-          <select id="procedure" name="procedure" aria-describedby="procedure-hint">
-            <option value="">{t('due.procedure.none')}</option>
-            {procedures.map((p) => (
-              <option key={p.code} value={p.code} selected={p.code === q.procedure}>
-                {p.name} ({p.timeLimit.amount} {t(`due.unit.${p.timeLimit.unit as 'working_days' | 'hours' | 'days' | 'months'}`)})
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          name="procedure"
+          label={t('due.procedure')}
+          hint={t('due.procedure.hint')}
+          value={q.procedure}
+          emptyLabel={t('due.procedure.none')}
+          error={errors.procedure && t(errors.procedure)}
+          options={procedures.map((p) => ({
+            value: p.code,
+            label: `${p.name} (${p.timeLimit.amount} ${t(`due.unit.${p.timeLimit.unit as 'working_days' | 'hours' | 'days' | 'months'}`)})`,
+          }))}
+        />
         <TextField
           t={t}
           name="amount"
@@ -180,16 +177,12 @@ function DueDatePage({
           error={errors.amount}
           maxLength={6}
         />
-        <div class="field">
-          <label for="unit">{t('due.unit')}</label>
-          <select id="unit" name="unit">
-            {UNITS.map((u) => (
-              <option key={u} value={u} selected={(q.unit ?? 'working_days') === u}>
-                {t(`due.unit.${u}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          name="unit"
+          label={t('due.unit')}
+          value={q.unit ?? 'working_days'}
+          options={UNITS.map((u) => ({ value: u, label: t(`due.unit.${u}`) }))}
+        />
         <TextField
           t={t}
           name="date"

@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
 import type { PageContext } from '../../web/context.js';
-import { CsrfField, ErrorSummary, TextField, type FieldErrors } from '../../web/components/form.js';
+import { CsrfField, ErrorSummary, SelectField, TextField, type FieldErrors } from '../../web/components/form.js';
 import { formatDate, type MessageKey } from '../../web/i18n/index.js';
 import { Layout } from '../../web/layout.js';
 import { pageContext, renderHtml } from '../../web/render.js';
@@ -132,16 +132,12 @@ function EditorPage({
           error={errors.amount}
           maxLength={4}
         />
-        <div class="field">
-          <label for="unit">{t('due.unit')}</label>
-          <select id="unit" name="unit">
-            {UNITS.map((u) => (
-              <option key={u} value={u} selected={form.unit === u}>
-                {t(`due.unit.${u}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField
+          name="unit"
+          label={t('due.unit')}
+          value={form.unit}
+          options={UNITS.map((u) => ({ value: u, label: t(`due.unit.${u}`) }))}
+        />
         <TextField t={t} name="fee" label={t('edit.fee')} value={form.fee} inputMode="numeric" error={errors.fee} maxLength={10} />
         <TextField t={t} name="result" label={t('edit.result')} value={form.result} maxLength={1000} />
         <TextField t={t} name="applicants" label={t('edit.applicants')} value={form.applicants} maxLength={2000} />

@@ -1,6 +1,7 @@
 import { AppError } from '../../lib/errors.js';
 import type { PageContext } from '../../web/context.js';
 import { formatDate } from '../../web/i18n/index.js';
+import { SelectField } from '../../web/components/form.js';
 import { Layout } from '../../web/layout.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
@@ -228,39 +229,30 @@ export async function cataloguePageRoutes(app: App) {
         <SearchBox ctx={ctx} q={q} headingLevel={1} />
         <form method="get" action="/procedures" class="filters">
           {q && <input type="hidden" name="q" value={q} />}
-          <div class="field">
-            <label for="field">{t('proc.filter.field')}</label>
-            <select id="field" name="field">
-              <option value="">{t('proc.filter.any')}</option>
-              {fields.map((f) => (
-                <option key={f.code} value={f.code} selected={f.code === field}>
-                  {locale === 'vi' ? f.name_vi : f.name_en} ({Number(f.procedures)})
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="level">{t('proc.filter.level')}</label>
-            <select id="level" name="level">
-              <option value="">{t('proc.filter.any')}</option>
-              {LEVELS.map((l) => (
-                <option key={l} value={l} selected={l === level}>
-                  {t(`proc.level.${l}`)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="online">{t('proc.filter.online')}</label>
-            <select id="online" name="online">
-              <option value="">{t('proc.filter.any')}</option>
-              {ONLINE.map((o) => (
-                <option key={o} value={o} selected={o === online}>
-                  {o === 'full' || o === 'partial' ? t(`proc.online.${o}`) : t('proc.online.level', { n: o })}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            name="field"
+            label={t('proc.filter.field')}
+            value={field}
+            emptyLabel={t('proc.filter.any')}
+            options={fields.map((f) => ({ value: f.code, label: `${locale === 'vi' ? f.name_vi : f.name_en} (${Number(f.procedures)})` }))}
+          />
+          <SelectField
+            name="level"
+            label={t('proc.filter.level')}
+            value={level}
+            emptyLabel={t('proc.filter.any')}
+            options={LEVELS.map((l) => ({ value: l, label: t(`proc.level.${l}`) }))}
+          />
+          <SelectField
+            name="online"
+            label={t('proc.filter.online')}
+            value={online}
+            emptyLabel={t('proc.filter.any')}
+            options={ONLINE.map((o) => ({
+              value: o,
+              label: o === 'full' || o === 'partial' ? t(`proc.online.${o}`) : t('proc.online.level', { n: o }),
+            }))}
+          />
           <button type="submit" class="button button-secondary">
             {t('proc.filter.apply')}
           </button>

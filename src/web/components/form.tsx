@@ -106,3 +106,37 @@ export function SubmitButton({ children }: { children: ComponentChildren }) {
     </button>
   );
 }
+
+export interface SelectFieldProps {
+  name: string;
+  label: string;
+  value: string | undefined;
+  options: { value: string; label: string }[];
+  /** A first, empty choice ("All", "None"), when the field may be left unset. */
+  emptyLabel?: string;
+  hint?: string;
+  error?: string | undefined;
+}
+
+export function SelectField(p: SelectFieldProps) {
+  const hintId = p.hint ? `${p.name}-hint` : undefined;
+  return (
+    <div class={`field${p.error ? ' field-error' : ''}`}>
+      <label for={p.name}>{p.label}</label>
+      {p.hint && (
+        <p class="hint" id={hintId}>
+          {p.hint}
+        </p>
+      )}
+      {p.error && <p class="error-message">{p.error}</p>}
+      <select id={p.name} name={p.name} aria-describedby={hintId}>
+        {p.emptyLabel !== undefined && <option value="">{p.emptyLabel}</option>}
+        {p.options.map((o) => (
+          <option key={o.value} value={o.value} selected={o.value === p.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
