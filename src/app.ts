@@ -21,6 +21,7 @@ import { authPageRoutes, SESSION_COOKIE } from './modules/auth/auth.pages.js';
 import { calendarAdminRoutes } from './modules/calendar/calendar.admin.js';
 import { calendarPageRoutes } from './modules/calendar/calendar.pages.js';
 import { calendarApiRoutes } from './modules/calendar/calendar.routes.js';
+import { officeHoursPageRoutes } from './modules/calendar/office-hours.pages.js';
 import { catalogueAdminRoutes } from './modules/catalogue/catalogue.admin.js';
 import { catalogueAdminPageRoutes } from './modules/catalogue/catalogue.admin-pages.js';
 import { catalogueEditorRoutes } from './modules/catalogue/catalogue.editor.js';
@@ -206,6 +207,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(calendarApiRoutes);
   await app.register(calendarPageRoutes);
   await app.register(calendarAdminRoutes);
+  await app.register(officeHoursPageRoutes);
   await app.register(catalogueApiRoutes);
   await app.register(cataloguePageRoutes);
   await app.register(catalogueAdminRoutes);

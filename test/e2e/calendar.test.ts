@@ -54,6 +54,8 @@ describe(`calendar pages in Chromium (${ENGINE})`, () => {
     await checkA11y(page, 'unit offerings admin');
     await page.click('button[type=submit].button');
     assert.ok(await page.isVisible('text=Đã lưu: 0 thay đổi.'));
+    await page.goto(`${suite.t.url}/admin/units/000.13.42.H26/office-hours`);
+    await checkA11y(page, 'office hours admin');
     // And edits a procedure: preview first, then publish.
     await page.goto(`${suite.t.url}/procedures/1.004873`);
     await page.click('text=Sửa thủ tục (tạo phiên bản mới)');

@@ -223,4 +223,37 @@ describe(`calendar pages (${ENGINE})`, () => {
     const citizen = await new Browser(t.app).login(DEMO.citizen);
     assert.equal((await citizen.get('/admin/calendar/2028')).statusCode, 403);
   });
+
+  test("a unit admin sets a ward's office hours from its page; bad times are explained; other districts are out of reach", async () => {
+    const b = await new Browser(t.app).login(DEMO.adminHaDong);
+    assert.match((await b.get(`/units/${UNITS.quangTrung}`)).body, /href="\/admin\/units\/000\.13\.42\.H26\/office-hours"/);
+    const form = await b.get(`/admin/units/${UNITS.quangTrung}/office-hours`);
+    assert.match(form.body, /value="07:30-11:30"/);
+    const bad = await b.postForm(`/admin/units/${UNITS.quangTrung}/office-hours`, { morning: '8h-12h', afternoon: '', cutoff: '16:00' });
+    assert.equal(bad.statusCode, 400);
+    assert.match(bad.body, /href="#morning"/);
+    const backwards = await b.postForm(`/admin/units/${UNITS.quangTrung}/office-hours`, {
+      morning: '12:00-08:00',
+      afternoon: '',
+      cutoff: '10:00',
+    });
+    assert.equal(backwards.statusCode, 400);
+    const ok = await b.postForm(`/admin/units/${UNITS.quangTrung}/office-hours`, {
+      morning: '08:00-12:00',
+      afternoon: '13:00-17:30',
+      cutoff: '16:00',
+    });
+    assert.equal(ok.statusCode, 303);
+    const api = (await t.app.inject({ method: 'GET', url: `/api/v1/units/${UNITS.quangTrung}/office-hours` })).json();
+    assert.deepEqual(api, {
+      unitCode: UNITS.quangTrung,
+      custom: true,
+      sessions: [
+        { start: '08:00', end: '12:00' },
+        { start: '13:00', end: '17:30' },
+      ],
+      cutoff: '16:00',
+    });
+    assert.equal((await b.get(`/admin/units/${UNITS.dichVong}/office-hours`)).statusCode, 403);
+  });
 });

@@ -138,6 +138,11 @@ function UnitPage({
         </p>
       )}
       <h2>{t('units.hours')}</h2>
+      {canManage && (
+        <p>
+          <a href={`/admin/units/${unit.code}/office-hours`}>{t('hours.link')}</a>
+        </p>
+      )}
       <p>{t('proc.where.hours', { hours: hours.sessions.map((s) => `${s.start}–${s.end}`).join(', '), cutoff: hours.cutoff })}</p>
       {children.length > 0 && (
         <>
