@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { pathLabel } from '../modules/units/units.service.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { Value } from '@sinclair/typebox/value';
 import { Type } from '@sinclair/typebox';
@@ -21,8 +22,6 @@ interface SeedUnit {
   name: { vi: string; en: string };
 }
 
-const label = (code: string) => code.replace(/\./g, '_');
-
 /** Loads a unit file; units already present (by code) are left as they are. Returns how many were added. */
 export async function seedUnits(db: Kysely<DB>, file = 'units/hanoi-2019.json'): Promise<number> {
   const doc = JSON.parse(await readFile(`${SEED_DIR}${file}`, 'utf8')) as { validFrom: string; units: SeedUnit[] };
@@ -42,7 +41,7 @@ export async function seedUnits(db: Kysely<DB>, file = 'units/hanoi-2019.json'):
           level: u.level,
           kind: u.kind,
           parent_id: parent?.id ?? null,
-          path: parent ? `${parent.path}.${label(u.code)}` : label(u.code),
+          path: parent ? `${parent.path}.${pathLabel(u.code)}` : pathLabel(u.code),
           valid_from: doc.validFrom,
           valid_to: null,
         })

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { formText } from '../../web/page-params.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
 import { maskCitizenId } from '../../domain/identity.js';
 import type { PageContext } from '../../web/context.js';
@@ -13,11 +14,7 @@ import { policies } from './policy.js';
 
 export const SESSION_COOKIE = 'sid';
 
-type FormBody = Record<string, string | string[] | undefined>;
-const field = (body: unknown, name: string): string => {
-  const v = (body as FormBody | undefined)?.[name];
-  return typeof v === 'string' ? v : '';
-};
+const field = (body: unknown, name: string) => formText(body, name, 1000);
 
 /** Only same-site paths: an open redirect after login would help phishing. */
 export function safeNext(next: string | undefined): string {

@@ -1,4 +1,5 @@
 import { AppError } from '../../lib/errors.js';
+import { formText, yearParam } from '../../web/page-params.js';
 import type { DayEntry } from '../../domain/calendar/index.js';
 import type { PageContext } from '../../web/context.js';
 import { CsrfField, FormError, SubmitButton, TextField } from '../../web/components/form.js';
@@ -69,14 +70,9 @@ function AdminYearPage({ ctx, year, form, error, done }: { ctx: PageContext; yea
 export async function calendarAdminRoutes(app: App) {
   const calendar = app.services.calendar;
   const cityAdmin = policies.official('city_admin');
-  const yearOf = (raw: string) => {
-    const y = /^\d{4}$/.test(raw) ? Number(raw) : NaN;
-    if (!(y >= 1900 && y <= 2100)) throw new AppError('not_found');
-    return y;
-  };
 
   app.get('/admin/calendar/:year', { config: { policy: cityAdmin }, schema: { hide: true } }, async (req, reply) => {
-    const year = yearOf((req.params as { year: string }).year);
+    const year = yearParam(req.params);
     const cal = await calendar.year(year);
     const form = {
       holidays: toLines(cal.holidays),
@@ -92,9 +88,8 @@ export async function calendarAdminRoutes(app: App) {
   });
 
   app.post('/admin/calendar/:year', { config: { policy: cityAdmin }, schema: { hide: true } }, async (req, reply) => {
-    const year = yearOf((req.params as { year: string }).year);
-    const body = (req.body ?? {}) as Record<string, unknown>;
-    const text = (k: keyof Form) => (typeof body[k] === 'string' ? (body[k] as string).slice(0, 20_000) : '');
+    const year = yearParam(req.params);
+    const text = (k: keyof Form) => formText(req.body, k);
     const form: Form = {
       holidays: text('holidays'),
       daysOff: text('daysOff'),

@@ -1,4 +1,4 @@
-import { AppError } from '../../lib/errors.js';
+import { yearParam } from '../../web/page-params.js';
 import { solarToLunar, type DayEntry } from '../../domain/calendar/index.js';
 import type { PageContext } from '../../web/context.js';
 import { ErrorSummary, SelectField, SubmitButton, TextField, type FieldErrors } from '../../web/components/form.js';
@@ -221,9 +221,7 @@ export async function calendarPageRoutes(app: App) {
   );
 
   app.get('/calendar/:year', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
-    const raw = (req.params as { year: string }).year;
-    const year = /^\d{4}$/.test(raw) ? Number(raw) : NaN;
-    if (!(year >= 1900 && year <= 2100)) throw new AppError('not_found');
+    const year = yearParam(req.params);
     const ctx = pageContext(req, reply);
     const city = (await app.services.units.list({ level: 'city' }))[0];
     const canEdit = !!city && hasUnitScope(req.actor, (await app.services.units.findRow(city.code)).path, ['city_admin']);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isRealDate } from '../../lib/dates.js';
 import type { DB } from '../../db/types.js';
 import { AppError } from '../../lib/errors.js';
 import {
@@ -49,11 +50,6 @@ export function parseInstant(s: string): Date {
   const offsetMin = m[8] === 'Z' ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
   if (Math.abs(offsetMin) > 14 * 60) throw new AppError('invalid_date');
   return new Date(local - offsetMin * 60_000);
-}
-
-function isRealDate(d: string): boolean {
-  const t = Date.parse(`${d}T00:00:00Z`);
-  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d;
 }
 
 export class CalendarService {

@@ -1,4 +1,4 @@
-import { AppError } from '../../lib/errors.js';
+import { formText, unitCodeParam } from '../../web/page-params.js';
 import type { PageContext } from '../../web/context.js';
 import { CsrfField, ErrorSummary, SubmitButton, TextField, type FieldErrors } from '../../web/components/form.js';
 import type { MessageKey } from '../../web/i18n/index.js';
@@ -7,7 +7,6 @@ import { pageContext, renderHtml } from '../../web/render.js';
 import { auditContext, type App } from '../../web/request-context.js';
 import { assertUnitScope, policies } from '../auth/policy.js';
 
-const UNIT_CODE = /^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$/;
 type Form = { morning: string; afternoon: string; cutoff: string };
 
 function Page({
@@ -58,8 +57,7 @@ export async function officeHoursPageRoutes(app: App) {
   const { calendar, units } = app.services;
   const policy = policies.official('unit_admin', 'city_admin');
   const load = async (params: unknown, req: Parameters<typeof pageContext>[0]) => {
-    const code = (params as { code: string }).code;
-    if (!UNIT_CODE.test(code)) throw new AppError('not_found');
+    const code = unitCodeParam(params);
     const row = await units.findRow(code);
     assertUnitScope(req.actor, row.path, ['unit_admin', 'city_admin']);
     return { code, name: req.locale === 'vi' ? row.name_vi : row.name_en };
@@ -77,7 +75,7 @@ export async function officeHoursPageRoutes(app: App) {
   app.post('/admin/units/:code/office-hours', { config: { policy }, schema: { hide: true } }, async (req, reply) => {
     const unit = await load(req.params, req);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const text = (k: keyof Form) => (typeof body[k] === 'string' ? (body[k] as string).slice(0, 20) : '');
+    const text = (k: keyof Form) => formText(body, k, 20);
     const form: Form = { morning: text('morning'), afternoon: text('afternoon'), cutoff: text('cutoff').trim() };
     const errors: FieldErrors = {};
     const morning = session(form.morning);

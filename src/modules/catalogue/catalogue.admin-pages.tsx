@@ -1,4 +1,4 @@
-import { AppError } from '../../lib/errors.js';
+import { formText, unitCodeParam } from '../../web/page-params.js';
 import type { PageContext } from '../../web/context.js';
 import { CsrfField } from '../../web/components/form.js';
 import { Layout } from '../../web/layout.js';
@@ -8,7 +8,6 @@ import { policies } from '../auth/policy.js';
 import type { CatalogueAdmin } from './catalogue.admin.js';
 
 type Offerings = Awaited<ReturnType<CatalogueAdmin['offerings']>>;
-const UNIT_CODE = /^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$/;
 const MODES = ['full', 'partial', 'none'] as const;
 
 function OfferingsPage({ ctx, data, saved }: { ctx: PageContext; data: Offerings; saved?: number }) {
@@ -85,14 +84,9 @@ function OfferingsPage({ ctx, data, saved }: { ctx: PageContext; data: Offerings
 export async function catalogueAdminPageRoutes(app: App) {
   const admin = app.services.catalogueAdmin;
   const policy = policies.official('unit_admin', 'city_admin');
-  const codeOf = (params: unknown) => {
-    const code = (params as { code: string }).code;
-    if (!UNIT_CODE.test(code)) throw new AppError('not_found');
-    return code;
-  };
 
   app.get('/admin/units/:code/procedures', { config: { policy }, schema: { hide: true } }, async (req, reply) => {
-    const code = codeOf(req.params);
+    const code = unitCodeParam(req.params);
     const saved = (req.query as { saved?: string }).saved;
     const data = await admin.offerings(code, req.actor);
     return renderHtml(
@@ -102,9 +96,9 @@ export async function catalogueAdminPageRoutes(app: App) {
   });
 
   app.post('/admin/units/:code/procedures', { config: { policy }, schema: { hide: true } }, async (req, reply) => {
-    const code = codeOf(req.params);
+    const code = unitCodeParam(req.params);
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const field = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    const field = (k: string) => formText(body, k, 100);
     const { rows } = await admin.offerings(code, req.actor);
     let changes = 0;
     for (const r of rows) {

@@ -1,5 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
-import { AppError, type ErrorCode } from '../../lib/errors.js';
+import { formText, procedureCodeParam } from '../../web/page-params.js';
+import type { ErrorCode } from '../../lib/errors.js';
 import type { PageContext } from '../../web/context.js';
 import { CsrfField, ErrorSummary, SelectField, TextField, type FieldErrors } from '../../web/components/form.js';
 import { formatDate, type MessageKey } from '../../web/i18n/index.js';
@@ -11,7 +12,6 @@ import { todayInVietnam } from '../units/units.service.js';
 import { VersionContent, type ProcedureDetail } from './catalogue.schema.js';
 import { DocumentTable, Summary } from './catalogue.views.js';
 
-const CODE = /^(\d\.\d{6}|L\.\d{6})$/;
 const UNITS = ['working_days', 'hours', 'days', 'months'] as const;
 const FIELDS = ['effectiveFrom', 'amount', 'unit', 'fee', 'result', 'applicants', 'submitTo', 'steps', 'documents', 'legal'] as const;
 type Form = Record<(typeof FIELDS)[number], string>;
@@ -166,14 +166,9 @@ function EditorPage({
 export async function catalogueEditorRoutes(app: App) {
   const catalogue = app.services.catalogue;
   const policy = policies.official('city_admin');
-  const codeOf = (params: unknown) => {
-    const code = (params as { code: string }).code;
-    if (!CODE.test(code)) throw new AppError('not_found');
-    return code;
-  };
 
   app.get('/admin/procedures/:code/edit', { config: { policy }, schema: { hide: true } }, async (req, reply) => {
-    const p = await catalogue.detail(codeOf(req.params));
+    const p = await catalogue.detail(procedureCodeParam(req.params));
     const q = req.query as { published?: string; from?: string };
     const published =
       q.published && /^\d+$/.test(q.published) && q.from && /^\d{4}-\d{2}-\d{2}$/.test(q.from)
@@ -183,11 +178,9 @@ export async function catalogueEditorRoutes(app: App) {
   });
 
   app.post('/admin/procedures/:code/edit', { config: { policy }, schema: { hide: true } }, async (req, reply) => {
-    const p = await catalogue.detail(codeOf(req.params));
+    const p = await catalogue.detail(procedureCodeParam(req.params));
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const form = Object.fromEntries(
-      FIELDS.map((k) => [k, typeof body[k] === 'string' ? (body[k] as string).slice(0, 20_000) : '']),
-    ) as Form;
+    const form = Object.fromEntries(FIELDS.map((k) => [k, formText(body, k)])) as Form;
     const { content, errors } = fromForm(p.content, form);
     if (body.intent === 'publish' && Object.keys(errors).length === 0) {
       const res = await app.services.catalogueAdmin.publishVersion(p.code, form.effectiveFrom, content, req.actor!, auditContext(req));

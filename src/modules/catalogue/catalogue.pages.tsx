@@ -1,4 +1,5 @@
 import { AppError } from '../../lib/errors.js';
+import { procedureCodeParam } from '../../web/page-params.js';
 import type { PageContext } from '../../web/context.js';
 import { formatDate } from '../../web/i18n/index.js';
 import { SelectField } from '../../web/components/form.js';
@@ -12,7 +13,6 @@ import { DocumentTable, feeText, onlineText, ProcedureList, SearchBox, Summary, 
 
 const LEVELS = ['city', 'department', 'district', 'commune'] as const;
 const ONLINE = ['full', 'partial', '3', '4'] as const;
-const CODE = /^(\d\.\d{6}|L\.\d{6})$/;
 
 type Office = Awaited<ReturnType<App['services']['catalogue']['officesFor']>>[number] & {
   hours: { sessions: { start: string; end: string }[]; cutoff: string };
@@ -279,8 +279,7 @@ export async function cataloguePageRoutes(app: App) {
   };
 
   app.get('/procedures/:code', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
-    const code = (req.params as { code: string }).code;
-    if (!CODE.test(code)) throw new AppError('not_found');
+    const code = procedureCodeParam(req.params);
     const p = await catalogue.detail(code);
     const query = req.query as Record<string, unknown>;
     let ward = str(query.ward, 20);
@@ -328,8 +327,7 @@ export async function cataloguePageRoutes(app: App) {
   });
 
   app.get('/procedures/:code/leaflet.pdf', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
-    const code = (req.params as { code: string }).code;
-    if (!CODE.test(code)) throw new AppError('not_found');
+    const code = procedureCodeParam(req.params);
     const pdf = await (await leaflets()).procedureLeaflet(await catalogue.detail(code), req.locale, app.config.baseUrl);
     return reply.type('application/pdf').header('content-disposition', `inline; filename="${code}-${req.locale}.pdf"`).send(pdf);
   });
@@ -340,8 +338,7 @@ export async function cataloguePageRoutes(app: App) {
   });
 
   app.get('/procedures/:code/checklist', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
-    const code = (req.params as { code: string }).code;
-    if (!CODE.test(code)) throw new AppError('not_found');
+    const code = procedureCodeParam(req.params);
     const p = await catalogue.detail(code);
     const ctx = pageContext(req, reply);
     const name = p.name[ctx.locale] || p.name.vi;

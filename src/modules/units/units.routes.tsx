@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { unitCodeParam } from '../../web/page-params.js';
 import { hasUnitScope, policies } from '../auth/policy.js';
 import type { App } from '../../web/request-context.js';
 import { auditContext } from '../../web/request-context.js';
@@ -17,7 +18,6 @@ import {
   type UnitNode,
 } from './units.schema.js';
 import type { PageContext } from '../../web/context.js';
-import { AppError } from '../../lib/errors.js';
 import { ProcedureList } from '../catalogue/catalogue.views.js';
 
 export async function unitRoutes(app: App) {
@@ -69,8 +69,7 @@ export async function unitRoutes(app: App) {
   });
 
   app.get('/units/:code', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
-    const code = (req.params as { code: string }).code;
-    if (!/^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$/.test(code)) throw new AppError('not_found');
+    const code = unitCodeParam(req.params);
     const ctx = pageContext(req, reply);
     const unit = await units.detail(code);
     const name = async (c: string) => ({ code: c, name: (await units.detail(c)).name[ctx.locale] });

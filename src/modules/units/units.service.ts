@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isRealDate } from '../../lib/dates.js';
 import type { DB, UnitLevel, UnitRow } from '../../db/types.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
@@ -21,16 +22,11 @@ const KINDS: Record<UnitLevel, string[]> = {
 };
 
 // ltree labels allow letters, digits and underscores; agency codes map onto them one to one.
-const label = (code: string) => code.replace(/\./g, '_');
+export const pathLabel = (code: string) => code.replace(/\./g, '_');
 const codeOfLabel = (l: string) => l.replace(/_/g, '.');
 
 export function todayInVietnam(now = new Date()): string {
   return new Date(now.getTime() + 7 * 3600_000).toISOString().slice(0, 10);
-}
-
-function isRealDate(d: string): boolean {
-  const t = Date.parse(`${d}T00:00:00Z`);
-  return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === d;
 }
 
 export function present(row: UnitRow): UnitView {
@@ -116,7 +112,7 @@ export class UnitService {
     return this.db.transaction().execute(async (trx) => {
       const parent = input.parentCode ? await repo.findByCode(trx, input.parentCode) : undefined;
       if (input.parentCode && !parent) throw new AppError('unit_not_found');
-      if (actor) assertUnitScope(actor, parent?.path ?? label(input.code), ['city_admin']);
+      if (actor) assertUnitScope(actor, parent?.path ?? pathLabel(input.code), ['city_admin']);
       if (!PARENT_LEVELS[input.level].includes(parent?.level ?? null) || !KINDS[input.level].includes(input.kind)) {
         throw new AppError('invalid_unit_tree');
       }
@@ -129,7 +125,7 @@ export class UnitService {
         level: input.level,
         kind: input.kind,
         parent_id: parent?.id ?? null,
-        path: parent ? `${parent.path}.${label(input.code)}` : label(input.code),
+        path: parent ? `${parent.path}.${pathLabel(input.code)}` : pathLabel(input.code),
         valid_from: input.validFrom,
         valid_to: null,
       });
@@ -185,7 +181,7 @@ export class UnitService {
             level: t.level,
             kind: t.kind,
             parent_id: parent.id,
-            path: `${parent.path}.${label(t.code)}`,
+            path: `${parent.path}.${pathLabel(t.code)}`,
             valid_from: d,
             valid_to: null,
           }),
