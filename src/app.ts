@@ -4,6 +4,7 @@ import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -34,6 +35,12 @@ import { staffRoutes } from './modules/staff/staff.routes.js';
 import { unitRoutes } from './modules/units/units.routes.js';
 import { setupMetrics } from './observability/metrics.js';
 import { createServices } from './services.js';
+import { JobRunner } from './jobs/runner.js';
+import { emailTransport, registerNotificationJobs } from './modules/notify/notify.service.js';
+import { sandboxBankRoutes, SANDBOX_PAY_PATH } from './modules/payments/sandbox-bank.js';
+import { dossierApiRoutes } from './modules/dossiers/dossier.routes.js';
+import { deskApiRoutes } from './modules/dossiers/desk.routes.js';
+import { paymentApiRoutes } from './modules/payments/payments.routes.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -74,6 +81,15 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   app.decorate('config', config);
   app.decorate('services', createServices(config, database));
   app.decorate('routeList', routes);
+  const jobs = new JobRunner(database.db, app.log.child({ component: 'jobs' }));
+  registerNotificationJobs(jobs, {
+    transport: config.smtpUrl ? emailTransport(config.smtpUrl) : null,
+    from: config.mailFrom,
+    sms: app.services.sms,
+    log: app.log,
+  });
+  app.decorate('jobs', jobs);
+  app.addHook('onClose', () => jobs.stop());
   app.decorateRequest('actor', null);
   app.decorateRequest('locale', 'vi');
   app.decorateRequest('easyRead', false);
@@ -91,6 +107,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
 
   await app.register(cookie, { secret: await cookieSecret(config, database) });
   await app.register(formbody, { bodyLimit: 256 * 1024 });
+  // Uploads are read part by part in the handler (request.file / parts), never buffered into the body.
+  await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 22 } });
   await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/' } });
   await app.register(rateLimit, {
     global: false,
@@ -157,7 +175,14 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     // Bearer tokens are not ambient credentials, so they need no CSRF token; forms and cookie-
     // authenticated API calls do. Anonymous JSON calls carry no ambient authority either.
     const needsCsrf = unsafe.has(req.method) && req.actor?.via !== 'token' && (!wantsJson(req) || !!req.cookies[SESSION_COOKIE]);
-    if (needsCsrf) app.csrfProtection(req, reply, done);
+    // Multipart bodies are parsed by the handler, which checks the token itself before reading any
+    // file (web/multipart.ts); a route that does not declare it refuses multipart outright.
+    if (needsCsrf && req.isMultipart()) {
+      done(req.routeOptions.config.multipart ? undefined : new AppError('unsupported_media_type'));
+      return;
+    }
+    // The sandbox bank stands for another site: its form posts carry no token of ours.
+    if (needsCsrf && req.routeOptions.url !== SANDBOX_PAY_PATH) app.csrfProtection(req, reply, done);
     else done();
   });
 
@@ -213,5 +238,11 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(catalogueAdminRoutes);
   await app.register(catalogueAdminPageRoutes);
   await app.register(catalogueEditorRoutes);
+  await app.register(dossierApiRoutes);
+  await app.register(deskApiRoutes);
+  await app.register(paymentApiRoutes);
+  if (config.payment.provider === 'sandbox') {
+    await app.register(sandboxBankRoutes, { hashSecret: config.payment.hashSecret, merchantCode: config.payment.merchantCode });
+  }
   return app;
 }

@@ -26,6 +26,15 @@ const EnvSchema = Type.Object({
   LOGIN_LOCK_MINUTES: Type.Integer({ minimum: 1, maximum: 24 * 60, default: 15 }),
   LOGIN_RATE_LIMIT: Type.Integer({ minimum: 1, maximum: 100000, default: 10 }),
   DEADLINE_PAUSE_CONVENTION: Type.Union([Type.Literal('subtract'), Type.Literal('restart')], { default: 'subtract' }),
+  FILES_DIR: Type.Optional(Type.String({ minLength: 1 })),
+  UPLOAD_MAX_MB: Type.Number({ minimum: 0.1, maximum: 100, default: 10 }),
+  SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://.+' })),
+  MAIL_FROM: Type.String({ minLength: 3, default: 'motcua <no-reply@localhost>' }),
+  SMS_PROVIDER: Type.Union([Type.Literal('sandbox'), Type.Literal('none')], { default: 'sandbox' }),
+  PAYMENT_PROVIDER: Type.Union([Type.Literal('sandbox')], { default: 'sandbox' }),
+  PAYMENT_MERCHANT_CODE: Type.String({ minLength: 1, maxLength: 32, default: 'MOTCUA01' }),
+  PAYMENT_HASH_SECRET: Type.Optional(Type.String({ minLength: 16 })),
+  JOBS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -50,6 +59,16 @@ export interface Config {
   loginRateLimit: number;
   /** How a supplement pause counts: subtracted from the clock (national index) or restarting it. */
   pauseConvention: 'subtract' | 'restart';
+  /** Content-addressed store for uploads and generated documents (default DATA_DIR/files). */
+  filesDir: string;
+  uploadMaxBytes: number;
+  /** Null: e-mail is not sent (the inbox and SMS still are). */
+  smtpUrl: string | null;
+  mailFrom: string;
+  smsProvider: 'sandbox' | 'none';
+  payment: { provider: 'sandbox'; merchantCode: string; hashSecret: string };
+  /** Whether this process runs the background job worker. */
+  jobs: boolean;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +97,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (production && !env.COOKIE_SECRET) {
     throw new ConfigError('COOKIE_SECRET is required when NODE_ENV=production (at least 32 random characters).');
   }
+  if (production && !env.PAYMENT_HASH_SECRET) {
+    throw new ConfigError('PAYMENT_HASH_SECRET is required when NODE_ENV=production (the secret shared with the payment gateway).');
+  }
   if (env.COOKIE_SECRET && env.COOKIE_SECRET.length < 32) {
     throw new ConfigError('COOKIE_SECRET must be at least 32 characters long.');
   }
@@ -99,5 +121,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     loginLockMinutes: env.LOGIN_LOCK_MINUTES,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     pauseConvention: env.DEADLINE_PAUSE_CONVENTION,
+    filesDir: resolve(env.FILES_DIR ?? `${env.DATA_DIR}/files`),
+    uploadMaxBytes: Math.round(env.UPLOAD_MAX_MB * 1024 * 1024),
+    smtpUrl: env.SMTP_URL ?? null,
+    mailFrom: env.MAIL_FROM,
+    smsProvider: env.SMS_PROVIDER,
+    payment: {
+      provider: env.PAYMENT_PROVIDER,
+      merchantCode: env.PAYMENT_MERCHANT_CODE,
+      // The sandbox gateway is part of this process, so a development secret is harmless; a real
+      // gateway's secret must come from the environment.
+      hashSecret: env.PAYMENT_HASH_SECRET ?? 'motcua-sandbox-hash-secret',
+    },
+    jobs: env.JOBS === 'on',
   };
 }

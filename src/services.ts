@@ -6,6 +6,13 @@ import { CatalogueService } from './modules/catalogue/catalogue.service.js';
 import { CatalogueAdmin } from './modules/catalogue/catalogue.admin.js';
 import { StaffService } from './modules/staff/staff.service.js';
 import { UnitService } from './modules/units/units.service.js';
+import { LocalFileStore, type FileStore } from './lib/storage.js';
+import { DossierService } from './modules/dossiers/dossier.service.js';
+import { DeskService } from './modules/dossiers/desk.service.js';
+import { dossierNotifier } from './modules/dossiers/dossier.notify.js';
+import { PaymentService } from './modules/payments/payments.service.js';
+import { createSandboxGateway } from './modules/payments/gateway.js';
+import { SandboxSms, type SmsProvider } from './modules/notify/notify.service.js';
 
 export interface Services {
   database: Database;
@@ -15,6 +22,12 @@ export interface Services {
   calendar: CalendarService;
   catalogue: CatalogueService;
   catalogueAdmin: CatalogueAdmin;
+  files: FileStore;
+  dossiers: DossierService;
+  desk: DeskService;
+  payments: PaymentService;
+  /** The SMS carrier adapter (the sandbox records what it would send). */
+  sms: SmsProvider | null;
 }
 
 export function createServices(config: Config, database: Database): Services {
@@ -22,13 +35,32 @@ export function createServices(config: Config, database: Database): Services {
   const auth = new AuthService(db, config);
   const units = new UnitService(db);
   const catalogue = new CatalogueService(db);
+  const calendar = new CalendarService(db, units, config.pauseConvention);
+  const files = new LocalFileStore(config.filesDir);
+  const dossiers = new DossierService({
+    db,
+    calendar,
+    files,
+    uploadMaxBytes: config.uploadMaxBytes,
+    notify: dossierNotifier(config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
+  });
+  const gateway = createSandboxGateway({
+    baseUrl: config.baseUrl,
+    merchantCode: config.payment.merchantCode,
+    hashSecret: config.payment.hashSecret,
+  });
   return {
     database,
     auth,
     units,
     staff: new StaffService(db, units),
-    calendar: new CalendarService(db, units, config.pauseConvention),
+    calendar,
     catalogue,
     catalogueAdmin: new CatalogueAdmin(db, catalogue, units),
+    files,
+    dossiers,
+    desk: new DeskService(dossiers),
+    payments: new PaymentService(dossiers, gateway, config.baseUrl),
+    sms: config.smsProvider === 'sandbox' ? new SandboxSms() : null,
   };
 }

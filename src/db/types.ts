@@ -8,6 +8,7 @@ type Json = ColumnType<unknown, string | null, string | null>;
 export type UnitLevel = 'city' | 'department' | 'district' | 'commune';
 export type Role = 'desk_officer' | 'specialist' | 'leader' | 'unit_admin' | 'city_admin';
 export type AccountKind = 'citizen' | 'business' | 'official';
+export type MediaType = 'application/pdf' | 'image/jpeg' | 'image/png';
 
 export interface AppSettingTable {
   key: string;
@@ -165,6 +166,134 @@ export interface UnitProcedureTable {
   online_mode: 'full' | 'partial' | 'none' | null;
 }
 
+export interface StoredFileTable {
+  sha256: string;
+  size: number;
+  media_type: MediaType;
+  created_at: Generated<Date>;
+}
+
+export interface DossierCodeCounterTable {
+  agency_code: string;
+  day: DateOnly;
+  last: number;
+}
+
+export interface DossierTable {
+  id: Generated<number>;
+  code: string | null;
+  unit_id: number;
+  procedure_id: number;
+  procedure_version_id: number;
+  channel: 1 | 2 | 3;
+  status: number | null;
+  owner_id: number | null;
+  created_by: number;
+  assisted: Json;
+  applicant: Json;
+  applicant_name: Generated<string>;
+  applicant_phone: string | null;
+  applicant_citizen_id: string | null;
+  form_data: ColumnType<unknown, string | undefined, string>;
+  locale: Generated<'vi' | 'en'>;
+  fee_amount: ColumnType<number | null, number | null | undefined, number | null>;
+  fee_basis: Json;
+  submitted_at: Date | null;
+  received_at: Date | null;
+  due_at: Date | null;
+  pauses: ColumnType<unknown, string | undefined, string>;
+  finished_at: Date | null;
+  idempotency_key: string | null;
+  revision: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface DossierDocumentTable {
+  id: Generated<number>;
+  dossier_id: number;
+  item: number;
+  file_sha256: string | null;
+  file_name: string | null;
+  media_type: string | null;
+  size: number | null;
+  paper: Generated<boolean>;
+  round: Generated<number>;
+  uploaded_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface DossierEventTable {
+  id: Generated<number>;
+  dossier_id: number;
+  at: Timestamp;
+  actor_id: number | null;
+  actor_role: string | null;
+  action: string;
+  from_status: number | null;
+  to_status: number | null;
+  note: string | null;
+  data: Json;
+  prev_hash: string | null;
+  hash: string;
+}
+
+export interface DossierSupplementTable {
+  id: Generated<number>;
+  dossier_id: number;
+  round: number;
+  requested_at: Generated<Date>;
+  requested_by: number;
+  items: ColumnType<unknown, string, string>;
+  note: string | null;
+  provided_at: Date | null;
+  closed_at: Date | null;
+}
+
+export interface PaymentTable {
+  id: Generated<number>;
+  dossier_id: number;
+  unit_id: number;
+  txn_ref: string;
+  amount: ColumnType<number, number, number>;
+  method: 'gateway' | 'cash';
+  provider: string | null;
+  status: 'pending' | 'paid' | 'failed' | 'cancelled';
+  provider_txn: string | null;
+  paid_at: Date | null;
+  recorded_by: number | null;
+  receipt_no: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface JobTable {
+  id: Generated<number>;
+  queue: string;
+  payload: ColumnType<unknown, string, string>;
+  run_at: Timestamp;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  locked_until: Date | null;
+  last_error: string | null;
+  done_at: Date | null;
+  failed_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface NotificationTable {
+  id: Generated<number>;
+  account_id: number | null;
+  dossier_id: number | null;
+  template: string;
+  template_version: number;
+  locale: 'vi' | 'en';
+  subject: string;
+  body: string;
+  created_at: Generated<Date>;
+  read_at: Date | null;
+}
+
 export interface DB {
   app_setting: AppSettingTable;
   unit: UnitTable;
@@ -181,6 +310,15 @@ export interface DB {
   procedure: ProcedureTable;
   procedure_version: ProcedureVersionTable;
   unit_procedure: UnitProcedureTable;
+  stored_file: StoredFileTable;
+  dossier_code_counter: DossierCodeCounterTable;
+  dossier: DossierTable;
+  dossier_document: DossierDocumentTable;
+  dossier_event: DossierEventTable;
+  dossier_supplement: DossierSupplementTable;
+  payment: PaymentTable;
+  job: JobTable;
+  notification: NotificationTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;

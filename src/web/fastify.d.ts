@@ -12,10 +12,13 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; every route must declare one (enforced at registration). */
     policy?: Policy;
+    /** The handler reads a multipart body itself and checks its CSRF token (web/multipart.ts). */
+    multipart?: boolean;
   }
   interface FastifyInstance {
     services: Services;
     config: Config;
     routeList: import('../app.js').RegisteredRoute[];
+    jobs: import('../jobs/runner.js').JobRunner;
   }
 }

@@ -43,9 +43,48 @@ export const Document = Type.Object(
     copies: Nullable(Type.Integer({ minimum: 0, maximum: 20 })),
     template: Type.Optional(Nullable(Type.String({ maxLength: 300 }))),
     note: Type.Optional(Nullable(Text(1000))),
+    // False for documents needed only in some cases or only shown at the desk: online submission
+    // does not insist on them. Absent means required.
+    required: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
+
+/**
+ * How the fee is computed: a fixed amount, plus an amount per copy or page the applicant asks
+ * for, unless the applicant claims one of the exemptions (checked by the desk). `payAt` says when a
+ * level-4 procedure takes the payment online.
+ */
+export const FeeRules = Type.Object(
+  {
+    amount: Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+    note: Type.Optional(Nullable(Text(1000))),
+    perUnit: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            amount: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
+            unit: Type.Union([Type.Literal('copy'), Type.Literal('page')]),
+            field: Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,40}$', description: 'Form field holding the count' }),
+            free: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Units included in the fixed amount' })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+    exemptions: Type.Optional(
+      Type.Array(
+        Type.Object({ code: Type.String({ pattern: '^[a-z][a-z0-9_]{0,40}$' }), label: Text(300) }, { additionalProperties: false }),
+        {
+          maxItems: 20,
+        },
+      ),
+    ),
+    payAt: Type.Optional(Type.Union([Type.Literal('submission'), Type.Literal('reception')])),
+  },
+  { additionalProperties: false },
+);
+export type FeeRules = Static<typeof FeeRules>;
 
 /** The rules of one version of a procedure; null means "not confirmed: ask the office". */
 export const VersionContent = Type.Object(
@@ -61,12 +100,7 @@ export const VersionContent = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    fee: Nullable(
-      Type.Object(
-        { amount: Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })), note: Type.Optional(Nullable(Text(1000))) },
-        { additionalProperties: false },
-      ),
-    ),
+    fee: Nullable(FeeRules),
     applicants: Nullable(Text(1000)),
     legalBasis: Type.Array(Text(500), { maxItems: 40 }),
     result: Nullable(Text(500)),

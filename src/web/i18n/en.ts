@@ -1,3 +1,4 @@
+import { enDossiers } from './en.dossiers.js';
 import type { MessageKey } from './vi.js';
 
 // Every key of vi.ts, no more and no fewer: the type check fails otherwise.
@@ -320,5 +321,6 @@ export const en: Record<MessageKey, string> = {
   'err.unknown_field': 'Unknown field: {field}.',
   'err.invalid_catalogue_file': 'Invalid catalogue file: {detail}',
   'err.procedure_not_offerable': 'A unit at this level is not competent for this procedure.',
+  ...enDossiers,
   'err.internal': 'Something went wrong.',
 };

@@ -1,3 +1,4 @@
+import { viDossiers } from './vi.dossiers.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
 export const vi = {
   'site.name': 'Cổng Dịch vụ công Thành phố Hà Nội',
@@ -315,6 +316,7 @@ export const vi = {
   'err.unknown_field': 'Lĩnh vực không tồn tại: {field}.',
   'err.invalid_catalogue_file': 'Tệp danh mục không hợp lệ: {detail}',
   'err.procedure_not_offerable': 'Đơn vị ở cấp này không có thẩm quyền giải quyết thủ tục này.',
+  ...viDossiers,
   'err.internal': 'Đã có lỗi xảy ra.',
 } as const;
 

@@ -1,0 +1,92 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { MediaType } from '../db/types.js';
+import { AppError } from './errors.js';
+
+/** Where file bytes live. Rows in `stored_file` describe them; the bytes are addressed by sha256. */
+export interface FileStore {
+  put(bytes: Buffer): Promise<string>;
+  get(sha256: string): Promise<Buffer>;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * Local content-addressed files under one directory (outside the web root): a file is written to
+ * a temporary name, flushed and renamed, so a crash never leaves a half-written file under its hash.
+ */
+export class LocalFileStore implements FileStore {
+  constructor(readonly root: string) {}
+
+  private path(sha: string) {
+    if (!SHA256.test(sha)) throw new AppError('not_found');
+    return join(this.root, sha.slice(0, 2), sha.slice(2, 4), sha);
+  }
+
+  async put(bytes: Buffer): Promise<string> {
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const target = this.path(sha);
+    const exists = await stat(target).then(
+      (s) => s.size === bytes.length,
+      () => false,
+    );
+    if (exists) return sha;
+    await mkdir(dirname(target), { recursive: true });
+    const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    await writeFile(tmp, bytes, { flush: true });
+    await rename(tmp, target);
+    return sha;
+  }
+
+  async get(sha: string): Promise<Buffer> {
+    try {
+      return await readFile(this.path(sha));
+    } catch {
+      throw new AppError('not_found');
+    }
+  }
+}
+
+/** The type of a file from its first bytes: what the file is, not what its name or sender says. */
+export function sniffMediaType(bytes: Buffer): MediaType | null {
+  if (bytes.length >= 5 && bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  return null;
+}
+
+const EXTENSIONS: Record<MediaType, string[]> = {
+  'application/pdf': ['pdf'],
+  'image/jpeg': ['jpg', 'jpeg'],
+  'image/png': ['png'],
+};
+
+/**
+ * Checks an upload: allowed type by content, declared type and extension agreeing with it, a
+ * plain file name (no path), and the size limit. Returns the cleaned name and the detected type.
+ */
+export function checkUpload(
+  bytes: Buffer,
+  fileName: string,
+  declaredType: string | undefined,
+  maxBytes: number,
+): { name: string; mediaType: MediaType } {
+  if (bytes.length === 0) throw new AppError('file_empty');
+  if (bytes.length > maxBytes) throw new AppError('file_too_large', { maxMb: Math.round((maxBytes / 1048576) * 10) / 10 });
+  const name = fileName.normalize('NFC').trim();
+  if (!name || name.length > 200 || /[/\\\u0000-\u001f\u007f]/.test(name) || name.startsWith('.') || name.includes('..')) {
+    throw new AppError('invalid_file_name');
+  }
+  const mediaType = sniffMediaType(bytes);
+  if (!mediaType) throw new AppError('file_type_not_allowed');
+  const ext = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
+  const declared = declaredType?.split(';')[0]?.trim().toLowerCase();
+  const declaredOk =
+    !declared ||
+    declared === 'application/octet-stream' ||
+    declared === mediaType ||
+    (declared === 'image/jpg' && mediaType === 'image/jpeg');
+  if (!declaredOk || (ext && !EXTENSIONS[mediaType].includes(ext))) throw new AppError('file_type_mismatch');
+  return { name, mediaType };
+}

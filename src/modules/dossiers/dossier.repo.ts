@@ -1,0 +1,198 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../db/types.js';
+import { canonicalJson } from '../../lib/canonical-json.js';
+import { sha256 } from '../../lib/crypto.js';
+import { AppError } from '../../lib/errors.js';
+import { formatDossierCode, MAX_DAILY_SEQUENCE } from '../../domain/dossier/code.js';
+
+type Q = Kysely<DB> | Transaction<DB>;
+
+/**
+ * The next code of an agency's day. Runs as its own statement outside the caller's transaction,
+ * so the counter row is locked for microseconds rather than for a whole submission; a submission
+ * that then fails leaves a gap, which the code format tolerates.
+ */
+export async function allocateCode(db: Kysely<DB>, agencyCode: string, vnDate: string): Promise<string> {
+  const row = await sql<{ last: number }>`
+    insert into dossier_code_counter (agency_code, day, last) values (${agencyCode}, ${vnDate}, 1)
+    on conflict (agency_code, day) do update set last = dossier_code_counter.last + 1
+    where dossier_code_counter.last < ${MAX_DAILY_SEQUENCE}
+    returning last`.execute(db);
+  const last = row.rows[0]?.last;
+  if (last === undefined) throw new AppError('daily_sequence_exhausted');
+  return formatDossierCode(agencyCode, vnDate, last);
+}
+
+/** The columns every dossier view needs, with its procedure and unit. */
+export function dossierQuery(db: Q) {
+  return db
+    .selectFrom('dossier as d')
+    .innerJoin('procedure as p', 'p.id', 'd.procedure_id')
+    .innerJoin('procedure_version as pv', 'pv.id', 'd.procedure_version_id')
+    .innerJoin('unit as u', 'u.id', 'd.unit_id')
+    .select([
+      'd.id',
+      'd.code',
+      'd.unit_id',
+      'd.procedure_id',
+      'd.procedure_version_id',
+      'd.channel',
+      'd.status',
+      'd.owner_id',
+      'd.created_by',
+      'd.assisted',
+      'd.applicant',
+      'd.applicant_name',
+      'd.applicant_phone',
+      'd.applicant_citizen_id',
+      'd.form_data',
+      'd.locale',
+      'd.fee_amount',
+      'd.fee_basis',
+      'd.submitted_at',
+      'd.received_at',
+      'd.due_at',
+      'd.pauses',
+      'd.finished_at',
+      'd.revision',
+      'd.created_at',
+      'd.updated_at',
+      'p.code as procedure_code',
+      'p.name_vi as procedure_vi',
+      'p.name_en as procedure_en',
+      'pv.content as content',
+      'pv.version as procedure_version',
+      'pv.time_limit_amount',
+      'pv.time_limit_unit',
+      'u.code as unit_code',
+      'u.name_vi as unit_vi',
+      'u.name_en as unit_en',
+      'u.path as unit_path',
+      'u.parent_id as unit_parent_id',
+    ]);
+}
+export type DossierRow = NonNullable<Awaited<ReturnType<ReturnType<typeof dossierQuery>['executeTakeFirst']>>>;
+
+export async function findDossier(db: Q, id: number, forUpdate = false): Promise<DossierRow> {
+  let q = dossierQuery(db).where('d.id', '=', id);
+  if (forUpdate) q = q.forUpdate('d');
+  const row = await q.executeTakeFirst();
+  if (!row) throw new AppError('dossier_not_found');
+  return row;
+}
+
+export async function findByCode(db: Q, code: string): Promise<DossierRow | undefined> {
+  return dossierQuery(db).where('d.code', '=', code).executeTakeFirst();
+}
+
+export interface EventInput {
+  actorId: number | null;
+  actorRole: string | null;
+  action: string;
+  from: number | null;
+  to: number | null;
+  note?: string | null;
+  data?: unknown;
+  at?: Date;
+}
+
+/**
+ * Appends to a dossier's hash chain. The caller holds the dossier row lock (or just inserted
+ * it), so no other event of this dossier can be appended in between.
+ */
+export async function appendEvent(trx: Transaction<DB>, dossierId: number, e: EventInput): Promise<void> {
+  const prev = await trx
+    .selectFrom('dossier_event')
+    .select('hash')
+    .where('dossier_id', '=', dossierId)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const at = e.at ?? new Date();
+  const data = e.data === undefined ? null : JSON.parse(JSON.stringify(e.data));
+  const prevHash = prev?.hash ?? null;
+  const hash = eventHash({
+    dossierId,
+    at,
+    actorId: e.actorId,
+    action: e.action,
+    from: e.from,
+    to: e.to,
+    note: e.note ?? null,
+    data,
+    prevHash,
+  });
+  await trx
+    .insertInto('dossier_event')
+    .values({
+      dossier_id: dossierId,
+      at,
+      actor_id: e.actorId,
+      actor_role: e.actorRole,
+      action: e.action,
+      from_status: e.from,
+      to_status: e.to,
+      note: e.note ?? null,
+      data: data === null ? null : JSON.stringify(data),
+      prev_hash: prevHash,
+      hash,
+    })
+    .execute();
+}
+
+export function eventHash(e: {
+  dossierId: number;
+  at: Date;
+  actorId: number | null;
+  action: string;
+  from: number | null;
+  to: number | null;
+  note: string | null;
+  data: unknown;
+  prevHash: string | null;
+}): string {
+  return sha256(canonicalJson({ ...e, at: e.at.toISOString() }));
+}
+
+export async function listEvents(db: Q, dossierId: number) {
+  return db
+    .selectFrom('dossier_event as e')
+    .leftJoin('account as a', 'a.id', 'e.actor_id')
+    .select(['e.id', 'e.at', 'e.action', 'e.from_status', 'e.to_status', 'e.note', 'e.data', 'e.actor_role', 'a.full_name as actor_name'])
+    .where('e.dossier_id', '=', dossierId)
+    .orderBy('e.id')
+    .execute();
+}
+
+export async function listDocuments(db: Q, dossierId: number) {
+  return db
+    .selectFrom('dossier_document')
+    .select(['id', 'item', 'file_sha256', 'file_name', 'media_type', 'size', 'paper', 'round', 'created_at'])
+    .where('dossier_id', '=', dossierId)
+    .orderBy('item')
+    .orderBy('id')
+    .execute();
+}
+export type DocumentRow = Awaited<ReturnType<typeof listDocuments>>[number];
+
+/** Verifies every event chain of a dossier; returns the id of the first broken event or null. */
+export async function verifyEvents(db: Q, dossierId: number): Promise<number | null> {
+  const rows = await db.selectFrom('dossier_event').selectAll().where('dossier_id', '=', dossierId).orderBy('id').execute();
+  let prev: string | null = null;
+  for (const r of rows) {
+    const expected = eventHash({
+      dossierId,
+      at: r.at,
+      actorId: r.actor_id,
+      action: r.action,
+      from: r.from_status,
+      to: r.to_status,
+      note: r.note,
+      data: r.data,
+      prevHash: prev,
+    });
+    if (r.prev_hash !== prev || r.hash !== expected) return r.id;
+    prev = r.hash;
+  }
+  return null;
+}
