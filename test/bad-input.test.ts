@@ -25,8 +25,8 @@ describe(`bad input gets a 4xx with a stable code, in the caller's language (${E
     desk = await bearerFor(t.app, DEMO.deskQuangTrung);
   });
   // Someone the route's policy lets in, so the request reaches body validation.
-  const callerFor = (r: { policy: { access: string; roles?: readonly string[] } }) =>
-    r.policy.access === 'citizen' ? citizen : r.policy.access === 'official' && !r.policy.roles!.includes('city_admin') ? desk : admin;
+  const callerFor = (r: { policy?: { access: string; roles?: readonly string[] } }) =>
+    r.policy?.access === 'citizen' ? citizen : r.policy?.access === 'official' && !r.policy.roles!.includes('city_admin') ? desk : admin;
   after(() => t.close());
 
   const apiWithBody = () => t.app.routeList.filter((r) => r.url.startsWith('/api/v1/') && r.hasBody);
