@@ -41,6 +41,9 @@ import { sandboxBankRoutes, SANDBOX_PAY_PATH } from './modules/payments/sandbox-
 import { dossierApiRoutes } from './modules/dossiers/dossier.routes.js';
 import { deskApiRoutes } from './modules/dossiers/desk.routes.js';
 import { paymentApiRoutes } from './modules/payments/payments.routes.js';
+import { deskPageRoutes } from './modules/dossiers/desk.pages.js';
+import { dossierDocumentRoutes } from './modules/dossiers/dossier.documents.js';
+import { dossierPageRoutes } from './modules/dossiers/dossier.pages.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -108,7 +111,10 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(cookie, { secret: await cookieSecret(config, database) });
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   // Uploads are read part by part in the handler (request.file / parts), never buffered into the body.
-  await app.register(multipart, { limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 22 } });
+  await app.register(multipart, {
+    preservePath: true,
+    limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 22 },
+  });
   await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/' } });
   await app.register(rateLimit, {
     global: false,
@@ -241,6 +247,9 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(dossierApiRoutes);
   await app.register(deskApiRoutes);
   await app.register(paymentApiRoutes);
+  await app.register(dossierPageRoutes);
+  await app.register(deskPageRoutes);
+  await app.register(dossierDocumentRoutes);
   if (config.payment.provider === 'sandbox') {
     await app.register(sandboxBankRoutes, { hashSecret: config.payment.hashSecret, merchantCode: config.payment.merchantCode });
   }

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/datadir-lock.js';
 import { openDatabase } from './db/engine.js';
 import { migrateToLatest } from './db/migrate.js';
-import { seedCalendars, seedCatalogue, seedDemoAccounts, seedUnits } from './seed/seed.js';
+import { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits } from './seed/seed.js';
 
 async function main() {
   const t0 = performance.now();
@@ -33,7 +33,9 @@ async function main() {
   await seedCalendars(database.db);
   const catalogue = await seedCatalogue(database.db);
   const demo = config.demoData ? await seedDemoAccounts(database.db) : 0;
+  if (config.demoData) await seedDemoOffers(database.db);
   const app = await buildApp(config, database);
+  if (config.jobs) app.jobs.start();
   app.log.info({ engine: database.engine, migrations: applied, unitsSeeded: units, catalogue, demoAccountsSeeded: demo }, 'database ready');
 
   let closing = false;

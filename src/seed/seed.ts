@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { Value } from '@sinclair/typebox/value';
 import { Type } from '@sinclair/typebox';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../db/types.js';
 import { hashPassword } from '../lib/crypto.js';
@@ -242,4 +243,34 @@ export async function seedCatalogue(db: Kysely<DB>): Promise<ImportReport | null
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: fingerprint }))
     .execute();
   return report;
+}
+
+interface DemoOffer {
+  unit: string;
+  procedure: string;
+  onlineLevel: 1 | 2 | 3 | 4;
+  onlineMode: 'full' | 'partial' | 'none';
+}
+
+/**
+ * Demo wards accept a few procedures online (seed/demo/offers.json), so the online forms can be
+ * tried; in production a unit admin sets this on the unit's procedures page.
+ */
+export async function seedDemoOffers(db: Kysely<DB>): Promise<number> {
+  const file = JSON.parse(await readFile(join(SEED_DIR, 'demo', 'offers.json'), 'utf8')) as { offers: DemoOffer[] };
+  let n = 0;
+  await db.transaction().execute(async (trx) => {
+    for (const o of file.offers) {
+      const unit = await trx.selectFrom('unit').select('id').where('code', '=', o.unit).executeTakeFirst();
+      const proc = await trx.selectFrom('procedure').select('id').where('code', '=', o.procedure).executeTakeFirst();
+      if (!unit || !proc) continue;
+      await trx
+        .insertInto('unit_procedure')
+        .values({ unit_id: unit.id, procedure_id: proc.id, online_level: o.onlineLevel, online_mode: o.onlineMode })
+        .onConflict((oc) => oc.columns(['unit_id', 'procedure_id']).doUpdateSet({ online_level: o.onlineLevel, online_mode: o.onlineMode }))
+        .execute();
+      n++;
+    }
+  });
+  return n;
 }

@@ -70,6 +70,21 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
               </li>
               {actor ? (
                 <>
+                  {actor.kind !== 'official' && (
+                    <>
+                      <li>
+                        <a href="/my/dossiers">{t('site.nav.myDossiers')}</a>
+                      </li>
+                      <li>
+                        <a href="/inbox">{t('site.nav.inbox')}</a>
+                      </li>
+                    </>
+                  )}
+                  {actor.roles.some((g) => g.role === 'desk_officer') && (
+                    <li>
+                      <a href="/desk">{t('site.nav.desk')}</a>
+                    </li>
+                  )}
                   <li>
                     <a href="/account">{t('site.nav.account')}</a>
                   </li>

@@ -6,14 +6,14 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openPglite, openPostgres, type Database } from '../../src/db/engine.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { seedCalendars, seedCatalogue, seedDemoAccounts, seedUnits } from '../../src/seed/seed.js';
+import { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits } from '../../src/seed/seed.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Changes to migrations or seeds give a new template, so a stale one is never reused. */
 async function fingerprint(): Promise<string> {
   const h = createHash('sha256');
-  for (const dir of ['src/db/migrations', 'seed/units', 'seed/procedures', 'src/domain/calendar']) {
+  for (const dir of ['src/db/migrations', 'seed/units', 'seed/procedures', 'seed/demo', 'src/domain/calendar']) {
     for (const f of (await readdir(join(ROOT, dir))).sort()) h.update(f).update(await readFile(join(ROOT, dir, f)));
   }
   h.update(await readFile(join(ROOT, 'src/seed/seed.ts')));
@@ -27,6 +27,7 @@ async function prepare(database: Database) {
   await seedCalendars(database.db);
   await seedCatalogue(database.db);
   await seedDemoAccounts(database.db);
+  await seedDemoOffers(database.db);
 }
 
 const exists = (p: string) =>

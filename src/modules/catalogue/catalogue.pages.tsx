@@ -97,9 +97,14 @@ function WhereToGo({
                 <br />
                 {t('proc.where.hours', { hours: o.hours.sessions.map((s) => `${s.start}–${s.end}`).join(', '), cutoff: o.hours.cutoff })}
                 <br />
-                {o.onlineLevel && o.onlineLevel >= 3
-                  ? t('proc.where.online', { mode: onlineText(t, o.onlineLevel, o.onlineMode) })
-                  : t('proc.where.offline')}
+                {o.onlineLevel && o.onlineLevel >= 3 ? (
+                  <>
+                    {t('proc.where.online', { mode: onlineText(t, o.onlineLevel, o.onlineMode) })}{' '}
+                    <a href={`/dossiers/new?procedure=${p.code}&unit=${o.code}`}>{t('dossier.start.title')}</a>
+                  </>
+                ) : (
+                  t('proc.where.offline')
+                )}
               </li>
             ))}
           </ul>
@@ -166,6 +171,13 @@ function ProcedurePage({
         ))}
         {(p.onlineMode || p.onlineLevel) && <li>{onlineText(t, p.onlineLevel, p.onlineMode)}</li>}
       </ul>
+      {p.offeredBy.some((o) => (o.onlineLevel ?? 0) >= 3) && (
+        <p>
+          <a class="button" href={`/dossiers/new?procedure=${p.code}`}>
+            {t('dossier.start.title')}
+          </a>
+        </p>
+      )}
       <h2>{t('proc.steps')}</h2>
       {c.steps.length ? (
         <ol>

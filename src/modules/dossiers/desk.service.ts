@@ -160,14 +160,18 @@ export class DeskService {
 
   /** Receives a complete dossier: the appointment from the deadline engine, status 2 (or 6 while the fee is unpaid). */
   async receive(actor: Actor, id: number, revision: number | null, note: string | null) {
+    // The calendar is read before the transaction: on the embedded engine a query outside the
+    // transaction would wait for the one connection the transaction holds.
+    const pre = await repo.findDossier(this.db, id);
+    assertUnitScope(actor, pre.unit_path, DESK_ROLES);
+    const now = new Date();
+    const dueAt = await appointment(this.dossiers.deps.calendar, pre.unit_code, timeLimitOf(pre), now);
     return this.db.transaction().execute(async (trx) => {
       const d = await this.lockForDesk(trx, actor, id, revision);
       if (!canApply('receive', d.status)) throw new AppError('invalid_transition');
-      const now = new Date();
       const paid = await this.dossiers.paidAmount(id, trx);
       const outstanding = d.fee_amount !== null && d.fee_amount > paid;
       const to = nextStatus('receive', d.status, outstanding);
-      const dueAt = await appointment(this.dossiers.deps.calendar, d.unit_code, timeLimitOf(d), now);
       await trx
         .updateTable('dossier_supplement')
         .set({ closed_at: now })

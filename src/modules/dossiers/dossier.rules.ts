@@ -104,9 +104,10 @@ export async function appointment(
 /** Normalizes the applicant's details; problems are reported per field (`applicant.phone`, ...). */
 export function checkApplicant(input: ApplicantInput | undefined, draft: boolean, isWard: (c: string) => boolean) {
   const errors: Record<string, FieldProblem | 'invalid_name'> = {};
-  const i = input ?? { name: '' };
-  const name = i.name.trim() ? normalizeName(i.name) : null;
-  if (!name && (i.name.trim() || !draft)) errors['applicant.name'] = i.name.trim() ? 'invalid_name' : 'field_required';
+  const i = input ?? {};
+  const rawName = (i.name ?? '').trim();
+  const name = rawName ? normalizeName(rawName) : null;
+  if (!name && (rawName || !draft)) errors['applicant.name'] = rawName ? 'invalid_name' : 'field_required';
   const rawId = (i.citizenId ?? '').replace(/\s/g, '');
   if (rawId && !isValidCitizenId(rawId)) errors['applicant.citizenId'] = 'invalid_citizen_id';
   const phone = i.phone?.trim() ? normalizePhone(i.phone) : null;
@@ -117,7 +118,7 @@ export function checkApplicant(input: ApplicantInput | undefined, draft: boolean
   const ward = i.address?.ward.trim() ?? '';
   if (ward && !isWard(ward)) errors['applicant.address.ward'] = 'ward_not_found';
   const applicant: Applicant = {
-    name: name ?? i.name.trim().slice(0, 120),
+    name: name ?? rawName.slice(0, 120),
     citizenId: rawId || null,
     phone: phone ?? (i.phone?.trim() || null),
     email: email ?? (i.email?.trim() || null),

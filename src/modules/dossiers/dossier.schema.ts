@@ -17,7 +17,7 @@ export const AddressInput = Type.Object(
 /** The person the dossier is for. Checked by the service (names, ID, phone) with field-level errors. */
 export const ApplicantInput = Type.Object(
   {
-    name: Type.String({ maxLength: 120 }),
+    name: Type.Optional(Type.String({ maxLength: 120, description: 'Taken from the account when applying for oneself' })),
     citizenId: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
     phone: Type.Optional(Nullable(Type.String({ maxLength: 20 }))),
     email: Type.Optional(Nullable(Type.String({ maxLength: 254 }))),

@@ -1,3 +1,4 @@
+import { enDesk } from './en.desk.js';
 import { enDossiers } from './en.dossiers.js';
 import type { MessageKey } from './vi.js';
 
@@ -322,5 +323,6 @@ export const en: Record<MessageKey, string> = {
   'err.invalid_catalogue_file': 'Invalid catalogue file: {detail}',
   'err.procedure_not_offerable': 'A unit at this level is not competent for this procedure.',
   ...enDossiers,
+  ...enDesk,
   'err.internal': 'Something went wrong.',
 };

@@ -1,3 +1,4 @@
+import { viDesk } from './vi.desk.js';
 import { viDossiers } from './vi.dossiers.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
 export const vi = {
@@ -317,6 +318,7 @@ export const vi = {
   'err.invalid_catalogue_file': 'Tệp danh mục không hợp lệ: {detail}',
   'err.procedure_not_offerable': 'Đơn vị ở cấp này không có thẩm quyền giải quyết thủ tục này.',
   ...viDossiers,
+  ...viDesk,
   'err.internal': 'Đã có lỗi xảy ra.',
 } as const;
 
