@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
+import { TestSmtp } from '../../../test/helpers/smtp.js';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { ENGINE, testDatabase } from '../../../test/helpers/db.js';
 import type { Database } from '../../db/engine.js';
 import { JobRunner, type JobLog } from '../../jobs/runner.js';
@@ -22,43 +20,6 @@ const PARAMS = {
   amount: '8.000 đồng',
   link: 'https://dichvucong.example.vn/ho-so/000.13.42.H26-261127-0001',
 };
-
-/** A real SMTP server in this process; every accepted message is parsed and kept. */
-class TestSmtp {
-  readonly messages: { envelopeTo: string[]; mail: ParsedMail }[] = [];
-  port = 0;
-  #server: SMTPServer | null = null;
-
-  async start(port = 0): Promise<void> {
-    const server = new SMTPServer({
-      secure: false,
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData: (stream, session, callback) => {
-        simpleParser(stream).then(
-          (mail) => {
-            this.messages.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), mail });
-            callback();
-          },
-          (err: Error) => callback(err),
-        );
-      },
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.port = (server.server.address() as AddressInfo).port;
-    this.#server = server;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.#server;
-    this.#server = null;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 describe(`notifications (${ENGINE})`, () => {
   let database: Database;
