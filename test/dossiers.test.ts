@@ -4,7 +4,7 @@ import { bearerFor, DEMO, testApp, type TestApp } from './helpers/app.js';
 import { ENGINE } from './helpers/db.js';
 import { maritalBody, multipart, PDF, PNG, uploadFile } from './helpers/dossiers.js';
 import { signedQuery } from '../src/modules/payments/gateway.js';
-import { verifyEvents } from '../src/modules/dossiers/dossier.repo.js';
+import { verifyAllEvents, verifyEvents } from '../src/modules/dossiers/dossier.repo.js';
 
 describe(`dossier intake over the API (${ENGINE})`, () => {
   let t: TestApp;
@@ -276,5 +276,17 @@ describe(`dossier intake over the API (${ENGINE})`, () => {
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     assert.notEqual(row.owner_id, row.created_by);
+  });
+
+  test('a changed dossier event is detected by the history check', async () => {
+    assert.equal((await verifyAllEvents(t.db, 7)).brokenAt, null, 'batches join up');
+    const ev = await t.db
+      .selectFrom('dossier_event')
+      .select(['id', 'dossier_id'])
+      .where('action', '=', 'receive')
+      .executeTakeFirstOrThrow();
+    await t.db.updateTable('dossier_event').set({ note: 'sửa lén' }).where('id', '=', ev.id).execute();
+    assert.deepEqual((await verifyAllEvents(t.db)).brokenAt, { dossierId: ev.dossier_id, eventId: ev.id });
+    assert.equal(await verifyEvents(t.db, ev.dossier_id), ev.id);
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -14,7 +17,9 @@ export interface TestApp {
 
 export async function testApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const database = await testDatabase();
-  const config = { ...loadConfig({ NODE_ENV: 'test', LOGIN_RATE_LIMIT: '100000', LOG_LEVEL: 'silent' }), ...overrides };
+  // Uploads of each test app go to their own directory, never into the developer's ./data.
+  const filesDir = await mkdtemp(join(tmpdir(), 'motcua-files-'));
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOGIN_RATE_LIMIT: '100000', LOG_LEVEL: 'silent' }), filesDir, ...overrides };
   const app = await buildApp(config, database, { logger: false });
   await app.ready();
   return {
@@ -24,6 +29,7 @@ export async function testApp(overrides: Partial<Config> = {}): Promise<TestApp>
     close: async () => {
       await app.close();
       await database.close();
+      await rm(filesDir, { recursive: true, force: true });
     },
   };
 }

@@ -97,6 +97,12 @@ describe(`unit offerings page (${ENGINE})`, () => {
     assert.ok(offered.includes('1.004873') && offered.includes('1.001193'));
     const form: Record<string, string> = {};
     for (const c of offered.filter((c) => c !== '1.004873')) form[`offer.${c}`] = '1';
+    // Keep the levels already set (the demo wards offer some procedures online) as a browser would.
+    for (const m of page.body.matchAll(
+      /<select name="(level|mode)\.([0-9L.]+)"[^>]*>(?:<option[^>]*>[^<]*<\/option>)*?<option value="([^"]+)" selected>/g,
+    )) {
+      form[`${m[1]}.${m[2]}`] = m[3]!;
+    }
     form['level.1.001193'] = '4';
     form['mode.1.001193'] = 'full';
     const res = await b.postForm(`/admin/units/${UNITS.quangTrung}/procedures`, form);

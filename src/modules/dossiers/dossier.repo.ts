@@ -196,3 +196,46 @@ export async function verifyEvents(db: Q, dossierId: number): Promise<number | n
   }
   return null;
 }
+
+/**
+ * Walks every dossier's event chain in (dossier, event) order, in batches; returns how many
+ * events were checked and the first broken one, if any.
+ */
+export async function verifyAllEvents(
+  db: Q,
+  batch = 5000,
+): Promise<{ events: number; brokenAt: { dossierId: number; eventId: number } | null }> {
+  let after: { d: number; e: number } = { d: 0, e: 0 };
+  let prev: { dossierId: number; hash: string } | null = null;
+  let events = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('dossier_event')
+      .selectAll()
+      .where((eb) => eb.or([eb('dossier_id', '>', after.d), eb.and([eb('dossier_id', '=', after.d), eb('id', '>', after.e)])]))
+      .orderBy('dossier_id')
+      .orderBy('id')
+      .limit(batch)
+      .execute();
+    for (const r of rows) {
+      const prevHash = prev && prev.dossierId === r.dossier_id ? prev.hash : null;
+      const expected = eventHash({
+        dossierId: r.dossier_id,
+        at: r.at,
+        actorId: r.actor_id,
+        action: r.action,
+        from: r.from_status,
+        to: r.to_status,
+        note: r.note,
+        data: r.data,
+        prevHash,
+      });
+      if (r.prev_hash !== prevHash || r.hash !== expected) return { events, brokenAt: { dossierId: r.dossier_id, eventId: r.id } };
+      prev = { dossierId: r.dossier_id, hash: r.hash };
+      events++;
+    }
+    if (rows.length < batch) return { events, brokenAt: null };
+    const last = rows[rows.length - 1]!;
+    after = { d: last.dossier_id, e: last.id };
+  }
+}
