@@ -36,7 +36,10 @@ describe(`dossier intake over the API (${ENGINE})`, () => {
     assert.ok(view.json().expectedDueAt, 'an expected appointment is shown');
     assert.equal(await verifyEvents(t.db, id), null);
     const inbox = await t.app.inject({ url: '/api/v1/me/notifications', headers: citizen });
-    assert.ok(inbox.json().items.some((m: { subject: string }) => m.subject.includes(code)));
+    const msg = inbox.json().items.find((m: { subject: string }) => m.subject.includes(code));
+    assert.ok(msg, 'the inbox has the submission message');
+    assert.match(msg.body, /Cấp Giấy xác nhận tình trạng hôn nhân/);
+    assert.match(msg.body, /Phường Quang Trung/);
     const jobs = await t.db.selectFrom('job').select(['queue']).execute();
     assert.ok(
       jobs.some((j) => j.queue === 'sms'),

@@ -3,10 +3,10 @@ import type { DB } from '../../db/types.js';
 import type { TimeUnit } from '../../domain/calendar/deadline.js';
 import { checkForm, type FieldDef, type FormValues } from '../../domain/dossier/form.js';
 import { computeFee } from '../../domain/dossier/fees.js';
-import { STATUS, canApply } from '../../domain/dossier/status.js';
+import { STATUS } from '../../domain/dossier/status.js';
 import { isValidCitizenId } from '../../domain/identity.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
-import { checkUpload, type FileStore } from '../../lib/storage.js';
+import { type FileStore } from '../../lib/storage.js';
 import { hasUnitScope, type Actor } from '../auth/policy.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import { todayInVietnam } from '../units/units.service.js';
@@ -14,6 +14,8 @@ import * as repo from './dossier.repo.js';
 import { appointment, checkApplicant, findOffer, type Offer } from './dossier.rules.js';
 import type { Applicant, NewDossierBody, UpdateDraftBody } from './dossier.schema.js';
 import { presentDossier } from './dossier.present.js';
+import { submitNew } from './dossier.submit-new.js';
+import * as uploads from './dossier.uploads.js';
 
 export const OFFICIAL_VIEW_ROLES = ['desk_officer', 'specialist', 'leader', 'unit_admin', 'city_admin'] as const;
 export const MAX_FILES_PER_DOSSIER = 60;
@@ -157,7 +159,7 @@ export class DossierService {
     });
   }
 
-  private async loadDraft(actor: Actor, id: number, trx?: Transaction<DB>) {
+  async loadDraft(actor: Actor, id: number, trx?: Transaction<DB>) {
     const d = await repo.findDossier(trx ?? this.db, id, !!trx);
     if (d.created_by !== actor.accountId) throw new AppError('dossier_not_found');
     return d;
@@ -196,88 +198,6 @@ export class DossierService {
         .where('id', '=', id)
         .execute();
       return { errors: { ...form.errors, ...errors } as Record<string, ErrorCode> };
-    });
-  }
-
-  /** Stores an upload by content and attaches it to a draft's document item (or a supplement round). */
-  async attach(actor: Actor, id: number, item: number, file: UploadedFile): Promise<number> {
-    const d = await this.loadDraft(actor, id).catch(async (e) => {
-      const row = await repo.findDossier(this.db, id).catch(() => null);
-      if (row && row.owner_id === actor.accountId) return row;
-      throw e;
-    });
-    const supplementing = d.status === STATUS.supplement;
-    if (d.status !== null && !supplementing) throw new AppError('not_a_draft');
-    const docs = (d.content as Offer['content']).documents;
-    if (item !== -1 && (item < 0 || item >= docs.length)) throw new AppError('unknown_document_item');
-    const { name, mediaType } = checkUpload(file.bytes, file.fileName, file.mimeType, this.deps.uploadMaxBytes);
-    const sha = await this.deps.files.put(file.bytes);
-    return this.db.transaction().execute(async (trx) => {
-      const locked = await repo.findDossier(trx, id, true);
-      if (locked.status !== d.status) throw new AppError('dossier_conflict');
-      const count = await trx
-        .selectFrom('dossier_document')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('dossier_id', '=', id)
-        .executeTakeFirstOrThrow();
-      if (Number(count.n) >= MAX_FILES_PER_DOSSIER) throw new AppError('too_many_documents');
-      await trx
-        .insertInto('stored_file')
-        .values({ sha256: sha, size: file.bytes.length, media_type: mediaType })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-      const round = supplementing ? await this.openSupplementRound(trx, id) : 0;
-      const doc = await trx
-        .insertInto('dossier_document')
-        .values({
-          dossier_id: id,
-          item,
-          file_sha256: sha,
-          file_name: name,
-          media_type: mediaType,
-          size: file.bytes.length,
-          round,
-          uploaded_by: actor.accountId,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx
-        .updateTable('dossier')
-        .set({ revision: locked.revision + 1, updated_at: new Date() })
-        .where('id', '=', id)
-        .execute();
-      return doc.id;
-    });
-  }
-
-  private async openSupplementRound(trx: Transaction<DB>, id: number): Promise<number> {
-    const s = await trx
-      .selectFrom('dossier_supplement')
-      .select(['round', 'provided_at'])
-      .where('dossier_id', '=', id)
-      .where('closed_at', 'is', null)
-      .orderBy('round', 'desc')
-      .executeTakeFirst();
-    if (!s || s.provided_at) throw new AppError('no_supplement_pending');
-    return s.round;
-  }
-
-  async removeDocument(actor: Actor, id: number, documentId: number) {
-    await this.db.transaction().execute(async (trx) => {
-      const d = await repo.findDossier(trx, id, true);
-      if (d.created_by !== actor.accountId && d.owner_id !== actor.accountId) throw new AppError('dossier_not_found');
-      const doc = await trx
-        .selectFrom('dossier_document')
-        .select(['round'])
-        .where('id', '=', documentId)
-        .where('dossier_id', '=', id)
-        .executeTakeFirst();
-      if (!doc) throw new AppError('not_found');
-      // Only what is not yet handed in can be removed: a draft's files, or an open supplement's.
-      const editable =
-        d.status === null || (d.status === STATUS.supplement && doc.round > 0 && (await this.openSupplementRound(trx, id)) === doc.round);
-      if (!editable) throw new AppError('not_a_draft');
-      await trx.deleteFrom('dossier_document').where('id', '=', documentId).execute();
     });
   }
 
@@ -353,154 +273,6 @@ export class DossierService {
     });
   }
 
-  /**
-   * The API's one-call submission: create, attach already uploaded files and submit, in one
-   * transaction. The same idempotency key from the same account returns the first dossier.
-   */
-  async submitNew(
-    actor: Actor,
-    body: NewDossierBody,
-    idempotencyKey: string | null,
-  ): Promise<{ id: number; code: string | null; created: boolean }> {
-    if (idempotencyKey) {
-      const seen = await this.db
-        .selectFrom('dossier')
-        .select(['id', 'code'])
-        .where('created_by', '=', actor.accountId)
-        .where('idempotency_key', '=', idempotencyKey)
-        .executeTakeFirst();
-      if (seen) return { id: seen.id, code: seen.code, created: false };
-    }
-    const offer = await findOffer(this.db, body.procedure, body.unit, 2);
-    const isWard = await this.wardCheck();
-    const self = !body.onBehalf;
-    if (body.submit && !body.declaration) throw new AppError('declaration_required');
-    const account = self
-      ? await this.db
-          .selectFrom('account')
-          .select(['full_name', 'citizen_id', 'phone', 'email'])
-          .where('id', '=', actor.accountId)
-          .executeTakeFirstOrThrow()
-      : null;
-    const input = self
-      ? {
-          name: account!.full_name,
-          citizenId: account!.citizen_id,
-          phone: body.applicant?.phone ?? account!.phone,
-          email: body.applicant?.email ?? account!.email,
-          address: body.applicant?.address ?? null,
-        }
-      : body.applicant;
-    const draft = !body.submit;
-    const { applicant, errors: aErrors } = checkApplicant(input, draft, isWard);
-    const form = checkForm(offer.content.form as FieldDef[], body.form ?? {}, { draft, isWard });
-    const errors = { ...form.errors, ...aErrors } as Record<string, ErrorCode>;
-    if (Object.keys(errors).length > 0) throw new AppError('form_invalid', {}, errors);
-    const docs = body.documents ?? [];
-    for (const doc of docs) if (doc.item !== -1 && doc.item >= offer.content.documents.length) throw new AppError('unknown_document_item');
-    if (body.submit) {
-      const have = new Set(docs.map((x) => x.item));
-      const missing = offer.content.documents.flatMap((doc, i) =>
-        doc.required !== false && !have.has(i) ? [doc.name[actor.locale] || doc.name.vi] : [],
-      );
-      if (missing.length > 0) throw new AppError('documents_missing', { items: missing.join('; ') });
-    }
-    const now = new Date();
-    const code = body.submit ? await repo.allocateCode(this.db, offer.agencyCode, todayInVietnam(now)) : null;
-    const fee = computeFee(offer.content.fee, form.values, body.exemption ?? null);
-    try {
-      return await this.db.transaction().execute(async (trx) => {
-        const files = docs.length
-          ? await trx
-              .selectFrom('stored_file')
-              .select(['sha256', 'media_type', 'size'])
-              .where(
-                'sha256',
-                'in',
-                docs.map((x) => x.sha256),
-              )
-              .execute()
-          : [];
-        const byHash = new Map(files.map((f) => [f.sha256, f]));
-        if (docs.some((x) => !byHash.has(x.sha256))) throw new AppError('file_not_uploaded');
-        const row = await trx
-          .insertInto('dossier')
-          .values({
-            code,
-            status: code ? STATUS.submitted : null,
-            unit_id: offer.unitId,
-            procedure_id: offer.procedureId,
-            procedure_version_id: offer.versionId,
-            channel: 2,
-            owner_id: self ? actor.accountId : null,
-            created_by: actor.accountId,
-            assisted: self ? null : JSON.stringify({ by: 'relative', relation: body.onBehalf!.relation.trim() }),
-            applicant: JSON.stringify(applicant),
-            applicant_name: applicant.name,
-            applicant_phone: applicant.phone,
-            applicant_citizen_id: applicant.citizenId,
-            form_data: JSON.stringify(form.values),
-            fee_amount: code ? fee.amount : null,
-            fee_basis: JSON.stringify(code ? fee.basis : { kind: 'draft', exemption: body.exemption ?? null }),
-            submitted_at: code ? now : null,
-            locale: actor.locale,
-            idempotency_key: idempotencyKey,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        if (docs.length) {
-          await trx
-            .insertInto('dossier_document')
-            .values(
-              docs.map((x) => ({
-                dossier_id: row.id,
-                item: x.item,
-                file_sha256: x.sha256,
-                file_name: x.name,
-                media_type: byHash.get(x.sha256)!.media_type,
-                size: byHash.get(x.sha256)!.size,
-                uploaded_by: actor.accountId,
-              })),
-            )
-            .execute();
-        }
-        await repo.appendEvent(trx, row.id, {
-          actorId: actor.accountId,
-          actorRole: actor.kind,
-          action: code ? 'submit' : 'draft_created',
-          from: null,
-          to: code ? STATUS.submitted : null,
-          at: now,
-        });
-        if (code) {
-          await this.deps.notify(
-            trx,
-            { id: row.id, code, ownerId: self ? actor.accountId : actor.accountId, locale: actor.locale, applicant },
-            'dossier.submitted',
-            {
-              code,
-              procedure: code,
-              unit: offer.unitCode,
-            },
-          );
-        }
-        return { id: row.id, code, created: true };
-      });
-    } catch (e) {
-      // Two requests with one key racing: the loser's insert hits the unique key; answer with the winner.
-      if (idempotencyKey && isUniqueViolation(e)) {
-        const seen = await this.db
-          .selectFrom('dossier')
-          .select(['id', 'code'])
-          .where('created_by', '=', actor.accountId)
-          .where('idempotency_key', '=', idempotencyKey)
-          .executeTakeFirst();
-        if (seen) return { id: seen.id, code: seen.code, created: false };
-      }
-      throw e;
-    }
-  }
-
   /** The applicant takes a dossier filed for them (by a relative or at the desk) into their account. */
   async claim(actor: Actor, code: string): Promise<number> {
     const account = await this.db.selectFrom('account').select(['citizen_id']).where('id', '=', actor.accountId).executeTakeFirstOrThrow();
@@ -521,41 +293,28 @@ export class DossierService {
     });
   }
 
-  /** The applicant says the supplement is complete (files uploaded for the open round, or papers to bring). */
-  async provideSupplement(actor: Actor, id: number, note: string | null) {
-    await this.db.transaction().execute(async (trx) => {
-      const d = await repo.findDossier(trx, id, true);
-      if (d.owner_id !== actor.accountId && d.created_by !== actor.accountId) throw new AppError('dossier_not_found');
-      if (!canApply('provide_supplement', d.status)) throw new AppError('invalid_transition');
-      const round = await this.openSupplementRound(trx, id);
-      const uploaded = await trx
-        .selectFrom('dossier_document')
-        .select('id')
-        .where('dossier_id', '=', id)
-        .where('round', '=', round)
-        .executeTakeFirst();
-      if (!uploaded) throw new AppError('supplement_empty');
-      await trx
-        .updateTable('dossier_supplement')
-        .set({ provided_at: new Date() })
-        .where('dossier_id', '=', id)
-        .where('round', '=', round)
-        .execute();
-      await trx
-        .updateTable('dossier')
-        .set({ revision: d.revision + 1, updated_at: new Date() })
-        .where('id', '=', id)
-        .execute();
-      await repo.appendEvent(trx, id, {
-        actorId: actor.accountId,
-        actorRole: actor.kind,
-        action: 'provide_supplement',
-        from: d.status,
-        to: d.status,
-        note,
-        data: { round },
-      });
-    });
+  attach(actor: Actor, id: number, item: number, file: UploadedFile): Promise<number> {
+    return uploads.attach(this, actor, id, item, file);
+  }
+
+  removeDocument(actor: Actor, id: number, documentId: number): Promise<void> {
+    return uploads.removeDocument(this, actor, id, documentId);
+  }
+
+  provideSupplement(actor: Actor, id: number, note: string | null): Promise<void> {
+    return uploads.provideSupplement(this, actor, id, note);
+  }
+
+  /**
+   * The API's one-call submission: create, attach already uploaded files and submit, in one
+   * transaction. The same idempotency key from the same account returns the first dossier.
+   */
+  submitNew(
+    actor: Actor,
+    body: NewDossierBody,
+    idempotencyKey: string | null,
+  ): Promise<{ id: number; code: string | null; created: boolean }> {
+    return submitNew(this, actor, body, idempotencyKey);
   }
 
   async file(actor: Actor | null, id: number, documentId: number) {

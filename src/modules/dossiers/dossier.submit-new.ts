@@ -1,0 +1,157 @@
+import type { FieldDef } from '../../domain/dossier/form.js';
+import { checkForm } from '../../domain/dossier/form.js';
+import { computeFee } from '../../domain/dossier/fees.js';
+import { STATUS } from '../../domain/dossier/status.js';
+import { AppError, type ErrorCode } from '../../lib/errors.js';
+import type { Actor } from '../auth/policy.js';
+import { todayInVietnam } from '../units/units.service.js';
+import * as repo from './dossier.repo.js';
+import { checkApplicant, findOffer } from './dossier.rules.js';
+import type { NewDossierBody } from './dossier.schema.js';
+import { isUniqueViolation, type DossierService } from './dossier.service.js';
+
+/**
+ * The API's one-call submission: create, attach already uploaded files and submit, in one
+ * transaction. The same idempotency key from the same account returns the first dossier.
+ */
+export async function submitNew(
+  svc: DossierService,
+  actor: Actor,
+  body: NewDossierBody,
+  idempotencyKey: string | null,
+): Promise<{ id: number; code: string | null; created: boolean }> {
+  if (idempotencyKey) {
+    const seen = await svc.db
+      .selectFrom('dossier')
+      .select(['id', 'code'])
+      .where('created_by', '=', actor.accountId)
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
+    if (seen) return { id: seen.id, code: seen.code, created: false };
+  }
+  const offer = await findOffer(svc.db, body.procedure, body.unit, 2);
+  const isWard = await svc.wardCheck();
+  const self = !body.onBehalf;
+  if (body.submit && !body.declaration) throw new AppError('declaration_required');
+  const account = self
+    ? await svc.db
+        .selectFrom('account')
+        .select(['full_name', 'citizen_id', 'phone', 'email'])
+        .where('id', '=', actor.accountId)
+        .executeTakeFirstOrThrow()
+    : null;
+  const input = self
+    ? {
+        name: account!.full_name,
+        citizenId: account!.citizen_id,
+        phone: body.applicant?.phone ?? account!.phone,
+        email: body.applicant?.email ?? account!.email,
+        address: body.applicant?.address ?? null,
+      }
+    : body.applicant;
+  const draft = !body.submit;
+  const { applicant, errors: aErrors } = checkApplicant(input, draft, isWard);
+  const form = checkForm(offer.content.form as FieldDef[], body.form ?? {}, { draft, isWard });
+  const errors = { ...form.errors, ...aErrors } as Record<string, ErrorCode>;
+  if (Object.keys(errors).length > 0) throw new AppError('form_invalid', {}, errors);
+  const docs = body.documents ?? [];
+  for (const doc of docs) if (doc.item !== -1 && doc.item >= offer.content.documents.length) throw new AppError('unknown_document_item');
+  if (body.submit) {
+    const have = new Set(docs.map((x) => x.item));
+    const missing = offer.content.documents.flatMap((doc, i) =>
+      doc.required !== false && !have.has(i) ? [doc.name[actor.locale] || doc.name.vi] : [],
+    );
+    if (missing.length > 0) throw new AppError('documents_missing', { items: missing.join('; ') });
+  }
+  const now = new Date();
+  const code = body.submit ? await repo.allocateCode(svc.db, offer.agencyCode, todayInVietnam(now)) : null;
+  const fee = computeFee(offer.content.fee, form.values, body.exemption ?? null);
+  try {
+    return await svc.db.transaction().execute(async (trx) => {
+      const files = docs.length
+        ? await trx
+            .selectFrom('stored_file')
+            .select(['sha256', 'media_type', 'size'])
+            .where(
+              'sha256',
+              'in',
+              docs.map((x) => x.sha256),
+            )
+            .execute()
+        : [];
+      const byHash = new Map(files.map((f) => [f.sha256, f]));
+      if (docs.some((x) => !byHash.has(x.sha256))) throw new AppError('file_not_uploaded');
+      const row = await trx
+        .insertInto('dossier')
+        .values({
+          code,
+          status: code ? STATUS.submitted : null,
+          unit_id: offer.unitId,
+          procedure_id: offer.procedureId,
+          procedure_version_id: offer.versionId,
+          channel: 2,
+          owner_id: self ? actor.accountId : null,
+          created_by: actor.accountId,
+          assisted: self ? null : JSON.stringify({ by: 'relative', relation: body.onBehalf!.relation.trim() }),
+          applicant: JSON.stringify(applicant),
+          applicant_name: applicant.name,
+          applicant_phone: applicant.phone,
+          applicant_citizen_id: applicant.citizenId,
+          form_data: JSON.stringify(form.values),
+          fee_amount: code ? fee.amount : null,
+          fee_basis: JSON.stringify(code ? fee.basis : { kind: 'draft', exemption: body.exemption ?? null }),
+          submitted_at: code ? now : null,
+          locale: actor.locale,
+          idempotency_key: idempotencyKey,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      if (docs.length) {
+        await trx
+          .insertInto('dossier_document')
+          .values(
+            docs.map((x) => ({
+              dossier_id: row.id,
+              item: x.item,
+              file_sha256: x.sha256,
+              file_name: x.name,
+              media_type: byHash.get(x.sha256)!.media_type,
+              size: byHash.get(x.sha256)!.size,
+              uploaded_by: actor.accountId,
+            })),
+          )
+          .execute();
+      }
+      await repo.appendEvent(trx, row.id, {
+        actorId: actor.accountId,
+        actorRole: actor.kind,
+        action: code ? 'submit' : 'draft_created',
+        from: null,
+        to: code ? STATUS.submitted : null,
+        at: now,
+      });
+      if (code) {
+        await svc.deps.notify(
+          trx,
+          // Filed for someone else: the filer's inbox hears about it until the applicant claims it.
+          { id: row.id, code, ownerId: actor.accountId, locale: actor.locale, applicant },
+          'dossier.submitted',
+          {},
+        );
+      }
+      return { id: row.id, code, created: true };
+    });
+  } catch (e) {
+    // Two requests with one key racing: the loser's insert hits the unique key; answer with the winner.
+    if (idempotencyKey && isUniqueViolation(e)) {
+      const seen = await svc.db
+        .selectFrom('dossier')
+        .select(['id', 'code'])
+        .where('created_by', '=', actor.accountId)
+        .where('idempotency_key', '=', idempotencyKey)
+        .executeTakeFirst();
+      if (seen) return { id: seen.id, code: seen.code, created: false };
+    }
+    throw e;
+  }
+}

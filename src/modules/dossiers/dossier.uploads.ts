@@ -1,0 +1,130 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../../db/types.js';
+import { STATUS, canApply } from '../../domain/dossier/status.js';
+import { AppError } from '../../lib/errors.js';
+import { checkUpload } from '../../lib/storage.js';
+import type { Actor } from '../auth/policy.js';
+import * as repo from './dossier.repo.js';
+import type { Offer } from './dossier.rules.js';
+import { MAX_FILES_PER_DOSSIER, type DossierService, type UploadedFile } from './dossier.service.js';
+
+// Documents of a dossier: attached to a draft, or to an open supplement request.
+
+/** Stores an upload by content and attaches it to a draft's document item (or a supplement round). */
+export async function attach(svc: DossierService, actor: Actor, id: number, item: number, file: UploadedFile): Promise<number> {
+  const d = await svc.loadDraft(actor, id).catch(async (e) => {
+    const row = await repo.findDossier(svc.db, id).catch(() => null);
+    if (row && row.owner_id === actor.accountId) return row;
+    throw e;
+  });
+  const supplementing = d.status === STATUS.supplement;
+  if (d.status !== null && !supplementing) throw new AppError('not_a_draft');
+  const docs = (d.content as Offer['content']).documents;
+  if (item !== -1 && (item < 0 || item >= docs.length)) throw new AppError('unknown_document_item');
+  const { name, mediaType } = checkUpload(file.bytes, file.fileName, file.mimeType, svc.deps.uploadMaxBytes);
+  const sha = await svc.deps.files.put(file.bytes);
+  return svc.db.transaction().execute(async (trx) => {
+    const locked = await repo.findDossier(trx, id, true);
+    if (locked.status !== d.status) throw new AppError('dossier_conflict');
+    const count = await trx
+      .selectFrom('dossier_document')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('dossier_id', '=', id)
+      .executeTakeFirstOrThrow();
+    if (Number(count.n) >= MAX_FILES_PER_DOSSIER) throw new AppError('too_many_documents');
+    await trx
+      .insertInto('stored_file')
+      .values({ sha256: sha, size: file.bytes.length, media_type: mediaType })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const round = supplementing ? await openSupplementRound(trx, id) : 0;
+    const doc = await trx
+      .insertInto('dossier_document')
+      .values({
+        dossier_id: id,
+        item,
+        file_sha256: sha,
+        file_name: name,
+        media_type: mediaType,
+        size: file.bytes.length,
+        round,
+        uploaded_by: actor.accountId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable('dossier')
+      .set({ revision: locked.revision + 1, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+    return doc.id;
+  });
+}
+
+async function openSupplementRound(trx: Transaction<DB>, id: number): Promise<number> {
+  const s = await trx
+    .selectFrom('dossier_supplement')
+    .select(['round', 'provided_at'])
+    .where('dossier_id', '=', id)
+    .where('closed_at', 'is', null)
+    .orderBy('round', 'desc')
+    .executeTakeFirst();
+  if (!s || s.provided_at) throw new AppError('no_supplement_pending');
+  return s.round;
+}
+
+export async function removeDocument(svc: DossierService, actor: Actor, id: number, documentId: number) {
+  await svc.db.transaction().execute(async (trx) => {
+    const d = await repo.findDossier(trx, id, true);
+    if (d.created_by !== actor.accountId && d.owner_id !== actor.accountId) throw new AppError('dossier_not_found');
+    const doc = await trx
+      .selectFrom('dossier_document')
+      .select(['round'])
+      .where('id', '=', documentId)
+      .where('dossier_id', '=', id)
+      .executeTakeFirst();
+    if (!doc) throw new AppError('not_found');
+    // Only what is not yet handed in can be removed: a draft's files, or an open supplement's.
+    const editable =
+      d.status === null || (d.status === STATUS.supplement && doc.round > 0 && (await openSupplementRound(trx, id)) === doc.round);
+    if (!editable) throw new AppError('not_a_draft');
+    await trx.deleteFrom('dossier_document').where('id', '=', documentId).execute();
+  });
+}
+
+/** The applicant says the supplement is complete (files uploaded for the open round, or papers to bring). */
+export async function provideSupplement(svc: DossierService, actor: Actor, id: number, note: string | null) {
+  await svc.db.transaction().execute(async (trx) => {
+    const d = await repo.findDossier(trx, id, true);
+    if (d.owner_id !== actor.accountId && d.created_by !== actor.accountId) throw new AppError('dossier_not_found');
+    if (!canApply('provide_supplement', d.status)) throw new AppError('invalid_transition');
+    const round = await openSupplementRound(trx, id);
+    const uploaded = await trx
+      .selectFrom('dossier_document')
+      .select('id')
+      .where('dossier_id', '=', id)
+      .where('round', '=', round)
+      .executeTakeFirst();
+    if (!uploaded) throw new AppError('supplement_empty');
+    await trx
+      .updateTable('dossier_supplement')
+      .set({ provided_at: new Date() })
+      .where('dossier_id', '=', id)
+      .where('round', '=', round)
+      .execute();
+    await trx
+      .updateTable('dossier')
+      .set({ revision: d.revision + 1, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+    await repo.appendEvent(trx, id, {
+      actorId: actor.accountId,
+      actorRole: actor.kind,
+      action: 'provide_supplement',
+      from: d.status,
+      to: d.status,
+      note,
+      data: { round },
+    });
+  });
+}
