@@ -56,6 +56,7 @@ export class CalendarService {
   #published = new Map<number, Published>();
   #loadedAt = 0;
   #calendar: WorkingCalendar | null = null;
+  #hours = new Map<string, { at: number; value: { hours: OfficeHours; custom: boolean } }>();
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -190,11 +191,20 @@ export class CalendarService {
     return { count: days.length, days };
   }
 
+  /**
+   * A unit's office hours, cached like the calendar (every appointment needs them): a change made
+   * in this process is seen at once, one made by another instance within CACHE_MS.
+   */
   async officeHours(unitCode: string | undefined): Promise<{ hours: OfficeHours; custom: boolean }> {
     if (!unitCode) return { hours: DEFAULT_OFFICE_HOURS, custom: false };
+    const cached = this.#hours.get(unitCode);
+    if (cached && Date.now() - cached.at < CACHE_MS) return cached.value;
     const unit = await this.units.findRow(unitCode);
     const row = await this.db.selectFrom('unit_office_hours').select('hours').where('unit_id', '=', unit.id).executeTakeFirst();
-    return row ? { hours: row.hours as OfficeHours, custom: true } : { hours: DEFAULT_OFFICE_HOURS, custom: false };
+    const value = row ? { hours: row.hours as OfficeHours, custom: true } : { hours: DEFAULT_OFFICE_HOURS, custom: false };
+    if (this.#hours.size > 5000) this.#hours.clear();
+    this.#hours.set(unitCode, { at: Date.now(), value });
+    return value;
   }
 
   async setOfficeHours(unitCode: string, hours: OfficeHours, actor: Actor, ctx: AuditContext) {
@@ -218,6 +228,7 @@ export class CalendarService {
         after: hours,
       });
     });
+    this.#hours.delete(unitCode);
   }
 
   /** The appointment for a receipt instant and a time limit, with every skipped day explained. */

@@ -8,13 +8,17 @@ import type { DossierNotifier } from './dossier.service.js';
  */
 export function dossierNotifier(baseUrl: string, channels: NotifyChannels): DossierNotifier {
   return async (trx, d, template, params) => {
-    const names = await trx
-      .selectFrom('dossier as x')
-      .innerJoin('procedure as p', 'p.id', 'x.procedure_id')
-      .innerJoin('unit as u', 'u.id', 'x.unit_id')
-      .select(['p.name_vi', 'p.name_en', 'u.name_vi as unit_vi', 'u.name_en as unit_en'])
-      .where('x.id', '=', d.id)
-      .executeTakeFirstOrThrow();
+    // Callers that already know the names pass them; otherwise they are read here.
+    const names =
+      params.procedure && params.unit
+        ? { name_vi: params.procedure, name_en: params.procedure, unit_vi: params.unit, unit_en: params.unit }
+        : await trx
+            .selectFrom('dossier as x')
+            .innerJoin('procedure as p', 'p.id', 'x.procedure_id')
+            .innerJoin('unit as u', 'u.id', 'x.unit_id')
+            .select(['p.name_vi', 'p.name_en', 'u.name_vi as unit_vi', 'u.name_en as unit_en'])
+            .where('x.id', '=', d.id)
+            .executeTakeFirstOrThrow();
     const en = d.locale === 'en';
     // Someone without an account follows the dossier on the public lookup page.
     const link = d.ownerId ? `${baseUrl}/dossiers/${d.id}` : `${baseUrl}/lookup?code=${encodeURIComponent(d.code ?? '')}`;

@@ -94,6 +94,8 @@ export interface EventInput {
   note?: string | null;
   data?: unknown;
   at?: Date;
+  /** The dossier's first event: nothing to chain to, so no need to look. */
+  first?: boolean;
 }
 
 /**
@@ -101,13 +103,15 @@ export interface EventInput {
  * it), so no other event of this dossier can be appended in between.
  */
 export async function appendEvent(trx: Transaction<DB>, dossierId: number, e: EventInput): Promise<void> {
-  const prev = await trx
-    .selectFrom('dossier_event')
-    .select('hash')
-    .where('dossier_id', '=', dossierId)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const prev = e.first
+    ? undefined
+    : await trx
+        .selectFrom('dossier_event')
+        .select('hash')
+        .where('dossier_id', '=', dossierId)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
   const at = e.at ?? new Date();
   const data = e.data === undefined ? null : JSON.parse(JSON.stringify(e.data));
   const prevHash = prev?.hash ?? null;

@@ -9,7 +9,12 @@ import { DossierCode, DossierParams, DossierView, NewDossierBody, SubmitBody, Up
 
 const tags = ['dossiers'];
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_\-:.]{8,100}$/;
-const Created = Type.Object({ id: Type.Integer(), code: Type.Union([Type.Null(), Type.String()]), created: Type.Boolean() });
+const Created = Type.Object({
+  id: Type.Integer(),
+  code: Type.Union([Type.Null(), Type.String()]),
+  created: Type.Boolean(),
+  expectedDueAt: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'date-time' })])),
+});
 
 export async function dossierApiRoutes(app: App) {
   const { dossiers, files } = app.services;
@@ -49,7 +54,7 @@ export async function dossierApiRoutes(app: App) {
       const key = req.headers['idempotency-key'];
       if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) throw new AppError('idempotency_key_invalid');
       const r = await dossiers.submitNew(req.actor!, req.body, key ?? null);
-      return reply.status(r.created ? 201 : 200).send(r);
+      return reply.status(r.created ? 201 : 200).send({ ...r, expectedDueAt: r.expectedDueAt?.toISOString() ?? null });
     },
   });
 

@@ -12,6 +12,10 @@ import type { Applicant, ApplicantInput } from './dossier.schema.js';
 type Q = Kysely<DB> | Transaction<DB>;
 
 export interface Offer {
+  /** False when the unit does not handle the procedure at all. */
+  offered: boolean;
+  procedureName: { vi: string; en: string };
+  unitName: { vi: string; en: string };
   unitId: number;
   unitCode: string;
   unitPath: string;
@@ -25,6 +29,18 @@ export interface Offer {
 
 /** The procedure version in force today at a unit that offers it, or a clear refusal. */
 export async function findOffer(db: Q, procedureCode: string, unitCode: string, channel: 1 | 2 | 3): Promise<Offer> {
+  return checkChannel(await loadOffer(db, procedureCode, unitCode), channel);
+}
+
+/** Refuses a unit that does not handle the procedure, or not online when the channel is online. */
+export function checkChannel(offer: Offer, channel: 1 | 2 | 3): Offer {
+  if (!offer.offered) throw new AppError('procedure_not_offered');
+  if (channel === 2 && (offer.onlineLevel ?? 0) < 3) throw new AppError('procedure_not_offered_online');
+  return offer;
+}
+
+/** What a unit offers of a procedure today (also when it offers nothing: `offered` is false). */
+export async function loadOffer(db: Q, procedureCode: string, unitCode: string): Promise<Offer> {
   const today = todayInVietnam();
   const row = await db
     .selectFrom('procedure as p')
@@ -45,6 +61,10 @@ export async function findOffer(db: Q, procedureCode: string, unitCode: string, 
     )
     .select([
       'p.id as procedure_id',
+      'p.name_vi',
+      'p.name_en',
+      'u.name_vi as unit_vi',
+      'u.name_en as unit_en',
       'u.id as unit_id',
       'u.code as unit_code',
       'u.path',
@@ -61,9 +81,10 @@ export async function findOffer(db: Q, procedureCode: string, unitCode: string, 
     const exists = await db.selectFrom('procedure').select('id').where('code', '=', procedureCode).executeTakeFirst();
     throw new AppError(exists ? 'unit_not_found' : 'procedure_not_found');
   }
-  if (row.offered === null) throw new AppError('procedure_not_offered');
-  if (channel === 2 && (row.online_level ?? 0) < 3) throw new AppError('procedure_not_offered_online');
   return {
+    offered: row.offered !== null,
+    procedureName: { vi: row.name_vi, en: row.name_en },
+    unitName: { vi: row.unit_vi, en: row.unit_en },
     unitId: row.unit_id,
     unitCode: row.unit_code,
     unitPath: row.path,

@@ -11,10 +11,10 @@ import { hasUnitScope, type Actor } from '../auth/policy.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import { todayInVietnam } from '../units/units.service.js';
 import * as repo from './dossier.repo.js';
-import { appointment, checkApplicant, findOffer, type Offer } from './dossier.rules.js';
+import { appointment, checkApplicant, checkChannel, loadOffer, type Offer } from './dossier.rules.js';
 import type { Applicant, NewDossierBody, UpdateDraftBody } from './dossier.schema.js';
 import { presentDossier } from './dossier.present.js';
-import { submitNew } from './dossier.submit-new.js';
+import { submitNew, type SubmitResult } from './dossier.submit-new.js';
 import * as uploads from './dossier.uploads.js';
 
 export const OFFICIAL_VIEW_ROLES = ['desk_officer', 'specialist', 'leader', 'unit_admin', 'city_admin'] as const;
@@ -43,9 +43,12 @@ export interface DossierDeps {
 }
 
 const WARD_CACHE_MS = 60_000;
+// A unit admin's change to what the unit offers reaches submissions within this time.
+const OFFER_CACHE_MS = 30_000;
 
 export class DossierService {
   #wards: { at: number; set: Set<string> } | null = null;
+  #offers = new Map<string, { at: number; offer: Promise<Offer> }>();
   constructor(readonly deps: DossierDeps) {}
 
   get db() {
@@ -59,6 +62,20 @@ export class DossierService {
     }
     const set = this.#wards.set;
     return (code) => set.has(code);
+  }
+
+  /** The procedure version and terms a unit offers today, cached briefly: every submission needs them. */
+  async offer(procedureCode: string, unitCode: string, channel: 1 | 2 | 3): Promise<Offer> {
+    const key = `${procedureCode}|${unitCode}`;
+    let hit = this.#offers.get(key);
+    if (!hit || Date.now() - hit.at > OFFER_CACHE_MS) {
+      if (this.#offers.size > 10_000) this.#offers.clear();
+      hit = { at: Date.now(), offer: loadOffer(this.db, procedureCode, unitCode) };
+      // A failed lookup (unknown code) is not kept.
+      hit.offer.catch(() => this.#offers.delete(key));
+      this.#offers.set(key, hit);
+    }
+    return checkChannel(await hit.offer, channel);
   }
 
   /** Who may see a dossier: its owner, whoever filed it, and officials whose unit covers it. */
@@ -109,7 +126,7 @@ export class DossierService {
 
   /** A new draft for the actor (for themselves, or for someone else when `onBehalf` is given). */
   async createDraft(actor: Actor, body: NewDossierBody): Promise<number> {
-    const offer = await findOffer(this.db, body.procedure, body.unit, 2);
+    const offer = await this.offer(body.procedure, body.unit, 2);
     const isWard = await this.wardCheck();
     const self = !body.onBehalf;
     const account = await this.db
@@ -309,11 +326,7 @@ export class DossierService {
    * The API's one-call submission: create, attach already uploaded files and submit, in one
    * transaction. The same idempotency key from the same account returns the first dossier.
    */
-  submitNew(
-    actor: Actor,
-    body: NewDossierBody,
-    idempotencyKey: string | null,
-  ): Promise<{ id: number; code: string | null; created: boolean }> {
+  submitNew(actor: Actor, body: NewDossierBody, idempotencyKey: string | null): Promise<SubmitResult> {
     return submitNew(this, actor, body, idempotencyKey);
   }
 

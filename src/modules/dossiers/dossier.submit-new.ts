@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { FieldDef } from '../../domain/dossier/form.js';
 import { checkForm } from '../../domain/dossier/form.js';
 import { computeFee } from '../../domain/dossier/fees.js';
@@ -6,9 +7,17 @@ import { AppError, type ErrorCode } from '../../lib/errors.js';
 import type { Actor } from '../auth/policy.js';
 import { todayInVietnam } from '../units/units.service.js';
 import * as repo from './dossier.repo.js';
-import { checkApplicant, findOffer } from './dossier.rules.js';
+import { appointment, checkApplicant } from './dossier.rules.js';
 import type { NewDossierBody } from './dossier.schema.js';
 import { isUniqueViolation, type DossierService } from './dossier.service.js';
+
+export interface SubmitResult {
+  id: number;
+  code: string | null;
+  created: boolean;
+  /** When a dossier received now would be due; null for drafts, replays and procedures without a confirmed limit. */
+  expectedDueAt: Date | null;
+}
 
 /**
  * The API's one-call submission: create, attach already uploaded files and submit, in one
@@ -19,33 +28,27 @@ export async function submitNew(
   actor: Actor,
   body: NewDossierBody,
   idempotencyKey: string | null,
-): Promise<{ id: number; code: string | null; created: boolean }> {
-  if (idempotencyKey) {
-    const seen = await svc.db
-      .selectFrom('dossier')
-      .select(['id', 'code'])
-      .where('created_by', '=', actor.accountId)
-      .where('idempotency_key', '=', idempotencyKey)
-      .executeTakeFirst();
-    if (seen) return { id: seen.id, code: seen.code, created: false };
-  }
-  const offer = await findOffer(svc.db, body.procedure, body.unit, 2);
+): Promise<SubmitResult> {
+  const offer = await svc.offer(body.procedure, body.unit, 2);
   const isWard = await svc.wardCheck();
   const self = !body.onBehalf;
   if (body.submit && !body.declaration) throw new AppError('declaration_required');
-  const account = self
-    ? await svc.db
-        .selectFrom('account')
-        .select(['full_name', 'citizen_id', 'phone', 'email'])
-        .where('id', '=', actor.accountId)
-        .executeTakeFirstOrThrow()
-    : null;
+  // One read for the account and for an earlier request with the same idempotency key.
+  const pre = await svc.db
+    .selectFrom('account as a')
+    // Stored keys are never empty, so without a key the join finds nothing.
+    .leftJoin('dossier as d', (j) => j.on('d.created_by', '=', actor.accountId).on('d.idempotency_key', '=', idempotencyKey ?? ''))
+    .select(['a.full_name', 'a.citizen_id', 'a.phone', 'a.email', 'd.id as seen_id', 'd.code as seen_code'])
+    .where('a.id', '=', actor.accountId)
+    .executeTakeFirstOrThrow();
+  if (pre.seen_id) return { id: pre.seen_id, code: pre.seen_code, created: false, expectedDueAt: null };
+  const account = pre;
   const input = self
     ? {
-        name: account!.full_name,
-        citizenId: account!.citizen_id,
-        phone: body.applicant?.phone ?? account!.phone,
-        email: body.applicant?.email ?? account!.email,
+        name: account.full_name,
+        citizenId: account.citizen_id,
+        phone: body.applicant?.phone ?? account.phone,
+        email: body.applicant?.email ?? account.email,
         address: body.applicant?.address ?? null,
       }
     : body.applicant;
@@ -64,23 +67,11 @@ export async function submitNew(
     if (missing.length > 0) throw new AppError('documents_missing', { items: missing.join('; ') });
   }
   const now = new Date();
+  const expectedDue = body.submit ? await appointment(svc.deps.calendar, offer.unitCode, offer.timeLimit, now) : null;
   const code = body.submit ? await repo.allocateCode(svc.db, offer.agencyCode, todayInVietnam(now)) : null;
   const fee = computeFee(offer.content.fee, form.values, body.exemption ?? null);
   try {
     return await svc.db.transaction().execute(async (trx) => {
-      const files = docs.length
-        ? await trx
-            .selectFrom('stored_file')
-            .select(['sha256', 'media_type', 'size'])
-            .where(
-              'sha256',
-              'in',
-              docs.map((x) => x.sha256),
-            )
-            .execute()
-        : [];
-      const byHash = new Map(files.map((f) => [f.sha256, f]));
-      if (docs.some((x) => !byHash.has(x.sha256))) throw new AppError('file_not_uploaded');
       const row = await trx
         .insertInto('dossier')
         .values({
@@ -107,20 +98,15 @@ export async function submitNew(
         .returning('id')
         .executeTakeFirstOrThrow();
       if (docs.length) {
-        await trx
-          .insertInto('dossier_document')
-          .values(
-            docs.map((x) => ({
-              dossier_id: row.id,
-              item: x.item,
-              file_sha256: x.sha256,
-              file_name: x.name,
-              media_type: byHash.get(x.sha256)!.media_type,
-              size: byHash.get(x.sha256)!.size,
-              uploaded_by: actor.accountId,
-            })),
-          )
-          .execute();
+        // Type and size come from the stored file; a reference to a file never uploaded inserts nothing.
+        const values = sql.join(docs.map((x, i) => sql`(${i}::int, ${x.item}::int, ${x.sha256}::text, ${x.name}::text)`));
+        const inserted = await sql`
+          insert into dossier_document (dossier_id, item, file_sha256, file_name, media_type, size, uploaded_by)
+          select ${row.id}, v.item, v.sha, v.name, sf.media_type, sf.size, ${actor.accountId}
+          from (values ${values}) as v (ord, item, sha, name) join stored_file sf on sf.sha256 = v.sha
+          order by v.ord
+          returning 1`.execute(trx);
+        if (inserted.rows.length !== docs.length) throw new AppError('file_not_uploaded');
       }
       await repo.appendEvent(trx, row.id, {
         actorId: actor.accountId,
@@ -129,6 +115,7 @@ export async function submitNew(
         from: null,
         to: code ? STATUS.submitted : null,
         at: now,
+        first: true,
       });
       if (code) {
         await svc.deps.notify(
@@ -136,10 +123,10 @@ export async function submitNew(
           // Filed for someone else: the filer's inbox hears about it until the applicant claims it.
           { id: row.id, code, ownerId: actor.accountId, locale: actor.locale, applicant },
           'dossier.submitted',
-          {},
+          { procedure: offer.procedureName[actor.locale], unit: offer.unitName[actor.locale] },
         );
       }
-      return { id: row.id, code, created: true };
+      return { id: row.id, code, created: true, expectedDueAt: expectedDue };
     });
   } catch (e) {
     // Two requests with one key racing: the loser's insert hits the unique key; answer with the winner.
@@ -150,7 +137,7 @@ export async function submitNew(
         .where('created_by', '=', actor.accountId)
         .where('idempotency_key', '=', idempotencyKey)
         .executeTakeFirst();
-      if (seen) return { id: seen.id, code: seen.code, created: false };
+      if (seen) return { id: seen.id, code: seen.code, created: false, expectedDueAt: null };
     }
     throw e;
   }

@@ -3,7 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { DB } from '../../db/types.js';
 import { normalizePhone } from '../../domain/identity.js';
-import { enqueue, PermanentJobError, type JobLog, type JobRunner } from '../../jobs/runner.js';
+import { PermanentJobError, type JobLog, type JobRunner } from '../../jobs/runner.js';
 import { renderTemplate, type Locale, type TemplateKey } from './templates.js';
 
 // The notification outbox (DESIGN.md §2, Messages): notify() runs inside the transaction of the
@@ -91,6 +91,7 @@ export async function notify(trx: Q, n: NotifyInput, channels: NotifyChannels): 
   const key = notificationId !== null ? `notification-${notificationId}` : `message-${randomUUID()}`;
   let emailJobId: number | null = null;
   let smsJobId: number | null = null;
+  const jobs: { queue: string; payload: EmailJobPayload | SmsJobPayload }[] = [];
   const email = n.email?.trim();
   if (channels.email && email) {
     const payload: EmailJobPayload = {
@@ -103,7 +104,7 @@ export async function notify(trx: Q, n: NotifyInput, channels: NotifyChannels): 
       text: rendered.body,
       messageId: `<${key}@motcua>`,
     };
-    emailJobId = await enqueue(trx, EMAIL_QUEUE, payload);
+    jobs.push({ queue: EMAIL_QUEUE, payload });
   }
   const phone = n.phone?.trim();
   if (channels.sms && phone) {
@@ -115,7 +116,17 @@ export async function notify(trx: Q, n: NotifyInput, channels: NotifyChannels): 
       text: rendered.sms,
       ref: key,
     };
-    smsJobId = await enqueue(trx, SMS_QUEUE, payload);
+    jobs.push({ queue: SMS_QUEUE, payload });
+  }
+  // Both channels in one statement: a submission's transaction is short on round trips.
+  if (jobs.length > 0) {
+    const ids = await trx
+      .insertInto('job')
+      .values(jobs.map((j) => ({ queue: j.queue, payload: JSON.stringify(j.payload) })))
+      .returning(['id', 'queue'])
+      .execute();
+    emailJobId = ids.find((r) => r.queue === EMAIL_QUEUE)?.id ?? null;
+    smsJobId = ids.find((r) => r.queue === SMS_QUEUE)?.id ?? null;
   }
   return { notificationId, emailJobId, smsJobId };
 }
