@@ -55,7 +55,7 @@ export interface Config {
   tokenTtlDays: number;
   loginMaxFailures: number;
   loginLockMinutes: number;
-  /** Login and registration attempts per client IP per minute. */
+  /** Login, registration and public dossier lookup attempts per client IP per minute. */
   loginRateLimit: number;
   /** How a supplement pause counts: subtracted from the clock (national index) or restarting it. */
   pauseConvention: 'subtract' | 'restart';

@@ -292,4 +292,21 @@ describe(`dossier intake over the API (${ENGINE})`, () => {
     assert.deepEqual((await verifyAllEvents(t.db)).brokenAt, { dossierId: ev.dossier_id, eventId: ev.id });
     assert.equal(await verifyEvents(t.db, ev.dossier_id), ev.id);
   });
+
+  test('the public lookup needs the code and the last four digits of the phone or ID, and shows no full ID', async () => {
+    const { code } = (await submit(maritalBody(sha))).json();
+    const ok = await t.app.inject({ url: `/lookup?code=${code}&check=5678` });
+    assert.equal(ok.statusCode, 200);
+    assert.match(ok.body, /Mới đăng ký/);
+    assert.match(ok.body, /N\. V\. An/);
+    assert.doesNotMatch(ok.body, /001090012345|Nguyễn Văn An/);
+    const byId = await t.app.inject({ url: `/lookup?code=${code}&check=2345` });
+    assert.equal(byId.statusCode, 200);
+    const wrong = await t.app.inject({ url: `/lookup?code=${code}&check=0000` });
+    assert.equal(wrong.statusCode, 404);
+    assert.match(wrong.body, /Không tìm thấy hồ sơ/);
+    const malformed = await t.app.inject({ url: `/lookup?code=abc&check=5678` });
+    assert.equal(malformed.statusCode, 404);
+    assert.match(malformed.body, /không đúng định dạng/);
+  });
 });

@@ -10,6 +10,7 @@ import { formText } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
+import { loginRateLimit } from '../auth/auth.routes.js';
 import type { VersionContent } from '../catalogue/catalogue.schema.js';
 import { listInbox, markRead } from '../notify/inbox.repo.js';
 import { gatewayParams } from '../payments/payments.routes.js';
@@ -360,7 +361,8 @@ export async function dossierPageRoutes(app: App) {
     return reply.redirect('/inbox', 303);
   });
 
-  app.get('/lookup', { config: { policy: policies.public }, schema: hide }, async (req, reply) => {
+  // The second factor is only four digits: guessing is held back like password guessing.
+  app.get('/lookup', { config: { policy: policies.public, rateLimit: loginRateLimit(app) }, schema: hide }, async (req, reply) => {
     const code = formText(req.query, 'code', 40).trim();
     const check = formText(req.query, 'check', 10).trim();
     let error: MessageKey | null = null;
