@@ -219,7 +219,7 @@ describe(`dossier intake over the API (${ENGINE})`, () => {
     const secret = t.app.config.payment.hashSecret;
     const base = {
       vnp_TmnCode: t.app.config.payment.merchantCode,
-      vnp_Amount: '1500000',
+      vnp_Amount: '700000',
       vnp_TxnRef: txnRef,
       vnp_ResponseCode: '00',
       vnp_TransactionStatus: '00',
@@ -229,7 +229,7 @@ describe(`dossier intake over the API (${ENGINE})`, () => {
     };
     const ipn = (query: string) => t.app.inject({ url: `/api/v1/payments/ipn?${query}` }).then((r) => r.json().RspCode);
     assert.equal(await ipn(signedQuery(base, 'wrong-secret-wrong-secret')), '97');
-    assert.equal(await ipn(signedQuery(base, secret).replace('vnp_Amount=1500000', 'vnp_Amount=100')), '97');
+    assert.equal(await ipn(signedQuery(base, secret).replace('vnp_Amount=700000', 'vnp_Amount=100')), '97');
     assert.equal(await ipn(signedQuery({ ...base, vnp_Amount: '100' }, secret)), '04');
     assert.equal(await ipn(signedQuery({ ...base, vnp_TxnRef: 'NOPE123' }, secret)), '01');
     assert.equal(await ipn(signedQuery(base, secret)), '00');
@@ -244,7 +244,7 @@ describe(`dossier intake over the API (${ENGINE})`, () => {
     const cash = await t.app.inject({
       method: 'POST',
       url: `/api/v1/dossiers/${id}/payments/cash`,
-      payload: { amount: 15000 },
+      payload: { amount: 7000 },
       headers: desk,
     });
     assert.equal(cash.json().code, 'nothing_to_pay');

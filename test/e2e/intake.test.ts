@@ -211,7 +211,7 @@ describe(`online submission, the desk and payment in Chromium (${ENGINE})`, () =
     assert.equal(row.status, 'paid');
     await page.goto(`${url}/dossiers/${id}`);
     const receipt = await page.request.get(`${url}${await page.getAttribute('a:has-text("Biên lai")', 'href')}`);
-    assert.ok((await pdfText(Buffer.from(await receipt.body()))).includes('15.000'));
+    assert.ok((await pdfText(Buffer.from(await receipt.body()))).includes('7.000'), 'the online fee (7.000 đồng, lower than at the desk)');
     await page.context().close();
   });
 });

@@ -155,6 +155,13 @@ describe('fees', () => {
     assert.equal(computeFee(rules, { copies: 4 }, 'made_up').amount, 16_000);
   });
 
+  test('online filing pays the online amount where the procedure sets one', () => {
+    const r = { amount: 15_000, onlineAmount: 7_000 };
+    assert.equal(computeFee(r, {}, null, 2).amount, 7_000);
+    assert.equal(computeFee(r, {}, null, 1).amount, 15_000);
+    assert.equal(computeFee({ amount: 15_000 }, {}, null, 2).amount, 15_000);
+  });
+
   test('an unconfirmed fee stays unknown, never zero', () => {
     assert.deepEqual(computeFee({ amount: null }, {}, null), { amount: null, basis: { kind: 'unknown' } });
     assert.equal(computeFee(null, {}, null).amount, null);

@@ -2,6 +2,7 @@ import type { FormValues } from './form.js';
 
 export interface FeeRulesLike {
   amount: number | null;
+  onlineAmount?: number | null;
   perUnit?: { amount: number; unit: 'copy' | 'page'; field: string; free?: number } | null;
   exemptions?: { code: string }[];
 }
@@ -19,9 +20,10 @@ export interface FeeResult {
 
 /**
  * The fee owed for a dossier: fixed part plus the charged copies or pages, or nothing when the
- * applicant claims an exemption the procedure allows (the desk checks the proof).
+ * applicant claims an exemption the procedure allows (the desk checks the proof). Online filing
+ * pays the online amount where the procedure sets one.
  */
-export function computeFee(rules: FeeRulesLike | null, values: FormValues, exemption: string | null): FeeResult {
+export function computeFee(rules: FeeRulesLike | null, values: FormValues, exemption: string | null, channel: 1 | 2 | 3 = 1): FeeResult {
   if (!rules || rules.amount === null) return { amount: null, basis: { kind: 'unknown' } };
   if (exemption && (rules.exemptions ?? []).some((e) => e.code === exemption)) {
     return { amount: 0, basis: { kind: 'exempt', exemption } };
@@ -31,8 +33,9 @@ export function computeFee(rules: FeeRulesLike | null, values: FormValues, exemp
   const units = typeof raw === 'number' && Number.isInteger(raw) && raw > 0 ? raw : 0;
   const chargedUnits = per ? Math.max(0, units - (per.free ?? 0)) : 0;
   const perUnit = per?.amount ?? 0;
+  const fixed = channel === 2 && rules.onlineAmount != null ? rules.onlineAmount : rules.amount;
   return {
-    amount: rules.amount + chargedUnits * perUnit,
-    basis: { kind: 'computed', fixed: rules.amount, units, perUnit, chargedUnits },
+    amount: fixed + chargedUnits * perUnit,
+    basis: { kind: 'computed', fixed, units, perUnit, chargedUnits },
   };
 }

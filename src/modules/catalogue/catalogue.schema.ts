@@ -58,6 +58,8 @@ export const Document = Type.Object(
 export const FeeRules = Type.Object(
   {
     amount: Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+    // Some fees are lower when the dossier is filed online (to encourage it).
+    onlineAmount: Type.Optional(Nullable(Type.Integer({ minimum: 0, maximum: 1_000_000_000 }))),
     note: Type.Optional(Nullable(Text(1000))),
     perUnit: Type.Optional(
       Nullable(

@@ -4,6 +4,7 @@ import { checkForm, type FieldDef } from '../../domain/dossier/form.js';
 import { computeFee } from '../../domain/dossier/fees.js';
 import { AWAITING_DESK, STATUS, canApply, nextStatus } from '../../domain/dossier/status.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
+import { formatVnd } from '../../lib/money.js';
 import { assertUnitScope, type Actor } from '../auth/policy.js';
 import { todayInVietnam } from '../units/units.service.js';
 import * as repo from './dossier.repo.js';
@@ -82,7 +83,7 @@ export class DeskService {
     for (const i of input.paperItems) if (i < -1 || i >= offer.content.documents.length) throw new AppError('unknown_document_item');
     const now = new Date();
     const code = await repo.allocateCode(this.db, offer.agencyCode, todayInVietnam(now));
-    const fee = computeFee(offer.content.fee, form.values, input.exemption);
+    const fee = computeFee(offer.content.fee, form.values, input.exemption, input.channel);
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
         .insertInto('dossier')
@@ -193,7 +194,11 @@ export class DeskService {
         at: now,
         data: { dueAt },
       });
-      await this.tell(trx, d, 'dossier.received', { dueDate: dueAt ? formatVn(dueAt, d.locale) : '' });
+      if (to === STATUS.awaitingPayment) {
+        await this.tell(trx, d, 'dossier.payment_required', { amount: formatVnd((d.fee_amount ?? 0) - paid, d.locale) });
+      } else {
+        await this.tell(trx, d, 'dossier.received', { dueDate: dueAt ? formatVn(dueAt, d.locale) : '' });
+      }
       return { status: to, dueAt };
     });
   }

@@ -60,6 +60,19 @@ export async function dossierPageRoutes(app: App) {
       .execute();
     return rows.map((r) => ({ code: r.code, name: locale === 'en' ? r.name_en : r.name_vi }));
   };
+  // Level 4: the applicant can pay the outstanding fee online, from submission on.
+  const payableOnline = async (req: FastifyRequest, row: repo.DossierRow, d: { fee: { outstanding: number }; status: number | null }) => {
+    const mine = row.owner_id === req.actor?.accountId || row.created_by === req.actor?.accountId;
+    if (!mine || d.fee.outstanding <= 0 || d.status === null || ![1, 2, 4, 5, 6].includes(d.status)) return false;
+    const offer = await dossiers.db
+      .selectFrom('unit_procedure')
+      .select('online_level')
+      .where('unit_id', '=', row.unit_id)
+      .where('procedure_id', '=', row.procedure_id)
+      .executeTakeFirst();
+    return offer?.online_level === 4;
+  };
+
   const draftView = async (req: FastifyRequest, id: number) => {
     const d = await dossiers.view(req.actor, id);
     const row = await repo.findDossier(dossiers.db, id);
@@ -256,7 +269,8 @@ export async function dossierPageRoutes(app: App) {
   app.get('/dossiers/:id/confirmation', { config: citizen, schema: hide }, async (req, reply) => {
     const d = await dossiers.view(req.actor, idParam(req.params));
     if (d.status === null) return reply.redirect(`/dossiers/${d.id}/check`, 303);
-    return renderHtml(reply, <ConfirmationPage ctx={pageContext(req, reply)} d={d} />);
+    const row = await repo.findDossier(dossiers.db, d.id);
+    return renderHtml(reply, <ConfirmationPage ctx={pageContext(req, reply)} d={d} canPayOnline={await payableOnline(req, row, d)} />);
   });
 
   app.get('/dossiers/:id', { config: { policy: policies.authenticated }, schema: hide }, async (req, reply) => {
@@ -265,15 +279,7 @@ export async function dossierPageRoutes(app: App) {
     const row = await repo.findDossier(dossiers.db, id);
     const sups = (await desk.supplements(id)) as unknown as Supplement[];
     const pays = await payments.paymentsOf(id);
-    const offer = await dossiers.db
-      .selectFrom('unit_procedure')
-      .select('online_level')
-      .where('unit_id', '=', row.unit_id)
-      .where('procedure_id', '=', row.procedure_id)
-      .executeTakeFirst();
-    const mine = row.owner_id === req.actor!.accountId || row.created_by === req.actor!.accountId;
-    const canPayOnline =
-      mine && offer?.online_level === 4 && d.fee.outstanding > 0 && d.status !== null && [1, 2, 4, 5, 6].includes(d.status);
+    const canPayOnline = await payableOnline(req, row, d);
     const notice = formText(req.query, 'notice', 30);
     const known: Record<string, MessageKey> = { supplement: 'dossier.supplement.sent', claimed: 'dossier.claim.done' };
     return renderHtml(

@@ -260,7 +260,7 @@ export class DossierService {
   private async finishSubmission(trx: Transaction<DB>, actor: Actor, d: repo.DossierRow, code: string, now: Date) {
     const content = d.content as Offer['content'];
     const draftBasis = (d.fee_basis ?? {}) as { exemption?: string | null };
-    const fee = computeFee(content.fee, d.form_data as FormValues, draftBasis.exemption ?? null);
+    const fee = computeFee(content.fee, d.form_data as FormValues, draftBasis.exemption ?? null, 2);
     await trx
       .updateTable('dossier')
       .set({

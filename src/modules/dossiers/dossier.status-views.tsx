@@ -9,7 +9,7 @@ type Named = { vi: string; en: string };
 const pick = (n: Named, locale: 'vi' | 'en') => (locale === 'en' && n.en ? n.en : n.vi);
 const when = (iso: string | null, locale: 'vi' | 'en') => (iso ? formatDateTime(new Date(iso), locale) : '');
 
-export function ConfirmationPage({ ctx, d }: { ctx: PageContext; d: DossierView }) {
+export function ConfirmationPage({ ctx, d, canPayOnline }: { ctx: PageContext; d: DossierView; canPayOnline: boolean }) {
   const { t, locale } = ctx;
   return (
     <Layout ctx={ctx} title={t('dossier.done.title')}>
@@ -26,6 +26,13 @@ export function ConfirmationPage({ ctx, d }: { ctx: PageContext; d: DossierView 
         <li>{t('dossier.done.step2')}</li>
         <li>{d.expectedDueAt ? t('dossier.done.step3', { date: when(d.expectedDueAt, locale) }) : t('dossier.check.noLimit')}</li>
       </ol>
+      {canPayOnline && (
+        <form method="post" action={`/dossiers/${d.id}/pay`}>
+          <CsrfField token={ctx.csrfToken} />
+          <p>{t('dossier.pay.lead', { amount: formatCurrency(d.fee.outstanding, locale) })}</p>
+          <SubmitButton>{t('dossier.pay.button')}</SubmitButton>
+        </form>
+      )}
       <p>{t('dossier.done.keep')}</p>
       <p>
         <a href={`/dossiers/${d.id}`}>{t('dossier.done.follow')}</a> · <a href="/my/dossiers">{t('site.nav.myDossiers')}</a>

@@ -69,7 +69,7 @@ export async function submitNew(
   const now = new Date();
   const expectedDue = body.submit ? await appointment(svc.deps.calendar, offer.unitCode, offer.timeLimit, now) : null;
   const code = body.submit ? await repo.allocateCode(svc.db, offer.agencyCode, todayInVietnam(now)) : null;
-  const fee = computeFee(offer.content.fee, form.values, body.exemption ?? null);
+  const fee = computeFee(offer.content.fee, form.values, body.exemption ?? null, 2);
   try {
     return await svc.db.transaction().execute(async (trx) => {
       const row = await trx

@@ -3,6 +3,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { STATUS, canApply, nextStatus } from '../../domain/dossier/status.js';
 import { AppError } from '../../lib/errors.js';
+import { formatVnd } from '../../lib/money.js';
 import { assertUnitScope, type Actor } from '../auth/policy.js';
 import * as repo from '../dossiers/dossier.repo.js';
 import type { DossierService } from '../dossiers/dossier.service.js';
@@ -179,7 +180,7 @@ export class PaymentService {
       'dossier.paid',
       {
         code: d.code ?? '',
-        amount: new Intl.NumberFormat('vi-VN').format(amount),
+        amount: formatVnd(amount, d.locale),
         receiptNo,
       },
     );
