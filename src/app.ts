@@ -82,7 +82,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   installValidators(app);
   const routes: RegisteredRoute[] = [];
   app.decorate('config', config);
-  app.decorate('services', createServices(config, database));
+  app.decorate('services', createServices(config, database, app.log.child({ component: 'services' })));
   app.decorate('routeList', routes);
   const jobs = new JobRunner(database.db, app.log.child({ component: 'jobs' }));
   registerNotificationJobs(jobs, {

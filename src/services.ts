@@ -13,6 +13,7 @@ import { dossierNotifier } from './modules/dossiers/dossier.notify.js';
 import { PaymentService } from './modules/payments/payments.service.js';
 import { createSandboxGateway } from './modules/payments/gateway.js';
 import { SandboxSms, type SmsProvider } from './modules/notify/notify.service.js';
+import type { JobLog } from './jobs/runner.js';
 
 export interface Services {
   database: Database;
@@ -30,7 +31,8 @@ export interface Services {
   sms: SmsProvider | null;
 }
 
-export function createServices(config: Config, database: Database): Services {
+/** `log` receives what the SMS sandbox would have sent (and other service-level notes). */
+export function createServices(config: Config, database: Database, log: JobLog | null = null): Services {
   const db = database.db;
   const auth = new AuthService(db, config);
   const units = new UnitService(db);
@@ -61,6 +63,6 @@ export function createServices(config: Config, database: Database): Services {
     dossiers,
     desk: new DeskService(dossiers),
     payments: new PaymentService(dossiers, gateway, config.baseUrl),
-    sms: config.smsProvider === 'sandbox' ? new SandboxSms() : null,
+    sms: config.smsProvider === 'sandbox' ? new SandboxSms(log) : null,
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { bearerFor, DEMO, testApp, type TestApp } from './helpers/app.js';
+import { Browser, bearerFor, DEMO, testApp, type TestApp } from './helpers/app.js';
 import { ENGINE } from './helpers/db.js';
 import { maritalBody, multipart, PDF, PNG, uploadFile } from './helpers/dossiers.js';
 import { signedQuery } from '../src/modules/payments/gateway.js';
@@ -308,5 +308,20 @@ describe(`dossier intake over the API (${ENGINE})`, () => {
     const malformed = await t.app.inject({ url: `/lookup?code=abc&check=5678` });
     assert.equal(malformed.statusCode, 404);
     assert.match(malformed.body, /không đúng định dạng/);
+  });
+
+  test('a page upload without the CSRF token is refused before the file is read; multipart elsewhere is refused', async () => {
+    const b = await new Browser(t.app).login(DEMO.citizen);
+    const draft = await b.postForm('/dossiers', { procedure: '1.004873', unit: '000.13.42.H26', who: 'self' });
+    assert.equal(draft.statusCode, 303, draft.body);
+    const id = /\/dossiers\/(\d+)\/edit/.exec(draft.headers.location as string)![1];
+    const forged = multipart({ item: '0' }, { name: 'a.pdf', type: 'application/pdf', bytes: PDF });
+    const res = await b.request({ method: 'POST', url: `/dossiers/${id}/documents`, payload: forged.payload, headers: forged.headers });
+    assert.equal(res.statusCode, 403);
+    const docs = await t.db.selectFrom('dossier_document').select('id').where('dossier_id', '=', Number(id)).execute();
+    assert.equal(docs.length, 0);
+    const elsewhere = multipart({ _csrf: b.csrf, code: 'x' });
+    const other = await b.request({ method: 'POST', url: '/my/dossiers/claim', payload: elsewhere.payload, headers: elsewhere.headers });
+    assert.equal(other.statusCode, 415);
   });
 });
