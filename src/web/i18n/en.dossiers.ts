@@ -66,7 +66,7 @@ export const enDossiers: Record<keyof typeof viDossiers, string> = {
   'dossier.check.noLimit': 'The time limit of this procedure is not confirmed; the office will set the date when it receives the dossier.',
   'dossier.check.notAnswered': 'Not answered',
   'dossier.check.problems': 'To complete before submitting',
-  'dossier.check.rows': '{n} rows',
+  'dossier.check.rows': 'Rows: {n}',
   'dossier.check.submit': 'Submit the dossier',
   'dossier.check.title': 'Check your answers before submitting',
   'dossier.check.unit': 'The dossier goes to {unit}.',

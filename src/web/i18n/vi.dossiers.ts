@@ -66,7 +66,7 @@ export const viDossiers = {
   'dossier.check.noLimit': 'Thời hạn giải quyết của thủ tục này chưa được xác nhận; cơ quan sẽ hẹn ngày khi tiếp nhận.',
   'dossier.check.notAnswered': 'Chưa điền',
   'dossier.check.problems': 'Cần bổ sung trước khi nộp',
-  'dossier.check.rows': '{n} dòng',
+  'dossier.check.rows': 'Số dòng: {n}',
   'dossier.check.submit': 'Nộp hồ sơ',
   'dossier.check.title': 'Kiểm tra lại trước khi nộp',
   'dossier.check.unit': 'Hồ sơ được gửi tới {unit}.',
