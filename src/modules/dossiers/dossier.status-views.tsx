@@ -13,10 +13,10 @@ export function ConfirmationPage({ ctx, d, canPayOnline }: { ctx: PageContext; d
   const { t, locale } = ctx;
   return (
     <Layout ctx={ctx} title={t('dossier.done.title')}>
-      <div class="panel success-panel">
+      <div class="result-panel">
         <h1>{t('dossier.done.title')}</h1>
         <p>{t('dossier.done.code')}</p>
-        <p class="big-code">
+        <p class="big-result big-code">
           <strong>{d.code}</strong>
         </p>
       </div>
@@ -65,14 +65,14 @@ export function StatusPage(p: {
   const docName = (i: number) => (i === -1 ? t('dossier.docs.other') : pick(p.content.documents[i]?.name ?? { vi: '?', en: '?' }, locale));
   return (
     <Layout ctx={p.ctx} title={title}>
-      <p class="lead-in">{pick(d.procedure.name, locale)}</p>
+      <p class="meta">{pick(d.procedure.name, locale)}</p>
       <h1>{d.code ? t('dossier.status.title', { code: d.code }) : t('dossier.status.draft')}</h1>
       {p.notice && (
         <p class="success" role="status">
           {t(p.notice)}
         </p>
       )}
-      <dl class="summary">
+      <dl class="summary-list">
         <div class="summary-row">
           <dt>{t('dossier.status.status')}</dt>
           <dd>
@@ -130,7 +130,7 @@ export function StatusPage(p: {
         </p>
       )}
       {open && (
-        <section class="panel" aria-labelledby="supplement-title">
+        <section class="result-panel" aria-labelledby="supplement-title">
           <h2 id="supplement-title">{t('dossier.supplement.title')}</h2>
           <p>{t('dossier.supplement.lead')}</p>
           <ul>
@@ -322,7 +322,7 @@ export function LookupPage(p: {
       {p.found && (
         <section aria-labelledby="found-title">
           <h2 id="found-title">{p.found.code}</h2>
-          <dl class="summary">
+          <dl class="summary-list">
             <div class="summary-row">
               <dt>{t('dossier.mine.procedure')}</dt>
               <dd>{pick(p.found.procedure, locale)}</dd>

@@ -1,6 +1,13 @@
 import type { PageContext } from '../../web/context.js';
-import { CsrfField, ErrorSummary, SubmitButton, type FieldErrors } from '../../web/components/form.js';
-import { DossierFields, answerText, type FormFieldView, type Ward } from '../../web/components/dossier-form.js';
+import { CsrfField, SubmitButton, type FieldErrors } from '../../web/components/form.js';
+import {
+  AnswerErrorSummary,
+  DossierFields,
+  answerText,
+  labelFor,
+  type FormFieldView,
+  type Ward,
+} from '../../web/components/dossier-form.js';
 import { formatCurrency, formatDateTime, type MessageKey } from '../../web/i18n/index.js';
 import { Layout } from '../../web/layout.js';
 import type { VersionContent } from '../catalogue/catalogue.schema.js';
@@ -19,7 +26,7 @@ export function StartPage(p: {
   const title = t('dossier.start.title');
   return (
     <Layout ctx={p.ctx} title={title} hasError={!!p.error}>
-      <p class="lead-in">{pick(p.procedure.name, locale)}</p>
+      <p class="meta">{pick(p.procedure.name, locale)}</p>
       <h1>{title}</h1>
       {p.error && (
         <div class="error-summary" role="alert">
@@ -119,7 +126,7 @@ export function EditPage(p: {
   const exemptions = p.content.fee?.exemptions ?? [];
   return (
     <Layout ctx={p.ctx} title={title} hasError={Object.keys(e).length > 0}>
-      <p class="lead-in">{pick(p.d.procedure.name, locale)}</p>
+      <p class="meta">{pick(p.d.procedure.name, locale)}</p>
       <h1>{title}</h1>
       <Steps ctx={p.ctx} at={1} />
       {p.saved && (
@@ -127,7 +134,13 @@ export function EditPage(p: {
           {t('dossier.edit.saved')}
         </p>
       )}
-      <ErrorSummary t={t} errors={e} />
+      <AnswerErrorSummary
+        t={t}
+        locale={locale}
+        fields={p.content.form as FormFieldView[]}
+        errors={e}
+        href={(k) => `#${k.startsWith('applicant.') ? k : `f.${k}`}`}
+      />
       <p>{t('dossier.edit.lead')}</p>
       <form method="post" action={`/dossiers/${p.d.id}/edit`} novalidate>
         <CsrfField token={p.ctx.csrfToken} />
@@ -167,7 +180,7 @@ export function EditPage(p: {
           <button type="submit" class="button" name="_action" value="continue">
             {t('dossier.edit.continue')}
           </button>
-          <button type="submit" class="button secondary" name="_action" value="save">
+          <button type="submit" class="button button-secondary" name="_action" value="save">
             {t('dossier.edit.saveDraft')}
           </button>
         </div>
@@ -193,7 +206,7 @@ export function DocumentsPage(p: {
   ];
   return (
     <Layout ctx={p.ctx} title={title} hasError={!!p.error}>
-      <p class="lead-in">{pick(p.d.procedure.name, locale)}</p>
+      <p class="meta">{pick(p.d.procedure.name, locale)}</p>
       <h1>{title}</h1>
       {p.round === 0 && <Steps ctx={p.ctx} at={2} />}
       {p.error && (
@@ -248,7 +261,7 @@ export function DocumentsPage(p: {
                   aria-describedby={`file-${it.i}-hint`}
                 />
               </div>
-              <button type="submit" class="button secondary">
+              <button type="submit" class="button button-secondary">
                 {t('dossier.docs.upload')}
                 <span class="visually-hidden">: {it.name}</span>
               </button>
@@ -298,7 +311,7 @@ export function CheckPage(p: {
   );
   return (
     <Layout ctx={p.ctx} title={title} hasError={!!p.error || blocked}>
-      <p class="lead-in">{pick(p.d.procedure.name, locale)}</p>
+      <p class="meta">{pick(p.d.procedure.name, locale)}</p>
       <h1>{title}</h1>
       <Steps ctx={p.ctx} at={3} />
       {p.error && (
@@ -313,7 +326,9 @@ export function CheckPage(p: {
           <ul>
             {Object.entries(p.problems.errors).map(([k, v]) => (
               <li key={k}>
-                <a href={`/dossiers/${p.d.id}/edit#${k.startsWith('applicant.') ? k : `f.${k}`}`}>{t(v)}</a>
+                <a href={`/dossiers/${p.d.id}/edit#${k.startsWith('applicant.') ? k : `f.${k}`}`}>
+                  {labelFor(k, p.content.form as FormFieldView[], locale, t)}: {t(v)}
+                </a>
               </li>
             ))}
             {p.problems.missing.map((i) => (
@@ -327,7 +342,7 @@ export function CheckPage(p: {
         </div>
       )}
       <h2>{t('dossier.check.applicant')}</h2>
-      <dl class="summary">
+      <dl class="summary-list summary-3">
         {row(t('dossier.applicant.name'), a.name, `/dossiers/${p.d.id}/edit#applicant.name`)}
         {row(
           t('dossier.applicant.citizenId'),
@@ -338,7 +353,7 @@ export function CheckPage(p: {
         {row(t('dossier.applicant.email'), a.email ?? t('dossier.check.notAnswered'), `/dossiers/${p.d.id}/edit#applicant.email`)}
       </dl>
       <h2>{t('dossier.check.answers')}</h2>
-      <dl class="summary">
+      <dl class="summary-list summary-3">
         {(p.content.form as FormFieldView[]).map((f) =>
           f.type === 'group'
             ? row(
@@ -350,7 +365,7 @@ export function CheckPage(p: {
         )}
       </dl>
       <h2>{t('dossier.check.documents')}</h2>
-      <dl class="summary">
+      <dl class="summary-list summary-3">
         {p.content.documents.map((doc, i) =>
           row(
             pick(doc.name, locale),

@@ -190,7 +190,7 @@ export function DossierFields(p: {
               </fieldset>
             ))}
             {shown.length < 20 && (
-              <button type="submit" name="_action" value={`add:${f.name}`} class="button secondary">
+              <button type="submit" name="_action" value={`add:${f.name}`} class="button button-secondary">
                 {p.t('dossier.group.add')}
               </button>
             )}
@@ -214,4 +214,53 @@ export function answerText(f: FormFieldView, value: unknown, locale: Locale, war
     return `${d}/${m}/${y}`;
   }
   return String(value);
+}
+
+/** The label an applicant sees for an answer's path (`home.ward`, `kids.1.name`, `applicant.phone`). */
+export function labelFor(path: string, fields: FormFieldView[], locale: Locale, t: Translate): string {
+  const applicant: Record<string, MessageKey> = {
+    'applicant.name': 'dossier.applicant.name',
+    'applicant.citizenId': 'dossier.applicant.citizenId',
+    'applicant.phone': 'dossier.applicant.phone',
+    'applicant.email': 'dossier.applicant.email',
+    'applicant.address.ward': 'dossier.address.ward',
+  };
+  if (applicant[path]) return t(applicant[path]);
+  const [name, second, third] = path.split('.');
+  const f = fields.find((x) => x.name === name);
+  if (!f) return path;
+  if (f.type === 'group' && second !== undefined && third !== undefined) {
+    const sf = ((f.fields ?? []) as FormFieldView[]).find((x) => x.name === third);
+    return `${pick(f.label, locale)} (${t('dossier.group.row', { n: Number(second) + 1 })}): ${sf ? pick(sf.label, locale) : third}`;
+  }
+  if (f.type === 'address' && second)
+    return `${pick(f.label, locale)}: ${t(second === 'ward' ? 'dossier.address.ward' : 'dossier.address.street')}`;
+  return pick(f.label, locale);
+}
+
+/** An error summary whose every line names the answer it is about, linking to it. */
+export function AnswerErrorSummary(p: {
+  t: Translate;
+  locale: Locale;
+  fields: FormFieldView[];
+  errors: Record<string, MessageKey>;
+  href: (path: string) => string;
+  title?: string;
+}) {
+  const paths = Object.keys(p.errors);
+  if (paths.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1}>
+      <h2 id="error-summary-title">{p.title ?? p.t('form.errorSummary')}</h2>
+      <ul>
+        {paths.map((k) => (
+          <li key={k}>
+            <a href={p.href(k)}>
+              {labelFor(k, p.fields, p.locale, p.t)}: {p.t(p.errors[k]!)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }
