@@ -26,6 +26,21 @@ describe(`database engine (${ENGINE})`, () => {
     assert.ok(rows[0]!.sim > 0.9);
   });
 
+  test(
+    'statements with parameters are prepared once per connection; scripts without parameters still run',
+    { skip: ENGINE !== 'postgres' && 'PostgreSQL only' },
+    async () => {
+      await database.db.connection().execute(async (conn) => {
+        for (let i = 0; i < 3; i++) await sql`select ${i}::int + 1 as n`.execute(conn);
+        const { rows } = await sql<{
+          n: number;
+        }>`select count(*)::int as n from pg_prepared_statements where statement like ${'%::int + 1 as n%'}`.execute(conn);
+        assert.equal(rows[0]!.n, 1);
+        await sql`create temporary table prep_probe (x int); insert into prep_probe values (1); drop table prep_probe;`.execute(conn);
+      });
+    },
+  );
+
   test('50 concurrent read-modify-write transactions give an exact count and never see each other uncommitted', async () => {
     const db = database.db;
     await sql`create table concurrency_probe (id int primary key, n int not null, writer int)`.execute(db);

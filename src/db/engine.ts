@@ -4,6 +4,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { lockDataDir } from './datadir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -40,8 +41,46 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   pool.on('error', () => {
     /* a dropped idle client is replaced on next use */
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return { db, engine: 'postgres', close: () => db.destroy() };
+}
+
+// Statements per connection kept prepared; past this, new texts run unprepared (the app's set of
+// statements is small, so this only guards against unbounded growth).
+const MAX_PREPARED = 1000;
+
+/**
+ * Runs every statement as a named prepared statement (named by a hash of its text), so the
+ * server parses and plans each one once per connection instead of on every call.
+ */
+const statementNames = new Map<string, string>();
+
+function preparingPool(pool: pg.Pool) {
+  const prepared = new WeakMap<pg.PoolClient, Set<string>>();
+  return {
+    end: () => pool.end(),
+    connect: async () => {
+      const client = await pool.connect();
+      let names = prepared.get(client);
+      if (!names) prepared.set(client, (names = new Set()));
+      const known = names;
+      return {
+        release: (err?: Error | boolean) => client.release(err),
+        query: (text: string, values?: unknown[]) => {
+          // Without parameters it may be a script of several statements, which cannot be prepared.
+          if (typeof text !== 'string' || !values || values.length === 0) return client.query(text, values);
+          let name = statementNames.get(text);
+          if (!name) {
+            name = `m${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+            if (statementNames.size < 10 * MAX_PREPARED) statementNames.set(text, name);
+          }
+          if (!known.has(name) && known.size >= MAX_PREPARED) return client.query(text, values);
+          known.add(name);
+          return client.query({ name, text, values });
+        },
+      };
+    },
+  } as unknown as pg.Pool;
 }
 
 export async function openPglite(dataDir: string): Promise<Database> {
