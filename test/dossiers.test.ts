@@ -324,4 +324,19 @@ describe(`dossier intake over the API (${ENGINE})`, () => {
     const other = await b.request({ method: 'POST', url: '/my/dossiers/claim', payload: elsewhere.payload, headers: elsewhere.headers });
     assert.equal(other.statusCode, 415);
   });
+
+  test('an uploaded document downloads as an attachment with its detected type, for its applicant and its unit only', async () => {
+    const { id } = (await submit(maritalBody(sha))).json();
+    const view = (await t.app.inject({ url: `/api/v1/dossiers/${id}`, headers: citizen })).json();
+    const doc = view.documents[0];
+    const b = await new Browser(t.app).login(DEMO.deskQuangTrung);
+    const res = await b.get(`/dossiers/${id}/documents/${doc.id}`);
+    assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['content-type'], 'application/pdf');
+    assert.match(String(res.headers['content-disposition']), /^attachment; filename="to-khai.pdf"/);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.deepEqual(res.rawPayload, PDF);
+    const stranger = await new Browser(t.app).login(DEMO.deskDichVong);
+    assert.equal((await stranger.get(`/dossiers/${id}/documents/${doc.id}`)).statusCode, 404);
+  });
 });

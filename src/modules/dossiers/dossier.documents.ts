@@ -159,4 +159,24 @@ export async function dossierDocumentRoutes(app: App) {
       return sendPdf(reply, `${d.code}-${p.receipt_no}.pdf`, pdf);
     },
   );
+
+  // An uploaded document, as an attachment with the type found in its bytes: never rendered inline,
+  // so a file can not act as a page of this site.
+  app.get(
+    '/dossiers/:id/documents/:docId',
+    { config, schema: { hide: true, params: Type.Object({ id: Id, docId: Id }) } },
+    async (req, reply) => {
+      const f = await dossiers.file(req.actor, req.params.id, req.params.docId);
+      const ascii =
+        f.name
+          .normalize('NFD')
+          .replace(/[^\x20-\x7e]/g, '')
+          .replace(/["\\]/g, '') || 'document';
+      return reply
+        .type(f.mediaType)
+        .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.name)}`)
+        .header('cache-control', 'private, no-store')
+        .send(f.bytes);
+    },
+  );
 }

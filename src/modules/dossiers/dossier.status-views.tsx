@@ -164,6 +164,11 @@ export function StatusPage(p: {
       )}
       <h2>{t('dossier.status.papers')}</h2>
       <ul>
+        {d.documents.map((x) => (
+          <li key={`doc-${x.id}`}>
+            {docName(x.item)}: {x.paper ? t('dossier.docs.paper') : <a href={`/dossiers/${d.id}/documents/${x.id}`}>{x.name}</a>}
+          </li>
+        ))}
         {d.receivedAt && (
           <li>
             <a href={`/dossiers/${d.id}/forms/01.pdf`}>{t('dossier.forms.01')}</a>
