@@ -271,7 +271,7 @@ describe(`one-stop desk pages (${ENGINE})`, () => {
     assert.match(bad.body, /value="Lê Văn Nam"/);
     assert.match(bad.body, /id="paper\.0" name="paper\.0" value="1" checked/);
 
-    const ok = await desk.postForm('/desk/walk-in', { ...fields, 'applicant.citizenId': '001190000123' });
+    const ok = await desk.postForm('/desk/walk-in', { ...fields, 'applicant.citizenId': '001190000123', locale: 'en' });
     assert.equal(ok.statusCode, 303, ok.body.slice(0, 500));
     const id = Number(/^\/desk\/dossiers\/(\d+)\?done=registered$/.exec(ok.headers.location!)![1]);
     const check = await desk.get(ok.headers.location!);
@@ -284,6 +284,7 @@ describe(`one-stop desk pages (${ENGINE})`, () => {
     const receipt = /href="(\/dossiers\/\d+\/payments\/\d+\/receipt\.pdf)"/.exec(paid.body)![1]!;
     const { text } = await pdf(receipt);
     assert.match(text, /BIÊN LAI THU PHÍ/);
+    assert.match(text, /RECEIPT/i, 'the applicant chose English: the receipt is bilingual');
     assert.match(text, /Lê Thị Hoa/);
     const twice = await desk.postForm(`/desk/dossiers/${id}/cash`, { revision: revisionOf(paid.body), amount: '8000' });
     assert.equal(twice.statusCode, 409, 'nothing left to pay');

@@ -217,6 +217,7 @@ export async function deskPageRoutes(app: App) {
     }
     values.exemption = formText(body, 'exemption', 41);
     values.channel = formText(body, 'channel', 1) === '3' ? '3' : '1';
+    values.locale = formText(body, 'locale', 2) === 'en' ? 'en' : 'vi';
     const paperItems = offer.content.documents.flatMap((_, i) => (formText(body, `paper.${i}`, 1) === '1' ? [i] : []));
     for (const i of paperItems) values[`paper.${i}`] = '1';
     const answers = unflatten(body, 'f.');
@@ -240,6 +241,7 @@ export async function deskPageRoutes(app: App) {
         exemption: (offer.content.fee?.exemptions ?? []).some((e) => e.code === values.exemption) ? values.exemption! : null,
         paperItems,
         channel: values.channel === '3' ? 3 : 1,
+        locale: values.locale === 'en' ? 'en' : 'vi',
       });
       return reply.redirect(`/desk/dossiers/${r.id}?done=registered`, 303);
     } catch (e) {

@@ -70,6 +70,7 @@ export async function deskApiRoutes(app: App) {
           exemption: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 41 })])),
           paperItems: Type.Optional(Type.Array(Type.Integer({ minimum: -1, maximum: 59 }), { maxItems: 60 })),
           channel: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(3)])),
+          locale: Type.Optional(Type.Union([Type.Literal('vi'), Type.Literal('en')], { description: "The applicant's language" })),
         },
         { additionalProperties: false },
       ),
@@ -85,6 +86,7 @@ export async function deskApiRoutes(app: App) {
         exemption: b.exemption ?? null,
         paperItems: b.paperItems ?? [],
         channel: b.channel ?? 1,
+        locale: b.locale ?? 'vi',
       });
       return reply.status(201).send(r);
     },

@@ -30,6 +30,8 @@ export interface WalkInInput {
   /** Document items brought on paper; scans are attached afterwards like uploads. */
   paperItems: number[];
   channel: 1 | 3;
+  /** The applicant's language for the papers and messages (bilingual forms when English). */
+  locale?: 'vi' | 'en';
 }
 
 type Pause = { from: string; to: string | null };
@@ -105,7 +107,7 @@ export class DeskService {
           fee_amount: fee.amount,
           fee_basis: JSON.stringify(fee.basis),
           submitted_at: now,
-          locale: 'vi',
+          locale: input.locale ?? 'vi',
         })
         .returning('id')
         .executeTakeFirstOrThrow();

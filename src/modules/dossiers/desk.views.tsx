@@ -379,6 +379,16 @@ export function WalkInFormPage(p: WalkInFormProps) {
             { value: '3', label: t('desk.channel.3') },
           ]}
         />
+        <Radios
+          t={t}
+          name="locale"
+          legend={t('desk.field.locale')}
+          value={v.locale === 'en' ? 'en' : 'vi'}
+          options={[
+            { value: 'vi', label: 'Tiếng Việt' },
+            { value: 'en', label: 'English (Tiếng Anh)' },
+          ]}
+        />
         <SubmitButton>{t('desk.walkIn.submit')}</SubmitButton>
       </form>
     </DeskLayout>

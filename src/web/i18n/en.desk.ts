@@ -178,4 +178,5 @@ export const enDesk: Record<keyof typeof viDesk, string> = {
   'desk.recon.total': 'Total',
   'desk.recon.xlsxTitle': 'FEE RECONCILIATION – {unit} – {date}',
   'desk.recon.sheet': 'Reconciliation',
+  'desk.field.locale': "Language of the applicant's papers and messages",
 };

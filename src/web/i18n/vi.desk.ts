@@ -176,4 +176,5 @@ export const viDesk = {
   'desk.recon.total': 'Tổng số tiền',
   'desk.recon.xlsxTitle': 'ĐỐI SOÁT THU PHÍ – {unit} – ngày {date}',
   'desk.recon.sheet': 'Đối soát',
+  'desk.field.locale': 'Ngôn ngữ của giấy tờ và tin nhắn gửi người nộp',
 };
