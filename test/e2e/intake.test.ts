@@ -8,6 +8,7 @@ import { ENGINE } from '../helpers/db.js';
 import { PDF, uploadFile } from '../helpers/dossiers.js';
 import { pdfText } from '../helpers/pdf.js';
 import { TestSmtp } from '../helpers/smtp.js';
+import type { SandboxSms } from '../../src/modules/notify/notify.service.js';
 import { checkA11y, launch } from './browser.js';
 
 async function freePort(): Promise<number> {
@@ -118,7 +119,11 @@ describe(`online submission, the desk and payment in Chromium (${ENGINE})`, () =
     const mails = smtp.messages.filter((m) => m.mail.subject?.includes(code));
     assert.ok(mails.length >= 2, `submitted and received e-mails: ${smtp.messages.map((m) => m.mail.subject).join(' | ')}`);
     assert.deepEqual(mails[0]!.envelopeTo, ['citizen@demo.motcua.vn']);
-    assert.ok(t.app.services.sms && 'sent' in t.app.services.sms);
+    const sms = t.app.services.sms as SandboxSms;
+    assert.ok(
+      sms.sent.some((m) => m.to === '+84912345678' && m.text.includes(code)),
+      'the SMS sandbox recorded the message to the applicant',
+    );
     await page.context().close();
     await deskPage.context().close();
   });
