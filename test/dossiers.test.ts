@@ -339,4 +339,39 @@ describe(`dossier intake over the API (${ENGINE})`, () => {
     const stranger = await new Browser(t.app).login(DEMO.deskDichVong);
     assert.equal((await stranger.get(`/dossiers/${id}/documents/${doc.id}`)).statusCode, 404);
   });
+
+  test('the desk scans the papers of a walk-in dossier, only for its own unit and while it awaits the desk', async () => {
+    const walkIn = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/desk/dossiers',
+      headers: desk,
+      payload: {
+        procedure: '1.004873',
+        unit: '000.13.42.H26',
+        applicant: { name: 'Trần Văn Bốn', citizenId: '001060000111', phone: '0987000111' },
+        paperItems: [2],
+      },
+    });
+    assert.equal(walkIn.statusCode, 201, walkIn.body);
+    const { id } = walkIn.json();
+    const scan = (auth: Record<string, string>, bytes = PDF, name = 'to-khai-quet.pdf') => {
+      const m = multipart({ item: '0' }, { name, type: 'application/pdf', bytes });
+      return t.app.inject({
+        method: 'POST',
+        url: `/api/v1/desk/dossiers/${id}/scans`,
+        payload: m.payload,
+        headers: { ...auth, ...m.headers },
+      });
+    };
+    assert.equal((await scan(otherDesk)).statusCode, 403);
+    assert.equal((await scan(desk, PNG)).json().code, 'file_type_mismatch');
+    assert.equal((await scan(desk)).statusCode, 201);
+    const docs = (await t.app.inject({ url: `/api/v1/dossiers/${id}`, headers: desk })).json().documents;
+    assert.deepEqual(docs.map((x: { item: number; paper: boolean }) => [x.item, x.paper]).sort(), [
+      [0, false],
+      [2, true],
+    ]);
+    await t.app.inject({ method: 'POST', url: `/api/v1/dossiers/${id}/receive`, payload: {}, headers: desk });
+    assert.equal((await scan(desk)).json().code, 'invalid_transition');
+  });
 });

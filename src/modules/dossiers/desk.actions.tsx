@@ -10,11 +10,18 @@ import { OTHER, type CheckPageProps, type DeskAction } from './desk.check.js';
 
 // The desk's decisions on a dossier: each a small form carrying the revision the officer saw.
 
-function ActionForm(p: { ctx: PageContext; d: DossierRow; action: DeskAction; title: string; children: ComponentChildren }) {
+function ActionForm(p: {
+  ctx: PageContext;
+  d: DossierRow;
+  action: DeskAction;
+  title: string;
+  children: ComponentChildren;
+  multipart?: boolean;
+}) {
   return (
     <section aria-labelledby={`action-${p.action}`}>
       <h3 id={`action-${p.action}`}>{p.title}</h3>
-      <form method="post" action={`/desk/dossiers/${p.d.id}/${p.action}`}>
+      <form method="post" action={`/desk/dossiers/${p.d.id}/${p.action}`} enctype={p.multipart ? 'multipart/form-data' : undefined}>
         <CsrfField token={p.ctx.csrfToken} />
         <input type="hidden" name="revision" value={String(p.d.revision)} />
         {p.children}
@@ -50,6 +57,26 @@ export function Actions(p: CheckPageProps) {
             ))}
           </fieldset>
           <SubmitButton>{t('desk.paper.submit')}</SubmitButton>
+        </ActionForm>
+      )}
+      {deciding && (
+        <ActionForm ctx={ctx} d={d} action="scan" title={t('desk.scan.title')} multipart>
+          <div class="field">
+            <label for="scan-item">{t('desk.scan.item')}</label>
+            <select id="scan-item" name="item">
+              {items.map((x) => (
+                <option key={x.key} value={x.key}>
+                  {x.name}
+                </option>
+              ))}
+              <option value="-1">{pick(OTHER, locale)}</option>
+            </select>
+          </div>
+          <div class="field">
+            <label for="scan-file">{t('desk.scan.file')}</label>
+            <input type="file" id="scan-file" name="file" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" />
+          </div>
+          <SubmitButton>{t('desk.scan.submit')}</SubmitButton>
         </ActionForm>
       )}
       {deciding && (

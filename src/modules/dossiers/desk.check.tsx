@@ -9,8 +9,8 @@ import type { Applicant } from './dossier.schema.js';
 import { channelText, DeskNav, methodText, pick, statusText, when } from './desk.views.js';
 import { Actions } from './desk.actions.js';
 
-export type Done = 'registered' | 'received' | 'supplement' | 'refused' | 'paper' | 'cash';
-export type DeskAction = 'paper' | 'receive' | 'supplement' | 'refuse' | 'cash';
+export type Done = 'registered' | 'received' | 'supplement' | 'refused' | 'paper' | 'cash' | 'scan';
+export type DeskAction = 'paper' | 'receive' | 'supplement' | 'refuse' | 'cash' | 'scan';
 
 export interface CheckData {
   d: DossierRow;

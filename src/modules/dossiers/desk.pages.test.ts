@@ -1,3 +1,4 @@
+import { multipart, PDF } from '../../../test/helpers/dossiers.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import ExcelJS from 'exceljs';
@@ -6,7 +7,6 @@ import { bearerFor, Browser, DEMO, testApp, UNITS, type TestApp } from '../../..
 import { ENGINE } from '../../../test/helpers/db.js';
 import { pdfText } from '../../../test/helpers/pdf.js';
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 const FORM = {
   fullName: 'Nguyễn Văn An',
   birthDate: '1990-05-01',
@@ -16,20 +16,6 @@ const FORM = {
   maritalStatus: 'single',
   purpose: 'Đăng ký kết hôn',
 };
-
-function multipart(fields: Record<string, string>, file: { name: string; bytes: Buffer }) {
-  const boundary = '----motcua-test-boundary';
-  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
-  const payload = Buffer.concat([
-    Buffer.from(parts.join('')),
-    Buffer.from(
-      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: application/pdf\r\n\r\n`,
-    ),
-    file.bytes,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 const xlsxText = async (data: Buffer) => {
   const wb = new ExcelJS.Workbook();
@@ -56,7 +42,7 @@ describe(`one-stop desk pages (${ENGINE})`, () => {
   after(() => t.close());
 
   async function upload(): Promise<string> {
-    const { payload, headers } = multipart({}, { name: 'to-khai.pdf', bytes: PDF });
+    const { payload, headers } = multipart({}, { name: 'to-khai.pdf', type: 'application/pdf', bytes: PDF });
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/files', headers: { ...citizen, ...headers }, payload });
     assert.equal(res.statusCode, 201, res.body);
     return res.json().sha256;
@@ -173,7 +159,7 @@ describe(`one-stop desk pages (${ENGINE})`, () => {
     assert.equal((await desk.get(`/dossiers/${d.id}/forms/02.pdf?round=2`)).statusCode, 404);
 
     // The applicant uploads the document and says the supplement is complete.
-    const { payload, headers } = multipart({ item: '1' }, { name: 'ban-an.pdf', bytes: PDF });
+    const { payload, headers } = multipart({ item: '1' }, { name: 'ban-an.pdf', type: 'application/pdf', bytes: PDF });
     const up = await t.app.inject({
       method: 'POST',
       url: `/api/v1/dossiers/${d.id}/documents`,
@@ -278,7 +264,27 @@ describe(`one-stop desk pages (${ENGINE})`, () => {
     assert.match(check.body, /Đã đăng ký hồ sơ/);
     assert.match(check.body, /Bản giấy/);
     assert.ok(check.body.includes(`action="/desk/dossiers/${id}/cash"`), 'the fee can be taken in cash');
-    const cash = await desk.postForm(`/desk/dossiers/${id}/cash`, { revision: revisionOf(check.body), amount: '8000' });
+    // The officer scans the request form: a multipart form checked for its CSRF token.
+    assert.match(check.body, /enctype="multipart\/form-data"/);
+    const scanBody = multipart({ _csrf: desk.csrf, item: '0' }, { name: 'don-de-nghi.pdf', type: 'application/pdf', bytes: PDF });
+    const scanned = await desk.request({
+      method: 'POST',
+      url: `/desk/dossiers/${id}/scan`,
+      payload: scanBody.payload,
+      headers: scanBody.headers,
+    });
+    assert.equal(scanned.statusCode, 303, scanned.body.slice(0, 300));
+    const lying = multipart({ _csrf: desk.csrf, item: '0' }, { name: 'don.pdf', type: 'application/pdf', bytes: Buffer.from('not a pdf') });
+    const refused = await desk.request({
+      method: 'POST',
+      url: `/desk/dossiers/${id}/scan`,
+      payload: lying.payload,
+      headers: lying.headers,
+    });
+    assert.equal(refused.statusCode, 415);
+    assert.match(refused.body, /Chỉ nhận tệp PDF, JPEG hoặc PNG/);
+    const fresh = await desk.get(`/desk/dossiers/${id}`);
+    const cash = await desk.postForm(`/desk/dossiers/${id}/cash`, { revision: revisionOf(fresh.body), amount: '8000' });
     assert.equal(cash.statusCode, 303, cash.body.slice(0, 500));
     const paid = await desk.get(cash.headers.location!);
     const receipt = /href="(\/dossiers\/\d+\/payments\/\d+\/receipt\.pdf)"/.exec(paid.body)![1]!;

@@ -4,6 +4,7 @@ import type { VersionContent } from '../catalogue/catalogue.schema.js';
 import { unflatten, type Ward } from '../../web/components/dossier-form.js';
 import type { FieldErrors } from '../../web/components/form.js';
 import { isMessageKey, type Locale, type MessageKey } from '../../web/i18n/index.js';
+import { readMultipart } from '../../web/multipart.js';
 import { formText } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
@@ -24,7 +25,7 @@ import {
   type WalkInFormProps,
 } from './desk.views.js';
 
-const DONE: readonly Done[] = ['registered', 'received', 'supplement', 'refused', 'paper', 'cash'];
+const DONE: readonly Done[] = ['registered', 'received', 'supplement', 'refused', 'paper', 'cash', 'scan'];
 
 /** Failures the officer can act on: shown on the check page above the forms, not as an error page. */
 const ACTION_ERRORS = new Set<ErrorCode>([
@@ -38,6 +39,13 @@ const ACTION_ERRORS = new Set<ErrorCode>([
   'nothing_to_pay',
   'payment_amount_mismatch',
   'invalid_amount',
+  'file_empty',
+  'file_too_large',
+  'invalid_file_name',
+  'file_type_not_allowed',
+  'file_type_mismatch',
+  'too_many_documents',
+  'validation_failed',
 ]);
 const WALK_IN_ERRORS = new Set<ErrorCode>(['procedure_not_offered', 'procedure_not_found', 'unit_not_found', 'unknown_document_item']);
 
@@ -318,6 +326,27 @@ export async function deskPageRoutes(app: App) {
       const data = await loadCheck(actor, id, ctx.locale);
       return renderHtml(reply.status(status), <CheckPage ctx={ctx} {...data} done={null} failure={{ action, message, values }} />);
     });
+
+  // A scan made at the desk: a multipart form, read and CSRF-checked by readMultipart.
+  app.post('/desk/dossiers/:id/scan', { ...opts, config: { ...opts.config, multipart: true } }, async (req, reply) => {
+    const id = idParam(req.params);
+    const actor = req.actor!;
+    await dossiers.load(actor, id);
+    try {
+      const { fields, file } = await readMultipart(app, req, reply, true);
+      const item = Number(fields.item ?? 'x');
+      if (!Number.isInteger(item)) throw new AppError('unknown_document_item');
+      if (!file) throw new AppError('file_empty');
+      await desk.attachScan(actor, id, item, file);
+      return reply.redirect(`/desk/dossiers/${id}?done=scan`, 303);
+    } catch (e) {
+      if (!(e instanceof AppError) || !ACTION_ERRORS.has(e.code)) throw e;
+      const ctx = pageContext(req, reply);
+      const data = await loadCheck(actor, id, ctx.locale);
+      const failure = { action: 'scan' as const, message: errorMessage(e.code), values: {} };
+      return renderHtml(reply.status(ERROR_STATUS[e.code]), <CheckPage ctx={ctx} {...data} done={null} failure={failure} />);
+    }
+  });
 
   // The paper and cash forms carry the revision too, though their services take none: a stale page must not act.
   const fresh = (d: repo.DossierRow, revision: number | null) => {

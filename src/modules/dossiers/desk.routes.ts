@@ -1,4 +1,6 @@
 import { Type } from '@sinclair/typebox';
+import { AppError } from '../../lib/errors.js';
+import { readMultipart } from '../../web/multipart.js';
 import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
 import { AgencyCode } from '../units/units.schema.js';
@@ -148,6 +150,24 @@ export async function deskApiRoutes(app: App) {
     handler: async (req, reply) => {
       await desk.refuse(req.actor!, req.params.id, req.body.revision ?? null, req.body.reason, req.body.legalBasis?.trim() || null);
       return reply.status(204).send(null);
+    },
+  });
+
+  app.post('/api/v1/desk/dossiers/:id/scans', {
+    config: { policy, multipart: true },
+    schema: {
+      tags,
+      summary: 'Attach a scan made at the desk (multipart: "item", then "file") to a dossier awaiting the desk',
+      params: DossierParams,
+      consumes: ['multipart/form-data'],
+      response: { 201: Type.Object({ id: Type.Integer() }) },
+    },
+    handler: async (req, reply) => {
+      const { fields, file } = await readMultipart(app, req, reply, req.actor?.via !== 'token');
+      if (!file) throw new AppError('file_empty');
+      const item = Number(fields.item ?? '');
+      if (!Number.isInteger(item)) throw new AppError('unknown_document_item');
+      return reply.status(201).send({ id: await desk.attachScan(req.actor!, req.params.id, item, file) });
     },
   });
 }

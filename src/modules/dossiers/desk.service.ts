@@ -5,12 +5,13 @@ import { computeFee } from '../../domain/dossier/fees.js';
 import { AWAITING_DESK, STATUS, canApply, nextStatus } from '../../domain/dossier/status.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
 import { formatVnd } from '../../lib/money.js';
+import { checkUpload } from '../../lib/storage.js';
 import { assertUnitScope, type Actor } from '../auth/policy.js';
 import { todayInVietnam } from '../units/units.service.js';
 import * as repo from './dossier.repo.js';
 import { appointment, checkApplicant, findOffer, type Offer } from './dossier.rules.js';
 import type { Applicant, ApplicantInput } from './dossier.schema.js';
-import { timeLimitOf, type DossierService } from './dossier.service.js';
+import { MAX_FILES_PER_DOSSIER, timeLimitOf, type DossierService, type UploadedFile } from './dossier.service.js';
 
 export const DESK_ROLES = ['desk_officer'] as const;
 
@@ -147,6 +148,52 @@ export class DeskService {
         .set({ revision: d.revision + 1, updated_at: new Date() })
         .where('id', '=', id)
         .execute();
+    });
+  }
+
+  /** A scan made at the desk (walk-in papers, or a supplement brought in), attached like an upload. */
+  async attachScan(actor: Actor, id: number, item: number, file: UploadedFile): Promise<number> {
+    const pre = await repo.findDossier(this.db, id);
+    assertUnitScope(actor, pre.unit_path, DESK_ROLES);
+    const docs = (pre.content as Offer['content']).documents;
+    if (item < -1 || item >= docs.length) throw new AppError('unknown_document_item');
+    const { name, mediaType } = checkUpload(file.bytes, file.fileName, file.mimeType, this.dossiers.deps.uploadMaxBytes);
+    const sha = await this.dossiers.deps.files.put(file.bytes);
+    return this.db.transaction().execute(async (trx) => {
+      const d = await this.lockForDesk(trx, actor, id, null);
+      if (!AWAITING_DESK.includes(d.status as 1 | 5)) throw new AppError('invalid_transition');
+      const count = await trx
+        .selectFrom('dossier_document')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('dossier_id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (Number(count.n) >= MAX_FILES_PER_DOSSIER) throw new AppError('too_many_documents');
+      await trx
+        .insertInto('stored_file')
+        .values({ sha256: sha, size: file.bytes.length, media_type: mediaType })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      const round = d.status === STATUS.supplement ? await this.currentRound(trx, id) : 0;
+      const doc = await trx
+        .insertInto('dossier_document')
+        .values({
+          dossier_id: id,
+          item,
+          file_sha256: sha,
+          file_name: name,
+          media_type: mediaType,
+          size: file.bytes.length,
+          round,
+          uploaded_by: actor.accountId,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable('dossier')
+        .set({ revision: d.revision + 1, updated_at: new Date() })
+        .where('id', '=', id)
+        .execute();
+      return doc.id;
     });
   }
 

@@ -179,4 +179,9 @@ export const enDesk: Record<keyof typeof viDesk, string> = {
   'desk.recon.xlsxTitle': 'FEE RECONCILIATION – {unit} – {date}',
   'desk.recon.sheet': 'Reconciliation',
   'desk.field.locale': "Language of the applicant's papers and messages",
+  'desk.scan.title': 'Upload a scan',
+  'desk.scan.item': 'Document',
+  'desk.scan.file': 'Scanned file (PDF, JPG or PNG)',
+  'desk.scan.submit': 'Upload the scan',
+  'desk.done.scan': 'The scan was added to dossier {code}.',
 };

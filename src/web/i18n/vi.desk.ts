@@ -177,4 +177,9 @@ export const viDesk = {
   'desk.recon.xlsxTitle': 'ĐỐI SOÁT THU PHÍ – {unit} – ngày {date}',
   'desk.recon.sheet': 'Đối soát',
   'desk.field.locale': 'Ngôn ngữ của giấy tờ và tin nhắn gửi người nộp',
+  'desk.scan.title': 'Tải bản quét giấy tờ',
+  'desk.scan.item': 'Giấy tờ',
+  'desk.scan.file': 'Tệp quét (PDF, JPG hoặc PNG)',
+  'desk.scan.submit': 'Tải lên bản quét',
+  'desk.done.scan': 'Đã lưu bản quét vào hồ sơ {code}.',
 };
