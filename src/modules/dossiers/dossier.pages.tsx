@@ -24,7 +24,8 @@ import {
   StatusPage,
   type Supplement,
 } from './dossier.status-views.js';
-import { CheckPage, DocumentsPage, EditPage, StartPage } from './dossier.views.js';
+import { CheckPage } from './dossier.check-view.js';
+import { DocumentsPage, EditPage, StartPage } from './dossier.views.js';
 
 const idParam = (params: unknown): number => {
   const raw = (params as Record<string, unknown>)?.id;
