@@ -374,4 +374,21 @@ describe(`dossier intake over the API (${ENGINE})`, () => {
     await t.app.inject({ method: 'POST', url: `/api/v1/dossiers/${id}/receive`, payload: {}, headers: desk });
     assert.equal((await scan(desk)).json().code, 'invalid_transition');
   });
+
+  test('a per-copy fee: each extract copy beyond the first adds 8.000 đồng', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/desk/dossiers',
+      headers: desk,
+      payload: {
+        procedure: '2.000635',
+        unit: '000.13.42.H26',
+        applicant: { name: 'Trần Văn Bốn', citizenId: '001060000111', phone: '0987000111' },
+        form: { subjectName: 'Trần Văn Bốn', copies: '3' },
+      },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const view = (await t.app.inject({ url: `/api/v1/dossiers/${res.json().id}`, headers: desk })).json();
+    assert.equal(view.fee.amount, 24_000);
+  });
 });
