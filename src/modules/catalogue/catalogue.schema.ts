@@ -52,8 +52,8 @@ export const Document = Type.Object(
 
 /**
  * How the fee is computed: a fixed amount, plus an amount per copy or page the applicant asks
- * for, unless the applicant claims one of the exemptions (checked by the desk). `payAt` says when a
- * level-4 procedure takes the payment online.
+ * for, unless the applicant claims one of the exemptions (checked by the desk). Level-4 dossiers
+ * may pay online at any time; reception with the fee unpaid waits in status 6.
  */
 export const FeeRules = Type.Object(
   {
@@ -82,7 +82,6 @@ export const FeeRules = Type.Object(
         },
       ),
     ),
-    payAt: Type.Optional(Type.Union([Type.Literal('submission'), Type.Literal('reception')])),
   },
   { additionalProperties: false },
 );
