@@ -48,3 +48,17 @@ export async function readMultipart(app: FastifyInstance, req: FastifyRequest, r
   if (!checked) await checkCsrf(app, req, reply, fields._csrf);
   return { fields, file };
 }
+
+/** A document upload: the `item` field (which required document, -1 for others) and one file. */
+export async function readItemUpload(
+  app: FastifyInstance,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  csrf: boolean,
+): Promise<{ item: number; file: UploadedFile }> {
+  const { fields, file } = await readMultipart(app, req, reply, csrf);
+  const item = Number(fields.item ?? 'x');
+  if (!Number.isInteger(item)) throw new AppError('unknown_document_item');
+  if (!file || file.bytes.length === 0) throw new AppError('file_empty');
+  return { item, file };
+}

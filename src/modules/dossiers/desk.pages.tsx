@@ -4,7 +4,7 @@ import type { VersionContent } from '../catalogue/catalogue.schema.js';
 import { unflatten, type Ward } from '../../web/components/dossier-form.js';
 import type { FieldErrors } from '../../web/components/form.js';
 import { isMessageKey, type Locale, type MessageKey } from '../../web/i18n/index.js';
-import { readMultipart } from '../../web/multipart.js';
+import { readItemUpload } from '../../web/multipart.js';
 import { formText } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
@@ -333,10 +333,7 @@ export async function deskPageRoutes(app: App) {
     const actor = req.actor!;
     await dossiers.load(actor, id);
     try {
-      const { fields, file } = await readMultipart(app, req, reply, true);
-      const item = Number(fields.item ?? 'x');
-      if (!Number.isInteger(item)) throw new AppError('unknown_document_item');
-      if (!file) throw new AppError('file_empty');
+      const { item, file } = await readItemUpload(app, req, reply, true);
       await desk.attachScan(actor, id, item, file);
       return reply.redirect(`/desk/dossiers/${id}?done=scan`, 303);
     } catch (e) {

@@ -1,6 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { AppError } from '../../lib/errors.js';
-import { readMultipart } from '../../web/multipart.js';
+import { readItemUpload } from '../../web/multipart.js';
 import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
 import { AgencyCode } from '../units/units.schema.js';
@@ -163,10 +162,7 @@ export async function deskApiRoutes(app: App) {
       response: { 201: Type.Object({ id: Type.Integer() }) },
     },
     handler: async (req, reply) => {
-      const { fields, file } = await readMultipart(app, req, reply, req.actor?.via !== 'token');
-      if (!file) throw new AppError('file_empty');
-      const item = Number(fields.item ?? '');
-      if (!Number.isInteger(item)) throw new AppError('unknown_document_item');
+      const { item, file } = await readItemUpload(app, req, reply, req.actor?.via !== 'token');
       return reply.status(201).send({ id: await desk.attachScan(req.actor!, req.params.id, item, file) });
     },
   });

@@ -11,7 +11,7 @@ import { todayInVietnam } from '../units/units.service.js';
 import * as repo from './dossier.repo.js';
 import { appointment, checkApplicant, findOffer, type Offer } from './dossier.rules.js';
 import type { Applicant, ApplicantInput } from './dossier.schema.js';
-import { MAX_FILES_PER_DOSSIER, timeLimitOf, type DossierService, type UploadedFile } from './dossier.service.js';
+import { timeLimitOf, type DossierService, type UploadedFile } from './dossier.service.js';
 
 export const DESK_ROLES = ['desk_officer'] as const;
 
@@ -162,38 +162,16 @@ export class DeskService {
     return this.db.transaction().execute(async (trx) => {
       const d = await this.lockForDesk(trx, actor, id, null);
       if (!AWAITING_DESK.includes(d.status as 1 | 5)) throw new AppError('invalid_transition');
-      const count = await trx
-        .selectFrom('dossier_document')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('dossier_id', '=', id)
-        .executeTakeFirstOrThrow();
-      if (Number(count.n) >= MAX_FILES_PER_DOSSIER) throw new AppError('too_many_documents');
-      await trx
-        .insertInto('stored_file')
-        .values({ sha256: sha, size: file.bytes.length, media_type: mediaType })
-        .onConflict((oc) => oc.doNothing())
-        .execute();
       const round = d.status === STATUS.supplement ? await this.currentRound(trx, id) : 0;
-      const doc = await trx
-        .insertInto('dossier_document')
-        .values({
-          dossier_id: id,
-          item,
-          file_sha256: sha,
-          file_name: name,
-          media_type: mediaType,
-          size: file.bytes.length,
-          round,
-          uploaded_by: actor.accountId,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await trx
-        .updateTable('dossier')
-        .set({ revision: d.revision + 1, updated_at: new Date() })
-        .where('id', '=', id)
-        .execute();
-      return doc.id;
+      return repo.addFileDocument(trx, d, {
+        item,
+        sha256: sha,
+        name,
+        mediaType,
+        size: file.bytes.length,
+        round,
+        uploadedBy: actor.accountId,
+      });
     });
   }
 
@@ -222,12 +200,7 @@ export class DeskService {
       const paid = await this.dossiers.paidAmount(id, trx);
       const outstanding = d.fee_amount !== null && d.fee_amount > paid;
       const to = nextStatus('receive', d.status, outstanding);
-      await trx
-        .updateTable('dossier_supplement')
-        .set({ closed_at: now })
-        .where('dossier_id', '=', id)
-        .where('closed_at', 'is', null)
-        .execute();
+      await closeSupplements(trx, id, now);
       await trx
         .updateTable('dossier')
         .set({ status: to, received_at: now, due_at: dueAt, revision: d.revision + 1, updated_at: now })
@@ -268,12 +241,7 @@ export class DeskService {
       const docs = (d.content as Offer['content']).documents;
       for (const x of clean) if (x.item < -1 || x.item >= docs.length) throw new AppError('unknown_document_item');
       const now = new Date();
-      await trx
-        .updateTable('dossier_supplement')
-        .set({ closed_at: now })
-        .where('dossier_id', '=', id)
-        .where('closed_at', 'is', null)
-        .execute();
+      await closeSupplements(trx, id, now);
       const last = await trx
         .selectFrom('dossier_supplement')
         .select('round')
@@ -317,12 +285,7 @@ export class DeskService {
       const d = await this.lockForDesk(trx, actor, id, revision);
       if (!canApply('refuse', d.status)) throw new AppError('invalid_transition');
       const now = new Date();
-      await trx
-        .updateTable('dossier_supplement')
-        .set({ closed_at: now })
-        .where('dossier_id', '=', id)
-        .where('closed_at', 'is', null)
-        .execute();
+      await closeSupplements(trx, id, now);
       await trx
         .updateTable('dossier')
         .set({ status: STATUS.refused, finished_at: now, revision: d.revision + 1, updated_at: now })
@@ -393,4 +356,14 @@ export function formatVn(d: Date, locale: 'vi' | 'en'): string {
     year: 'numeric',
     hourCycle: 'h23',
   }).format(d);
+}
+
+/** Whatever the decision, an open supplement request ends with it. */
+function closeSupplements(trx: Transaction<DB>, dossierId: number, at: Date) {
+  return trx
+    .updateTable('dossier_supplement')
+    .set({ closed_at: at })
+    .where('dossier_id', '=', dossierId)
+    .where('closed_at', 'is', null)
+    .execute();
 }

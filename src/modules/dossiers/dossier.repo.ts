@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../../db/types.js';
+import type { DB, MediaType } from '../../db/types.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { sha256 } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
@@ -242,4 +242,48 @@ export async function verifyAllEvents(
     const last = rows[rows.length - 1]!;
     after = { d: last.dossier_id, e: last.id };
   }
+}
+
+export const MAX_FILES_PER_DOSSIER = 60;
+
+/**
+ * Adds a stored file to a dossier (the caller holds the dossier row lock): the per-dossier file
+ * limit, the `stored_file` row, the document row and the dossier's new revision. Returns the document id.
+ */
+export async function addFileDocument(
+  trx: Transaction<DB>,
+  d: { id: number; revision: number },
+  doc: { item: number; sha256: string; name: string; mediaType: MediaType; size: number; round: number; uploadedBy: number },
+): Promise<number> {
+  const count = await trx
+    .selectFrom('dossier_document')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('dossier_id', '=', d.id)
+    .executeTakeFirstOrThrow();
+  if (Number(count.n) >= MAX_FILES_PER_DOSSIER) throw new AppError('too_many_documents');
+  await trx
+    .insertInto('stored_file')
+    .values({ sha256: doc.sha256, size: doc.size, media_type: doc.mediaType })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const row = await trx
+    .insertInto('dossier_document')
+    .values({
+      dossier_id: d.id,
+      item: doc.item,
+      file_sha256: doc.sha256,
+      file_name: doc.name,
+      media_type: doc.mediaType,
+      size: doc.size,
+      round: doc.round,
+      uploaded_by: doc.uploadedBy,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx
+    .updateTable('dossier')
+    .set({ revision: d.revision + 1, updated_at: new Date() })
+    .where('id', '=', d.id)
+    .execute();
+  return row.id;
 }

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../lib/errors.js';
 import { checkUpload } from '../../lib/storage.js';
-import { readMultipart } from '../../web/multipart.js';
+import { readItemUpload, readMultipart } from '../../web/multipart.js';
 import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
 import { listInbox, markRead, unreadCount } from '../notify/inbox.repo.js';
@@ -91,10 +91,7 @@ export async function dossierApiRoutes(app: App) {
       response: { 201: Type.Object({ id: Type.Integer() }) },
     },
     handler: async (req, reply) => {
-      const { fields, file } = await readMultipart(app, req, reply, req.actor?.via !== 'token');
-      if (!file) throw new AppError('file_empty');
-      const item = Number(fields.item ?? '');
-      if (!Number.isInteger(item)) throw new AppError('unknown_document_item');
+      const { item, file } = await readItemUpload(app, req, reply, req.actor?.via !== 'token');
       return reply.status(201).send({ id: await dossiers.attach(req.actor!, req.params.id, item, file) });
     },
   });

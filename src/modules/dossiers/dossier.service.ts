@@ -18,7 +18,6 @@ import { submitNew, type SubmitResult } from './dossier.submit-new.js';
 import * as uploads from './dossier.uploads.js';
 
 export const OFFICIAL_VIEW_ROLES = ['desk_officer', 'specialist', 'leader', 'unit_admin', 'city_admin'] as const;
-export const MAX_FILES_PER_DOSSIER = 60;
 
 /** Inside the transaction of a change: tells the applicant (inbox, e-mail, SMS) through the outbox. */
 export type DossierNotifier = (

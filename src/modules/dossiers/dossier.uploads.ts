@@ -6,7 +6,7 @@ import { checkUpload } from '../../lib/storage.js';
 import type { Actor } from '../auth/policy.js';
 import * as repo from './dossier.repo.js';
 import type { Offer } from './dossier.rules.js';
-import { MAX_FILES_PER_DOSSIER, type DossierService, type UploadedFile } from './dossier.service.js';
+import type { DossierService, UploadedFile } from './dossier.service.js';
 
 // Documents of a dossier: attached to a draft, or to an open supplement request.
 
@@ -26,38 +26,16 @@ export async function attach(svc: DossierService, actor: Actor, id: number, item
   return svc.db.transaction().execute(async (trx) => {
     const locked = await repo.findDossier(trx, id, true);
     if (locked.status !== d.status) throw new AppError('dossier_conflict');
-    const count = await trx
-      .selectFrom('dossier_document')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('dossier_id', '=', id)
-      .executeTakeFirstOrThrow();
-    if (Number(count.n) >= MAX_FILES_PER_DOSSIER) throw new AppError('too_many_documents');
-    await trx
-      .insertInto('stored_file')
-      .values({ sha256: sha, size: file.bytes.length, media_type: mediaType })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
     const round = supplementing ? await openSupplementRound(trx, id) : 0;
-    const doc = await trx
-      .insertInto('dossier_document')
-      .values({
-        dossier_id: id,
-        item,
-        file_sha256: sha,
-        file_name: name,
-        media_type: mediaType,
-        size: file.bytes.length,
-        round,
-        uploaded_by: actor.accountId,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await trx
-      .updateTable('dossier')
-      .set({ revision: locked.revision + 1, updated_at: new Date() })
-      .where('id', '=', id)
-      .execute();
-    return doc.id;
+    return repo.addFileDocument(trx, locked, {
+      item,
+      sha256: sha,
+      name,
+      mediaType,
+      size: file.bytes.length,
+      round,
+      uploadedBy: actor.accountId,
+    });
   });
 }
 
