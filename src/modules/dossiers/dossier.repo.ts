@@ -287,3 +287,8 @@ export async function addFileDocument(
     .execute();
   return row.id;
 }
+
+/** The applicant as stored: the whole record, and the columns searched and looked up by. */
+export function applicantColumns(a: { name: string; phone: string | null; citizenId: string | null }) {
+  return { applicant: JSON.stringify(a), applicant_name: a.name, applicant_phone: a.phone, applicant_citizen_id: a.citizenId };
+}

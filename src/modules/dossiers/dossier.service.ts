@@ -154,10 +154,7 @@ export class DossierService {
           owner_id: self ? actor.accountId : null,
           created_by: actor.accountId,
           assisted: self ? null : JSON.stringify({ by: 'relative', relation: body.onBehalf!.relation.trim() }),
-          applicant: JSON.stringify(applicant),
-          applicant_name: applicant.name,
-          applicant_phone: applicant.phone,
-          applicant_citizen_id: applicant.citizenId,
+          ...repo.applicantColumns(applicant),
           form_data: JSON.stringify(form.values),
           fee_basis: JSON.stringify({ kind: 'draft', exemption: body.exemption ?? null }),
           locale: actor.locale,
@@ -202,10 +199,7 @@ export class DossierService {
       await trx
         .updateTable('dossier')
         .set({
-          applicant: JSON.stringify(applicant),
-          applicant_name: applicant.name,
-          applicant_phone: applicant.phone,
-          applicant_citizen_id: applicant.citizenId,
+          ...repo.applicantColumns(applicant),
           form_data: JSON.stringify(form.values),
           fee_basis: JSON.stringify(feeBasis),
           revision: d.revision + 1,
