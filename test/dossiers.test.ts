@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Browser, bearerFor, DEMO, testApp, type TestApp } from './helpers/app.js';
 import { ENGINE } from './helpers/db.js';
-import { maritalBody, multipart, PDF, PNG, uploadFile } from './helpers/dossiers.js';
+import { maritalBody, multipart, PDF, PNG, residenceBody, uploadFile } from './helpers/dossiers.js';
 import { signedQuery } from '../src/modules/payments/gateway.js';
 import { verifyAllEvents, verifyEvents } from '../src/modules/dossiers/dossier.repo.js';
 
@@ -194,22 +194,7 @@ describe(`dossier intake over the API (${ENGINE})`, () => {
   });
 
   test('level 4 payment: forged, tampered and replayed gateway notices are refused; a genuine one settles once', async () => {
-    const body = {
-      procedure: '1.004194',
-      unit: '000.13.42.H26',
-      applicant: { phone: '0912345678' },
-      form: {
-        fullName: 'Nguyễn Văn An',
-        citizenId: '001090012345',
-        birthDate: '1990-05-17',
-        tempAddress: { ward: '000.13.42.H26', street: 'Số 1' },
-        fromDate: '2026-12-01',
-        months: 12,
-      },
-      documents: [{ item: 0, sha256: sha, name: 'ct01.pdf' }],
-      submit: true,
-      declaration: true,
-    };
+    const body = residenceBody(sha);
     const created = await submit(body);
     assert.equal(created.statusCode, 201, created.body);
     const id = created.json().id;

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../src/seed/seed.js';
 import { bearerFor, DEMO, testApp, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
-import { PDF, uploadFile } from '../helpers/dossiers.js';
+import { PDF, residenceBody, uploadFile } from '../helpers/dossiers.js';
 import { pdfText } from '../helpers/pdf.js';
 import { TestSmtp } from '../helpers/smtp.js';
 import type { SandboxSms } from '../../src/modules/notify/notify.service.js';
@@ -187,21 +187,7 @@ describe(`online submission, the desk and payment in Chromium (${ENGINE})`, () =
       method: 'POST',
       url: '/api/v1/dossiers',
       headers: citizen,
-      payload: {
-        procedure: '1.004194',
-        unit: '000.13.42.H26',
-        form: {
-          fullName: 'Nguyễn Văn An',
-          citizenId: '001090012345',
-          birthDate: '1990-05-17',
-          tempAddress: { ward: '000.13.42.H26', street: 'Số 1' },
-          fromDate: '2026-12-01',
-          months: 12,
-        },
-        documents: [{ item: 0, sha256: sha, name: 'ct01.pdf' }],
-        submit: true,
-        declaration: true,
-      },
+      payload: residenceBody(sha),
     });
     const { id } = created.json();
     const page = await (await browser.newContext({ locale: 'vi-VN' })).newPage();

@@ -59,3 +59,23 @@ export function maritalBody(sha256: string, extra: Record<string, unknown> = {})
     ...extra,
   };
 }
+
+/** A valid submission of 1.004194 (temporary residence), level 4 with a fee, at Quang Trung ward. */
+export function residenceBody(sha256: string) {
+  return {
+    procedure: '1.004194',
+    unit: '000.13.42.H26',
+    applicant: { phone: '0912345678' },
+    form: {
+      fullName: 'Nguyễn Văn An',
+      citizenId: '001090012345',
+      birthDate: '1990-05-17',
+      tempAddress: { ward: '000.13.42.H26', street: 'Số 1' },
+      fromDate: '2026-12-01',
+      months: 12,
+    },
+    documents: [{ item: 0, sha256, name: 'ct01.pdf' }],
+    submit: true,
+    declaration: true,
+  };
+}
