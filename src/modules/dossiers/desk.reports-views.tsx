@@ -98,15 +98,7 @@ export function RegisterPage(p: {
               <caption>
                 {t('desk.register.caption', { unit: unit?.name ?? f.unit, from: formatDate(f.from, locale), to: formatDate(f.to, locale) })}
               </caption>
-              <thead>
-                <tr>
-                  {registerHead(t).map((h) => (
-                    <th scope="col" key={h}>
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <HeadRow cells={registerHead(t)} />
               <tbody>
                 {p.rows.map((r, i) => {
                   const [no, code, ...rest] = registerCells(r, i, t, locale);
@@ -192,15 +184,7 @@ export function ReconciliationPage(p: {
           {p.report.rows.length > 0 && (
             <table>
               <caption class="visually-hidden">{t('desk.recon.title')}</caption>
-              <thead>
-                <tr>
-                  {reconciliationHead(t).map((h) => (
-                    <th scope="col" key={h}>
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <HeadRow cells={reconciliationHead(t)} />
               <tbody>
                 {p.report.rows.map((r) => (
                   <tr key={r.txnRef}>
@@ -230,5 +214,19 @@ export function ReconciliationPage(p: {
         </>
       )}
     </DeskLayout>
+  );
+}
+
+function HeadRow({ cells }: { cells: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {cells.map((h) => (
+          <th scope="col" key={h}>
+            {h}
+          </th>
+        ))}
+      </tr>
+    </thead>
   );
 }

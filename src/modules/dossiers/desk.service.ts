@@ -5,10 +5,10 @@ import { computeFee } from '../../domain/dossier/fees.js';
 import { AWAITING_DESK, STATUS, canApply, nextStatus } from '../../domain/dossier/status.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
 import { formatVnd } from '../../lib/money.js';
-import { checkUpload } from '../../lib/storage.js';
 import { assertUnitScope, type Actor } from '../auth/policy.js';
 import { todayInVietnam } from '../units/units.service.js';
 import * as repo from './dossier.repo.js';
+import { storeUpload } from './dossier.uploads.js';
 import { appointment, checkApplicant, findOffer, type Offer } from './dossier.rules.js';
 import type { Applicant, ApplicantInput } from './dossier.schema.js';
 import { timeLimitOf, type DossierService, type UploadedFile } from './dossier.service.js';
@@ -135,7 +135,7 @@ export class DeskService {
       if (!AWAITING_DESK.includes(d.status as 1 | 5)) throw new AppError('invalid_transition');
       const docs = (d.content as Offer['content']).documents;
       for (const i of items) if (i < -1 || i >= docs.length) throw new AppError('unknown_document_item');
-      const round = d.status === STATUS.supplement ? await this.currentRound(trx, id) : 0;
+      const round = d.status === STATUS.supplement ? await repo.openSupplementRound(trx, id, false) : 0;
       await trx
         .insertInto('dossier_document')
         .values([...new Set(items)].map((item) => ({ dossier_id: id, item, paper: true, round, uploaded_by: actor.accountId })))
@@ -154,33 +154,13 @@ export class DeskService {
     assertUnitScope(actor, pre.unit_path, DESK_ROLES);
     const docs = (pre.content as Offer['content']).documents;
     if (item < -1 || item >= docs.length) throw new AppError('unknown_document_item');
-    const { name, mediaType } = checkUpload(file.bytes, file.fileName, file.mimeType, this.dossiers.deps.uploadMaxBytes);
-    const sha = await this.dossiers.deps.files.put(file.bytes);
+    const stored = await storeUpload(this.dossiers, file);
     return this.db.transaction().execute(async (trx) => {
       const d = await this.lockForDesk(trx, actor, id, null);
       if (!AWAITING_DESK.includes(d.status as 1 | 5)) throw new AppError('invalid_transition');
-      const round = d.status === STATUS.supplement ? await this.currentRound(trx, id) : 0;
-      return repo.addFileDocument(trx, d, {
-        item,
-        sha256: sha,
-        name,
-        mediaType,
-        size: file.bytes.length,
-        round,
-        uploadedBy: actor.accountId,
-      });
+      const round = d.status === STATUS.supplement ? await repo.openSupplementRound(trx, id, false) : 0;
+      return repo.addFileDocument(trx, d, { ...stored, item, round, uploadedBy: actor.accountId });
     });
-  }
-
-  private async currentRound(trx: Transaction<DB>, id: number) {
-    const s = await trx
-      .selectFrom('dossier_supplement')
-      .select('round')
-      .where('dossier_id', '=', id)
-      .where('closed_at', 'is', null)
-      .executeTakeFirst();
-    if (!s) throw new AppError('no_supplement_pending');
-    return s.round;
   }
 
   /** Receives a complete dossier: the appointment from the deadline engine, status 2 (or 6 while the fee is unpaid). */

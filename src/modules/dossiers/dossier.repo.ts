@@ -292,3 +292,19 @@ export async function addFileDocument(
 export function applicantColumns(a: { name: string; phone: string | null; citizenId: string | null }) {
   return { applicant: JSON.stringify(a), applicant_name: a.name, applicant_phone: a.phone, applicant_citizen_id: a.citizenId };
 }
+
+/**
+ * The open supplement request's round. With `unanswered`, only while the applicant has not yet
+ * said it is complete (they may still add files); the desk may add to it either way.
+ */
+export async function openSupplementRound(trx: Transaction<DB>, dossierId: number, unanswered: boolean): Promise<number> {
+  const s = await trx
+    .selectFrom('dossier_supplement')
+    .select(['round', 'provided_at'])
+    .where('dossier_id', '=', dossierId)
+    .where('closed_at', 'is', null)
+    .orderBy('round', 'desc')
+    .executeTakeFirst();
+  if (!s || (unanswered && s.provided_at)) throw new AppError('no_supplement_pending');
+  return s.round;
+}

@@ -6,7 +6,9 @@ import type { VersionContent } from '../catalogue/catalogue.schema.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import { todayInVietnam } from '../units/units.service.js';
 import { isValidCitizenId, normalizeEmail, normalizeName, normalizePhone } from '../../domain/identity.js';
-import type { FieldProblem } from '../../domain/dossier/form.js';
+import type { FieldProblem, FormValues } from '../../domain/dossier/form.js';
+import type { Actor } from '../auth/policy.js';
+import { applicantColumns } from './dossier.repo.js';
 import type { Applicant, ApplicantInput } from './dossier.schema.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
@@ -146,4 +148,27 @@ export function checkApplicant(input: ApplicantInput | undefined, draft: boolean
     address: ward || i.address?.street.trim() ? { ward, street: (i.address?.street ?? '').trim().slice(0, 200) } : null,
   };
   return { applicant, errors };
+}
+
+/** The columns of a dossier filed online, by the actor for themselves or for someone else. */
+export function onlineDossierColumns(
+  offer: Offer,
+  actor: Actor,
+  onBehalf: { relation: string } | undefined,
+  applicant: Applicant,
+  values: FormValues,
+) {
+  return {
+    unit_id: offer.unitId,
+    procedure_id: offer.procedureId,
+    procedure_version_id: offer.versionId,
+    channel: 2 as const,
+    // Filed for someone else: nobody owns it until the applicant claims it.
+    owner_id: onBehalf ? null : actor.accountId,
+    created_by: actor.accountId,
+    assisted: onBehalf ? JSON.stringify({ by: 'relative', relation: onBehalf.relation.trim() }) : null,
+    ...applicantColumns(applicant),
+    form_data: JSON.stringify(values),
+    locale: actor.locale,
+  };
 }

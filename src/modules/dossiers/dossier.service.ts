@@ -11,7 +11,7 @@ import { hasUnitScope, type Actor } from '../auth/policy.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import { todayInVietnam } from '../units/units.service.js';
 import * as repo from './dossier.repo.js';
-import { appointment, checkApplicant, checkChannel, loadOffer, type Offer } from './dossier.rules.js';
+import { appointment, checkApplicant, checkChannel, loadOffer, onlineDossierColumns, type Offer } from './dossier.rules.js';
 import type { Applicant, NewDossierBody, UpdateDraftBody } from './dossier.schema.js';
 import { presentDossier } from './dossier.present.js';
 import { submitNew, type SubmitResult } from './dossier.submit-new.js';
@@ -147,17 +147,8 @@ export class DossierService {
       const row = await trx
         .insertInto('dossier')
         .values({
-          unit_id: offer.unitId,
-          procedure_id: offer.procedureId,
-          procedure_version_id: offer.versionId,
-          channel: 2,
-          owner_id: self ? actor.accountId : null,
-          created_by: actor.accountId,
-          assisted: self ? null : JSON.stringify({ by: 'relative', relation: body.onBehalf!.relation.trim() }),
-          ...repo.applicantColumns(applicant),
-          form_data: JSON.stringify(form.values),
+          ...onlineDossierColumns(offer, actor, body.onBehalf, applicant, form.values),
           fee_basis: JSON.stringify({ kind: 'draft', exemption: body.exemption ?? null }),
-          locale: actor.locale,
         })
         .returning('id')
         .executeTakeFirstOrThrow();

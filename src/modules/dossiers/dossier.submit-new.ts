@@ -7,7 +7,7 @@ import { AppError, type ErrorCode } from '../../lib/errors.js';
 import type { Actor } from '../auth/policy.js';
 import { todayInVietnam } from '../units/units.service.js';
 import * as repo from './dossier.repo.js';
-import { appointment, checkApplicant } from './dossier.rules.js';
+import { appointment, checkApplicant, onlineDossierColumns } from './dossier.rules.js';
 import type { NewDossierBody } from './dossier.schema.js';
 import { isUniqueViolation, type DossierService } from './dossier.service.js';
 
@@ -77,19 +77,10 @@ export async function submitNew(
         .values({
           code,
           status: code ? STATUS.submitted : null,
-          unit_id: offer.unitId,
-          procedure_id: offer.procedureId,
-          procedure_version_id: offer.versionId,
-          channel: 2,
-          owner_id: self ? actor.accountId : null,
-          created_by: actor.accountId,
-          assisted: self ? null : JSON.stringify({ by: 'relative', relation: body.onBehalf!.relation.trim() }),
-          ...repo.applicantColumns(applicant),
-          form_data: JSON.stringify(form.values),
+          ...onlineDossierColumns(offer, actor, body.onBehalf, applicant, form.values),
           fee_amount: code ? fee.amount : null,
           fee_basis: JSON.stringify(code ? fee.basis : { kind: 'draft', exemption: body.exemption ?? null }),
           submitted_at: code ? now : null,
-          locale: actor.locale,
           idempotency_key: idempotencyKey,
         })
         .returning('id')

@@ -1,5 +1,3 @@
-import type { Transaction } from 'kysely';
-import type { DB } from '../../db/types.js';
 import { STATUS, canApply } from '../../domain/dossier/status.js';
 import { AppError } from '../../lib/errors.js';
 import { checkUpload } from '../../lib/storage.js';
@@ -21,34 +19,13 @@ export async function attach(svc: DossierService, actor: Actor, id: number, item
   if (d.status !== null && !supplementing) throw new AppError('not_a_draft');
   const docs = (d.content as Offer['content']).documents;
   if (item !== -1 && (item < 0 || item >= docs.length)) throw new AppError('unknown_document_item');
-  const { name, mediaType } = checkUpload(file.bytes, file.fileName, file.mimeType, svc.deps.uploadMaxBytes);
-  const sha = await svc.deps.files.put(file.bytes);
+  const stored = await storeUpload(svc, file);
   return svc.db.transaction().execute(async (trx) => {
     const locked = await repo.findDossier(trx, id, true);
     if (locked.status !== d.status) throw new AppError('dossier_conflict');
-    const round = supplementing ? await openSupplementRound(trx, id) : 0;
-    return repo.addFileDocument(trx, locked, {
-      item,
-      sha256: sha,
-      name,
-      mediaType,
-      size: file.bytes.length,
-      round,
-      uploadedBy: actor.accountId,
-    });
+    const round = supplementing ? await repo.openSupplementRound(trx, id, true) : 0;
+    return repo.addFileDocument(trx, locked, { ...stored, item, round, uploadedBy: actor.accountId });
   });
-}
-
-async function openSupplementRound(trx: Transaction<DB>, id: number): Promise<number> {
-  const s = await trx
-    .selectFrom('dossier_supplement')
-    .select(['round', 'provided_at'])
-    .where('dossier_id', '=', id)
-    .where('closed_at', 'is', null)
-    .orderBy('round', 'desc')
-    .executeTakeFirst();
-  if (!s || s.provided_at) throw new AppError('no_supplement_pending');
-  return s.round;
 }
 
 export async function removeDocument(svc: DossierService, actor: Actor, id: number, documentId: number) {
@@ -64,7 +41,8 @@ export async function removeDocument(svc: DossierService, actor: Actor, id: numb
     if (!doc) throw new AppError('not_found');
     // Only what is not yet handed in can be removed: a draft's files, or an open supplement's.
     const editable =
-      d.status === null || (d.status === STATUS.supplement && doc.round > 0 && (await openSupplementRound(trx, id)) === doc.round);
+      d.status === null ||
+      (d.status === STATUS.supplement && doc.round > 0 && (await repo.openSupplementRound(trx, id, true)) === doc.round);
     if (!editable) throw new AppError('not_a_draft');
     await trx.deleteFrom('dossier_document').where('id', '=', documentId).execute();
   });
@@ -76,7 +54,7 @@ export async function provideSupplement(svc: DossierService, actor: Actor, id: n
     const d = await repo.findDossier(trx, id, true);
     if (d.owner_id !== actor.accountId && d.created_by !== actor.accountId) throw new AppError('dossier_not_found');
     if (!canApply('provide_supplement', d.status)) throw new AppError('invalid_transition');
-    const round = await openSupplementRound(trx, id);
+    const round = await repo.openSupplementRound(trx, id, true);
     const uploaded = await trx
       .selectFrom('dossier_document')
       .select('id')
@@ -105,4 +83,10 @@ export async function provideSupplement(svc: DossierService, actor: Actor, id: n
       data: { round },
     });
   });
+}
+
+/** Checks an upload by its content and stores its bytes (before any transaction: disk writes are slow). */
+export async function storeUpload(svc: DossierService, file: UploadedFile) {
+  const { name, mediaType } = checkUpload(file.bytes, file.fileName, file.mimeType, svc.deps.uploadMaxBytes);
+  return { sha256: await svc.deps.files.put(file.bytes), name, mediaType, size: file.bytes.length };
 }
