@@ -10,6 +10,7 @@ const BENCHES = [
   { name: 'search', file: 'bench/search.bench.ts' },
   { name: 'startup', file: 'bench/startup.bench.ts' },
   { name: 'submission', file: 'bench/submission.bench.ts' },
+  { name: 'queue-lookup', file: 'bench/queue-lookup.bench.ts' },
 ];
 
 const args = process.argv.slice(2);

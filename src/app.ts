@@ -35,8 +35,14 @@ import { staffRoutes } from './modules/staff/staff.routes.js';
 import { unitRoutes } from './modules/units/units.routes.js';
 import { setupMetrics } from './observability/metrics.js';
 import { createServices } from './services.js';
+import { verifyRoutes } from './modules/results/verify.routes.js';
+import { processingApiRoutes } from './modules/processing/processing.routes.js';
+import { workPageRoutes } from './modules/processing/work.pages.js';
+import { citizenProcessingRoutes } from './modules/processing/citizen.pages.js';
 import { JobRunner } from './jobs/runner.js';
 import { emailTransport, registerNotificationJobs } from './modules/notify/notify.service.js';
+import { registerWebhookJobs } from './modules/webhooks/webhooks.delivery.js';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes.js';
 import { sandboxBankRoutes, SANDBOX_PAY_PATH } from './modules/payments/sandbox-bank.js';
 import { dossierApiRoutes } from './modules/dossiers/dossier.routes.js';
 import { deskApiRoutes } from './modules/dossiers/desk.routes.js';
@@ -44,6 +50,7 @@ import { paymentApiRoutes } from './modules/payments/payments.routes.js';
 import { deskPageRoutes } from './modules/dossiers/desk.pages.js';
 import { dossierDocumentRoutes } from './modules/dossiers/dossier.documents.js';
 import { dossierPageRoutes } from './modules/dossiers/dossier.pages.js';
+import { trackingRoutes } from './modules/tracking/tracking.routes.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -84,6 +91,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   app.decorate('config', config);
   app.decorate('services', createServices(config, database, app.log.child({ component: 'services' })));
   app.decorate('routeList', routes);
+  // Every key that ever signed a result stays registered, so documents signed before a rotation verify.
+  await app.services.results.ensureSigningKey();
   const jobs = new JobRunner(database.db, app.log.child({ component: 'jobs' }));
   registerNotificationJobs(jobs, {
     transport: config.smtpUrl ? emailTransport(config.smtpUrl) : null,
@@ -91,6 +100,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     sms: app.services.sms,
     log: app.log,
   });
+  registerWebhookJobs(jobs, { db: database.db, log: app.log });
   app.decorate('jobs', jobs);
   app.addHook('onClose', () => jobs.stop());
   app.decorateRequest('actor', null);
@@ -250,6 +260,12 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(dossierPageRoutes);
   await app.register(deskPageRoutes);
   await app.register(dossierDocumentRoutes);
+  await app.register(trackingRoutes);
+  await app.register(verifyRoutes);
+  await app.register(processingApiRoutes);
+  await app.register(workPageRoutes);
+  await app.register(citizenProcessingRoutes);
+  await app.register(webhookRoutes);
   if (config.payment.provider === 'sandbox') {
     await app.register(sandboxBankRoutes, { hashSecret: config.payment.hashSecret, merchantCode: config.payment.merchantCode });
   }

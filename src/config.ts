@@ -28,6 +28,7 @@ const EnvSchema = Type.Object({
   DEADLINE_PAUSE_CONVENTION: Type.Union([Type.Literal('subtract'), Type.Literal('restart')], { default: 'subtract' }),
   FILES_DIR: Type.Optional(Type.String({ minLength: 1 })),
   UPLOAD_MAX_MB: Type.Number({ minimum: 0.1, maximum: 100, default: 10 }),
+  SIGNING_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://.+' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'motcua <no-reply@localhost>' }),
   SMS_PROVIDER: Type.Union([Type.Literal('sandbox'), Type.Literal('none')], { default: 'sandbox' }),
@@ -35,6 +36,7 @@ const EnvSchema = Type.Object({
   PAYMENT_MERCHANT_CODE: Type.String({ minLength: 1, maxLength: 32, default: 'MOTCUA01' }),
   PAYMENT_HASH_SECRET: Type.Optional(Type.String({ minLength: 16 })),
   JOBS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  WEBHOOK_ALLOW_HTTP: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -62,6 +64,8 @@ export interface Config {
   /** Content-addressed store for uploads and generated documents (default DATA_DIR/files). */
   filesDir: string;
   uploadMaxBytes: number;
+  /** Ed25519 private key (PKCS#8 PEM) that signs results; null: one generated under FILES_DIR/keys. */
+  signingKeyFile: string | null;
   /** Null: e-mail is not sent (the inbox and SMS still are). */
   smtpUrl: string | null;
   mailFrom: string;
@@ -69,6 +73,8 @@ export interface Config {
   payment: { provider: 'sandbox'; merchantCode: string; hashSecret: string };
   /** Whether this process runs the background job worker. */
   jobs: boolean;
+  /** Whether webhook endpoints may use plain http (default: yes, except in production). */
+  webhookAllowHttp: boolean;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +129,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     pauseConvention: env.DEADLINE_PAUSE_CONVENTION,
     filesDir: resolve(env.FILES_DIR ?? `${env.DATA_DIR}/files`),
     uploadMaxBytes: Math.round(env.UPLOAD_MAX_MB * 1024 * 1024),
+    signingKeyFile: env.SIGNING_KEY_FILE ? resolve(env.SIGNING_KEY_FILE) : null,
     smtpUrl: env.SMTP_URL ?? null,
     mailFrom: env.MAIL_FROM,
     smsProvider: env.SMS_PROVIDER,
@@ -134,5 +141,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       hashSecret: env.PAYMENT_HASH_SECRET ?? 'motcua-sandbox-hash-secret',
     },
     jobs: env.JOBS === 'on',
+    webhookAllowHttp: env.WEBHOOK_ALLOW_HTTP === undefined ? !production : env.WEBHOOK_ALLOW_HTTP === 'true',
   };
 }

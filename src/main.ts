@@ -5,6 +5,7 @@ import { DataDirLockedError } from './db/datadir-lock.js';
 import { openDatabase } from './db/engine.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits } from './seed/seed.js';
+import { startDeadlineSweep } from './modules/processing/sweep.js';
 
 async function main() {
   const t0 = performance.now();
@@ -35,7 +36,10 @@ async function main() {
   const demo = config.demoData ? await seedDemoAccounts(database.db) : 0;
   if (config.demoData) await seedDemoOffers(database.db);
   const app = await buildApp(config, database);
-  if (config.jobs) app.jobs.start();
+  if (config.jobs) {
+    app.jobs.start();
+    app.addHook('onClose', startDeadlineSweep(app));
+  }
   app.log.info({ engine: database.engine, migrations: applied, unitsSeeded: units, catalogue, demoAccountsSeeded: demo }, 'database ready');
 
   let closing = false;

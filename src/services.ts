@@ -14,6 +14,9 @@ import { PaymentService } from './modules/payments/payments.service.js';
 import { createSandboxGateway } from './modules/payments/gateway.js';
 import { SandboxSms, type SmsProvider } from './modules/notify/notify.service.js';
 import type { JobLog } from './jobs/runner.js';
+import { ResultSigner } from './lib/signing.js';
+import { ProcessingService } from './modules/processing/processing.service.js';
+import { ResultService } from './modules/results/results.service.js';
 
 export interface Services {
   database: Database;
@@ -27,6 +30,9 @@ export interface Services {
   dossiers: DossierService;
   desk: DeskService;
   payments: PaymentService;
+  /** Result documents: signing, storage and public verification. */
+  results: ResultService;
+  processing: ProcessingService;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -51,6 +57,12 @@ export function createServices(config: Config, database: Database, log: JobLog |
     merchantCode: config.payment.merchantCode,
     hashSecret: config.payment.hashSecret,
   });
+  const results = new ResultService(
+    db,
+    files,
+    ResultSigner.load({ keyFile: config.signingKeyFile, filesDir: config.filesDir, production: config.env === 'production', log }),
+    config.baseUrl,
+  );
   return {
     database,
     auth,
@@ -64,5 +76,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     desk: new DeskService(dossiers),
     payments: new PaymentService(dossiers, gateway, config.baseUrl),
     sms: config.smsProvider === 'sandbox' ? new SandboxSms(log) : null,
+    results,
+    processing: new ProcessingService(dossiers, results),
   };
 }

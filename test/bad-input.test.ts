@@ -18,15 +18,23 @@ describe(`bad input gets a 4xx with a stable code, in the caller's language (${E
   let admin: Record<string, string>;
   let citizen: Record<string, string>;
   let desk: Record<string, string>;
+  let leader: Record<string, string>;
   before(async () => {
     t = await testApp();
     admin = await bearerFor(t.app, DEMO.cityAdmin);
     citizen = await bearerFor(t.app, DEMO.citizen);
     desk = await bearerFor(t.app, DEMO.deskQuangTrung);
+    leader = await bearerFor(t.app, DEMO.leaderQuangTrung);
   });
   // Someone the route's policy lets in, so the request reaches body validation.
   const callerFor = (r: { policy?: { access: string; roles?: readonly string[] } }) =>
-    r.policy?.access === 'citizen' ? citizen : r.policy?.access === 'official' && !r.policy.roles!.includes('city_admin') ? desk : admin;
+    r.policy?.access === 'citizen'
+      ? citizen
+      : r.policy?.access !== 'official' || r.policy.roles!.includes('city_admin')
+        ? admin
+        : r.policy.roles!.includes('desk_officer')
+          ? desk
+          : leader;
   after(() => t.close());
 
   const apiWithBody = () => t.app.routeList.filter((r) => r.url.startsWith('/api/v1/') && r.hasBody);

@@ -207,6 +207,87 @@ export interface DossierTable {
   revision: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  workflow: ColumnType<unknown, string | null | undefined, string | null>;
+  step_index: number | null;
+  step_unit_id: number | null;
+  step_role: StepRole | null;
+  assignee_id: number | null;
+  step_started_at: Date | null;
+  step_due_at: Date | null;
+  held_status: number | null;
+  proposal: ColumnType<unknown, string | null | undefined, string | null>;
+  outcome: 'approved' | 'rejected' | null;
+  original_due_at: Date | null;
+  apology_at: Date | null;
+  returned_at: Date | null;
+  return_method: 'desk' | 'post' | 'online' | null;
+  return_tracking: string | null;
+  warned_at: Date | null;
+  escalated_at: Date | null;
+}
+
+export type StepRole = 'desk_officer' | 'specialist' | 'leader';
+
+export interface DossierStepTable {
+  id: Generated<number>;
+  dossier_id: number;
+  seq: number;
+  step_index: number;
+  step_key: string;
+  unit_id: number;
+  role: StepRole;
+  assignee_id: number | null;
+  started_at: Date;
+  allowance: ColumnType<unknown, string, string>;
+  due_at: Date | null;
+  finished_at: Date | null;
+  finished_by: number | null;
+  outcome: string | null;
+  note: string | null;
+}
+
+export interface DossierResultTable {
+  id: Generated<number>;
+  dossier_id: number;
+  kind: 'approval' | 'rejection';
+  medium: 'electronic' | 'paper';
+  file_sha256: string | null;
+  verify_token: string;
+  key_id: string | null;
+  signature: string | null;
+  issued_at: Date;
+  issued_by: number;
+  reason: string | null;
+}
+
+export interface SigningKeyTable {
+  id: string;
+  algorithm: 'ed25519';
+  public_key: string;
+  created_at: Generated<Date>;
+  retired_at: Date | null;
+}
+
+export interface WebhookSubscriptionTable {
+  id: Generated<number>;
+  name: string;
+  url: string;
+  secret: string;
+  active: Generated<boolean>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface WebhookDeliveryTable {
+  id: Generated<number>;
+  subscription_id: number;
+  event_id: string;
+  dossier_id: number | null;
+  attempts: Generated<number>;
+  status_code: number | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+  created_at: Generated<Date>;
 }
 
 export interface DossierDocumentTable {
@@ -319,6 +400,11 @@ export interface DB {
   payment: PaymentTable;
   job: JobTable;
   notification: NotificationTable;
+  dossier_step: DossierStepTable;
+  dossier_result: DossierResultTable;
+  signing_key: SigningKeyTable;
+  webhook_subscription: WebhookSubscriptionTable;
+  webhook_delivery: WebhookDeliveryTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;

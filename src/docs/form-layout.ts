@@ -41,8 +41,9 @@ export class FormWriter<K extends string> {
     readonly f: DossierFormBase,
     readonly labels: LabelTable<K | LayoutKey>,
     title: K,
+    created?: Date,
   ) {
-    this.doc = newA4(`${labels.vi[title]} - ${f.code}`, f.locale);
+    this.doc = newA4(`${labels.vi[title]} - ${f.code}`, f.locale, created);
     this.left = this.doc.page.margins.left;
     this.width = this.doc.page.width - this.left - this.doc.page.margins.right;
     this.en = f.locale === 'en';

@@ -10,11 +10,12 @@ export const FONTS = {
   bold: require.resolve('@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf'),
 };
 
-export function newA4(title: string, lang: 'vi' | 'en'): PDFKit.PDFDocument {
+/** `created` fixes the creation date (and with it the file ID pdfkit derives from it): same input, same bytes. */
+export function newA4(title: string, lang: 'vi' | 'en', created?: Date): PDFKit.PDFDocument {
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
-    info: { Title: title, Creator: 'motcua' },
+    info: { Title: title, Creator: 'motcua', ...(created ? { CreationDate: created } : {}) },
     lang: lang === 'vi' ? 'vi-VN' : 'en',
     displayTitle: true,
   });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
 import { pathLabel } from '../modules/units/units.service.js';
 import { readdir, readFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { recordAudit, SYSTEM_CONTEXT } from '../modules/audit/audit.js';
 import { PUBLISHED_YEARS } from '../domain/calendar/index.js';
 import { CatalogueService, type ImportReport } from '../modules/catalogue/catalogue.service.js';
 import { FieldRecord, ProcedureRecord } from '../modules/catalogue/catalogue.schema.js';
+import { checkWorkflow, type Workflow } from '../domain/workflow/workflow.js';
 
 const SEED_DIR = fileURLToPath(new URL('../../seed/', import.meta.url));
 
@@ -95,6 +97,18 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     fullName: 'Phạm Minh Châu',
     identifiers: [{ identifier: 'desk.dichvong@demo.motcua.vn', kind: 'email' }],
     roles: [{ role: 'desk_officer', unit: '000.01.35.H26' }],
+  },
+  {
+    kind: 'official',
+    fullName: 'Ngô Văn Phúc',
+    identifiers: [{ identifier: 'specialist.quangtrung@demo.motcua.vn', kind: 'email' }],
+    roles: [{ role: 'specialist', unit: '000.13.42.H26' }],
+  },
+  {
+    kind: 'official',
+    fullName: 'Bùi Thị Giang',
+    identifiers: [{ identifier: 'leader.quangtrung@demo.motcua.vn', kind: 'email' }],
+    roles: [{ role: 'leader', unit: '000.13.42.H26' }],
   },
   {
     kind: 'official',
@@ -271,6 +285,18 @@ export async function seedDemoOffers(db: Kysely<DB>): Promise<number> {
         .execute();
       n++;
     }
+    const flows = JSON.parse(await readFile(join(SEED_DIR, 'demo', 'workflows.json'), 'utf8')) as { workflows: DemoWorkflow[] };
+    for (const w of flows.workflows) {
+      if (checkWorkflow(w.workflow).length > 0) throw new Error(`demo workflow for ${w.procedure} is invalid`);
+      // Demo only: set on the procedure's versions in place (a real change is a new version).
+      await sql`update procedure_version set content = jsonb_set(content, '{workflow}', ${JSON.stringify(w.workflow)}::jsonb)
+        where procedure_id = (select id from procedure where code = ${w.procedure})`.execute(trx);
+    }
   });
   return n;
+}
+
+interface DemoWorkflow {
+  procedure: string;
+  workflow: Workflow;
 }

@@ -92,6 +92,8 @@ export const DEMO = {
   deskDichVong: 'desk.dichvong@demo.motcua.vn',
   specialistHaDong: 'specialist.hadong@demo.motcua.vn',
   leaderHaDong: 'leader.hadong@demo.motcua.vn',
+  specialistQuangTrung: 'specialist.quangtrung@demo.motcua.vn',
+  leaderQuangTrung: 'leader.quangtrung@demo.motcua.vn',
   adminHaDong: 'admin.hadong@demo.motcua.vn',
   cityAdmin: 'admin@demo.motcua.vn',
 } as const;

@@ -17,6 +17,7 @@ import {
   type ProcedureRecord as Rec,
 } from './catalogue.schema.js';
 import type { CatalogueService } from './catalogue.service.js';
+import { checkWorkflow } from '../../domain/workflow/workflow.js';
 
 const ImportReport = Type.Object({
   fields: Type.Integer(),
@@ -63,12 +64,14 @@ export class CatalogueAdmin {
 
   async import(file: Static<typeof CatalogueFile>, actor: Actor, ctx: AuditContext) {
     await this.assertCityAdmin(actor);
+    for (const p of file.procedures) assertWorkflow(p.version);
     return this.catalogue.load(file.fields, file.procedures, ctx);
   }
 
   /** Publishes new rules for a procedure from a date; today's and past versions are never rewritten. */
   async publishVersion(code: string, effectiveFrom: string, content: Rec['version'], actor: Actor, ctx: AuditContext) {
     await this.assertCityAdmin(actor);
+    assertWorkflow(content);
     if (effectiveFrom < todayInVietnam() || Number.isNaN(Date.parse(`${effectiveFrom}T00:00:00Z`))) throw new AppError('invalid_date');
     return this.db.transaction().execute(async (trx) => {
       const p = await trx.selectFrom('procedure').select('id').where('code', '=', code).executeTakeFirst();
@@ -161,6 +164,11 @@ export class CatalogueAdmin {
 
 // exceljs is large; loading it on first use keeps it out of every start-up.
 const xlsx = () => import('../../docs/catalogue-xlsx.js');
+
+/** A workflow every dossier can finish: the schema checks its shape, this its order (one signing step, then the desk). */
+function assertWorkflow(content: Rec['version']) {
+  if (content.workflow && checkWorkflow(content.workflow).length > 0) throw new AppError('workflow_invalid');
+}
 
 export async function catalogueAdminRoutes(app: App) {
   const admin = app.services.catalogueAdmin;

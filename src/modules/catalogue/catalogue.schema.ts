@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { AgencyCode, IsoDate, UnitLevel } from '../units/units.schema.js';
+import { Workflow } from '../../domain/workflow/schema.js';
 
 const Text = (max = 4000) =>
   Type.Object({ vi: Type.String({ minLength: 1, maxLength: max }), en: Type.String({ maxLength: max }) }, { additionalProperties: false });
@@ -108,6 +109,8 @@ export const VersionContent = Type.Object(
     onlineLevel: Nullable(Type.Integer({ minimum: 1, maximum: 4 })),
     onlineMode: Nullable(OnlineMode),
     form: Type.Array(FormField, { maxItems: 60 }),
+    // The steps after reception; absent: specialist, signing leader, desk in the receiving unit.
+    workflow: Type.Optional(Nullable(Workflow)),
   },
   { additionalProperties: false },
 );

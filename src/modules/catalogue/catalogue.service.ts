@@ -198,13 +198,23 @@ export class CatalogueService {
             .where('procedure_id', '=', procedureId)
             .orderBy('version', 'desc')
             .executeTakeFirstOrThrow();
-          if (canonicalJson(last.content) === canonicalJson(r.version)) {
+          // A record without a workflow keeps the one an administrator configured: the workflow is
+          // local set-up, not part of the procedure's published rules that a catalogue file carries.
+          const kept = (last.content as { workflow?: unknown }).workflow;
+          const incoming = r.version.workflow === undefined && kept ? { ...r.version, workflow: kept } : r.version;
+          if (canonicalJson(last.content) === canonicalJson(incoming)) {
             report.unchanged++;
           } else {
             const from = r.version.effectiveFrom && r.version.effectiveFrom > today ? r.version.effectiveFrom : today;
             await trx
               .insertInto('procedure_version')
-              .values({ procedure_id: procedureId, version: last.version + 1, effective_from: from, content, ...values })
+              .values({
+                procedure_id: procedureId,
+                version: last.version + 1,
+                effective_from: from,
+                content: incoming === r.version ? content : JSON.stringify(incoming),
+                ...values,
+              })
               .execute();
             report.newVersions++;
           }

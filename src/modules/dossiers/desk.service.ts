@@ -9,6 +9,10 @@ import { assertUnitScope, type Actor } from '../auth/policy.js';
 import { todayInVietnam } from '../units/units.service.js';
 import * as repo from './dossier.repo.js';
 import { storeUpload } from './dossier.uploads.js';
+import { openStep, stepColumns } from '../processing/processing.service.js';
+import { resumeAfterSupplement } from '../processing/processing.resume.js';
+import { freezeWorkflow, stepDueAt } from '../processing/workflow.resolve.js';
+import { startState } from '../../domain/workflow/workflow.js';
 import { appointment, checkApplicant, findOffer, type Offer } from './dossier.rules.js';
 import type { Applicant, ApplicantInput } from './dossier.schema.js';
 import { timeLimitOf, type DossierService, type UploadedFile } from './dossier.service.js';
@@ -169,20 +173,37 @@ export class DeskService {
     // transaction would wait for the one connection the transaction holds.
     const pre = await repo.findDossier(this.db, id);
     assertUnitScope(actor, pre.unit_path, DESK_ROLES);
+    // A supplement asked for during processing: receiving it restarts the clock and the step that asked.
+    if (pre.status === STATUS.supplement && pre.workflow) return resumeAfterSupplement(this.dossiers, actor, pre, revision, note);
     const now = new Date();
     const dueAt = await appointment(this.dossiers.deps.calendar, pre.unit_code, timeLimitOf(pre), now);
+    const wf = await freezeWorkflow(this.db, pre);
+    const first = wf.steps[0]!;
+    const firstDue = await stepDueAt(this.dossiers.deps.calendar, first.unitCode, first.allowance, now);
     return this.db.transaction().execute(async (trx) => {
       const d = await this.lockForDesk(trx, actor, id, revision);
       if (!canApply('receive', d.status)) throw new AppError('invalid_transition');
       const paid = await this.dossiers.paidAmount(id, trx);
       const outstanding = d.fee_amount !== null && d.fee_amount > paid;
       const to = nextStatus('receive', d.status, outstanding);
+      const flow = startState(outstanding);
       await closeSupplements(trx, id, now);
       await trx
         .updateTable('dossier')
-        .set({ status: to, received_at: now, due_at: dueAt, revision: d.revision + 1, updated_at: now })
+        .set({
+          status: to,
+          received_at: now,
+          due_at: dueAt,
+          revision: d.revision + 1,
+          updated_at: now,
+          workflow: JSON.stringify(wf),
+          step_index: flow.step,
+          held_status: flow.held,
+          ...stepColumns(first, now, firstDue),
+        })
         .where('id', '=', id)
         .execute();
+      await openStep(trx, id, 0, first, now, firstDue);
       await repo.appendEvent(trx, id, {
         actorId: actor.accountId,
         actorRole: 'desk_officer',

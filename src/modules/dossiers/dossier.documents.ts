@@ -20,7 +20,7 @@ const OTHER: Named = { vi: 'Giấy tờ khác', en: 'Other documents' };
 type EventRow = Awaited<ReturnType<typeof repo.listEvents>>[number];
 
 /** What every form says of the dossier: unit and its parent, procedure, applicant (ID masked), lookup QR. */
-async function formBase(app: App, d: repo.DossierRow, officer: EventRow | undefined, issuedAt: Date): Promise<DossierFormBase> {
+export async function formBase(app: App, d: repo.DossierRow, officer: EventRow | undefined, issuedAt: Date): Promise<DossierFormBase> {
   const db = app.services.dossiers.db;
   const a = d.applicant as Applicant;
   const [parent, ward] = await Promise.all([
@@ -52,7 +52,7 @@ async function formBase(app: App, d: repo.DossierRow, officer: EventRow | undefi
 const lastEvent = (events: EventRow[], action: string, match: (data: Record<string, unknown>) => boolean = () => true) =>
   [...events].reverse().find((e) => e.action === action && match((e.data ?? {}) as Record<string, unknown>));
 
-function sendPdf(reply: FastifyReply, name: string, pdf: Buffer) {
+export function sendPdf(reply: FastifyReply, name: string, pdf: Buffer) {
   return reply
     .type('application/pdf')
     .header('content-disposition', `inline; filename="${name}"`)

@@ -1,29 +1,22 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CitizenProcessingSection } from '../processing/citizen.views.js';
+import { citizenProcessing } from '../processing/citizen.pages.js';
 import { isDossierCode } from '../../domain/dossier/code.js';
 import { STATUS_NAME, type StatusCode } from '../../domain/dossier/status.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
 import { unflatten } from '../../web/components/dossier-form.js';
 import type { FieldErrors } from '../../web/components/form.js';
-import type { MessageKey } from '../../web/i18n/index.js';
+import { isMessageKey, type MessageKey } from '../../web/i18n/index.js';
 import { readMultipart } from '../../web/multipart.js';
 import { formText } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
-import { loginRateLimit } from '../auth/auth.routes.js';
 import type { VersionContent } from '../catalogue/catalogue.schema.js';
 import { listInbox, markRead } from '../notify/inbox.repo.js';
 import { gatewayParams } from '../payments/payments.routes.js';
 import * as repo from './dossier.repo.js';
-import {
-  ConfirmationPage,
-  InboxPage,
-  LookupPage,
-  MyDossiersPage,
-  PaymentResultPage,
-  StatusPage,
-  type Supplement,
-} from './dossier.status-views.js';
+import { ConfirmationPage, InboxPage, MyDossiersPage, PaymentResultPage, StatusPage, type Supplement } from './dossier.status-views.js';
 import { CheckPage } from './dossier.check-view.js';
 import { DocumentsPage, EditPage, StartPage } from './dossier.views.js';
 
@@ -39,12 +32,6 @@ const errKey = (e: unknown): MessageKey => {
   if (e instanceof AppError) return `err.${e.code}` as MessageKey;
   throw e;
 };
-
-/** "Nguyễn Văn An" -> "N. V. An": enough to recognise one's own dossier, not enough to identify a stranger. */
-export function maskName(name: string): string {
-  const parts = name.split(/\s+/).filter(Boolean);
-  return parts.map((w, i) => (i === parts.length - 1 ? w : `${w[0]}.`)).join(' ');
-}
 
 export async function dossierPageRoutes(app: App) {
   const { dossiers, desk, payments } = app.services;
@@ -282,11 +269,25 @@ export async function dossierPageRoutes(app: App) {
     const pays = await payments.paymentsOf(id);
     const canPayOnline = await payableOnline(req, row, d);
     const notice = formText(req.query, 'notice', 30);
-    const known: Record<string, MessageKey> = { supplement: 'dossier.supplement.sent', claimed: 'dossier.claim.done' };
+    const known: Record<string, MessageKey> = {
+      supplement: 'dossier.supplement.sent',
+      claimed: 'dossier.claim.done',
+      withdrawal: 'citizen.withdraw.done',
+    };
+    const ctx = pageContext(req, reply);
+    const withdrawError = `err.${formText(req.query, 'withdraw_error', 30)}`;
+    const extra = (
+      <CitizenProcessingSection
+        ctx={ctx}
+        p={await citizenProcessing(app, req.actor, row)}
+        error={isMessageKey(withdrawError) ? withdrawError : null}
+      />
+    );
     return renderHtml(
       reply,
       <StatusPage
-        ctx={pageContext(req, reply)}
+        ctx={ctx}
+        extra={extra}
         d={d}
         content={row.content as VersionContent}
         supplements={sups}
@@ -366,34 +367,5 @@ export async function dossierPageRoutes(app: App) {
   app.post('/inbox/:id/read', { config: { policy: policies.authenticated }, schema: hide }, async (req, reply) => {
     await markRead(dossiers.db, req.actor!.accountId, idParam(req.params));
     return reply.redirect('/inbox', 303);
-  });
-
-  // The second factor is only four digits: guessing is held back like password guessing.
-  app.get('/lookup', { config: { policy: policies.public, rateLimit: loginRateLimit(app) }, schema: hide }, async (req, reply) => {
-    const code = formText(req.query, 'code', 40).trim();
-    const check = formText(req.query, 'check', 10).trim();
-    let error: MessageKey | null = null;
-    let found = null;
-    if (code && check) {
-      if (!isDossierCode(code)) error = 'err.invalid_dossier_code';
-      else {
-        const d = await repo.findByCode(dossiers.db, code);
-        // The second factor: the last four digits of the applicant's phone or citizen ID.
-        const ok = d && /^\d{4}$/.test(check) && [d.applicant_phone, d.applicant_citizen_id].some((v) => !!v && v.endsWith(check));
-        if (!ok) error = 'err.lookup_failed';
-        else
-          found = {
-            code,
-            procedure: { vi: d.procedure_vi, en: d.procedure_en },
-            unit: { vi: d.unit_vi, en: d.unit_en },
-            statusName: d.status ? STATUS_NAME[d.status as StatusCode] : null,
-            receivedAt: d.received_at,
-            dueAt: d.due_at,
-            applicant: maskName(d.applicant_name),
-          };
-      }
-      if (error) reply.status(404);
-    }
-    return renderHtml(reply, <LookupPage ctx={pageContext(req, reply)} code={code} error={error} found={found} />);
   });
 }

@@ -3,6 +3,7 @@ import type { DB, MediaType } from '../../db/types.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { sha256 } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
+import { enqueueStatusChange } from '../webhooks/webhooks.outbox.js';
 import { formatDossierCode, MAX_DAILY_SEQUENCE } from '../../domain/dossier/code.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
@@ -57,6 +58,21 @@ export function dossierQuery(db: Q) {
       'd.revision',
       'd.created_at',
       'd.updated_at',
+      'd.workflow',
+      'd.step_index',
+      'd.step_unit_id',
+      'd.step_role',
+      'd.assignee_id',
+      'd.step_started_at',
+      'd.step_due_at',
+      'd.held_status',
+      'd.proposal',
+      'd.outcome',
+      'd.original_due_at',
+      'd.apology_at',
+      'd.returned_at',
+      'd.return_method',
+      'd.return_tracking',
       'p.code as procedure_code',
       'p.name_vi as procedure_vi',
       'p.name_en as procedure_en',
@@ -142,6 +158,9 @@ export async function appendEvent(trx: Transaction<DB>, dossierId: number, e: Ev
       hash,
     })
     .execute();
+  // Other systems follow status changes; the dossier row already holds the new state here.
+  if (e.to !== null && e.to !== e.from)
+    await enqueueStatusChange(trx, dossierId, { eventHash: hash, action: e.action, from: e.from, to: e.to, at });
 }
 
 export function eventHash(e: {

@@ -7,7 +7,8 @@ import { STATUS } from '../../domain/dossier/status.js';
 import { isValidCitizenId } from '../../domain/identity.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
 import { type FileStore } from '../../lib/storage.js';
-import { hasUnitScope, type Actor } from '../auth/policy.js';
+import type { Actor } from '../auth/policy.js';
+import { canSeeDossier } from '../processing/processing.access.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import { todayInVietnam } from '../units/units.service.js';
 import * as repo from './dossier.repo.js';
@@ -78,10 +79,8 @@ export class DossierService {
   }
 
   /** Who may see a dossier: its owner, whoever filed it, and officials whose unit covers it. */
-  canView(actor: Actor | null, d: { owner_id: number | null; created_by: number; unit_path: string }): boolean {
-    if (!actor) return false;
-    if (actor.kind !== 'official') return d.owner_id === actor.accountId || d.created_by === actor.accountId;
-    return hasUnitScope(actor, d.unit_path, OFFICIAL_VIEW_ROLES);
+  canView(actor: Actor | null, d: { owner_id: number | null; created_by: number; unit_path: string; workflow: unknown }): boolean {
+    return canSeeDossier(actor, d);
   }
 
   async load(actor: Actor | null, id: number) {

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../../web/context.js';
 import { CsrfField, SubmitButton } from '../../web/components/form.js';
 import { formatCurrency, formatDateTime, type MessageKey } from '../../web/i18n/index.js';
@@ -57,6 +58,8 @@ export function StatusPage(p: {
   payments: { id: number; amount: number; status: string; method: string; receipt_no: string | null }[];
   canPayOnline: boolean;
   notice: MessageKey | null;
+  /** What processing adds: the result to download, the apology, the withdrawal form. */
+  extra?: ComponentChildren;
 }) {
   const { t, locale } = p.ctx;
   const { d } = p;
@@ -122,6 +125,7 @@ export function StatusPage(p: {
           </div>
         )}
       </dl>
+      {p.extra}
       {d.status === null && (
         <p>
           <a class="button" href={`/dossiers/${d.id}/edit`}>
@@ -287,70 +291,6 @@ export function InboxPage(p: {
           )}
         </article>
       ))}
-    </Layout>
-  );
-}
-
-export function LookupPage(p: {
-  ctx: PageContext;
-  code: string;
-  error: MessageKey | null;
-  found: {
-    code: string;
-    procedure: Named;
-    unit: Named;
-    statusName: Named | null;
-    receivedAt: Date | null;
-    dueAt: Date | null;
-    applicant: string;
-  } | null;
-}) {
-  const { t, locale } = p.ctx;
-  return (
-    <Layout ctx={p.ctx} title={t('dossier.lookup.title')} hasError={!!p.error}>
-      <h1>{t('dossier.lookup.title')}</h1>
-      <form method="get" action="/lookup">
-        <div class={`field${p.error ? ' field-error' : ''}`}>
-          <label for="code">{t('dossier.claim.code')}</label>
-          {p.error && <p class="error-message">{t(p.error)}</p>}
-          <input id="code" name="code" value={p.code} maxLength={40} />
-        </div>
-        <div class="field">
-          <label for="check">{t('dossier.lookup.check')}</label>
-          <p class="hint" id="check-hint">
-            {t('dossier.lookup.checkHint')}
-          </p>
-          <input id="check" name="check" inputMode="numeric" maxLength={4} aria-describedby="check-hint" autocomplete="off" />
-        </div>
-        <SubmitButton>{t('dossier.lookup.button')}</SubmitButton>
-      </form>
-      {p.found && (
-        <section aria-labelledby="found-title">
-          <h2 id="found-title">{p.found.code}</h2>
-          <dl class="summary-list">
-            <div class="summary-row">
-              <dt>{t('dossier.mine.procedure')}</dt>
-              <dd>{pick(p.found.procedure, locale)}</dd>
-            </div>
-            <div class="summary-row">
-              <dt>{t('dossier.status.unit')}</dt>
-              <dd>{pick(p.found.unit, locale)}</dd>
-            </div>
-            <div class="summary-row">
-              <dt>{t('dossier.applicant.name')}</dt>
-              <dd>{p.found.applicant}</dd>
-            </div>
-            <div class="summary-row">
-              <dt>{t('dossier.status.status')}</dt>
-              <dd>{p.found.statusName ? pick(p.found.statusName, locale) : ''}</dd>
-            </div>
-            <div class="summary-row">
-              <dt>{t('dossier.status.due')}</dt>
-              <dd>{p.found.dueAt ? formatDateTime(p.found.dueAt, locale) : '—'}</dd>
-            </div>
-          </dl>
-        </section>
-      )}
     </Layout>
   );
 }

@@ -19,6 +19,7 @@ const PARAMS = {
   reason: 'Bản chụp căn cước công dân bị mờ, Ông/Bà vui lòng chụp lại rõ nét.',
   amount: '8.000 đồng',
   link: 'https://dichvucong.example.vn/ho-so/000.13.42.H26-261127-0001',
+  holder: 'Lê Văn Cường',
 };
 
 describe(`notifications (${ENGINE})`, () => {

@@ -5,8 +5,11 @@
 //   SMS text stays short and names the dossier by its code only);
 // - {placeholders} are filled with values already formatted for the locale by the caller:
 //   code, procedure, unit (the office's name), dueDate (e.g. 05/12/2026), reason (an officer's
-//   text), amount (e.g. 150.000 đồng), link (an absolute URL to the dossier).
+//   text), amount (e.g. 150.000 đồng), link (an absolute URL to the dossier), holder (the
+//   official holding an overdue dossier, in messages to leaders).
 // Change a text => bump its version: the inbox row records which version a citizen received.
+
+import { PROCESSING_TEMPLATES } from './templates.processing.js';
 
 export type Locale = 'vi' | 'en';
 
@@ -23,6 +26,7 @@ export interface TemplateDefinition {
 }
 
 export const TEMPLATES = {
+  ...PROCESSING_TEMPLATES,
   'dossier.submitted': {
     version: 1,
     vi: {

@@ -160,10 +160,12 @@ export class PaymentService {
     const d = await repo.findDossier(trx, dossierId, true);
     const paid = await this.dossiers.paidAmount(dossierId, trx);
     const settled = d.fee_amount !== null && paid >= d.fee_amount;
-    const to = settled ? nextStatus('pay', d.status, false) : d.status;
+    // A dossier in processing goes back to where it was when the obligation was recorded.
+    const resumed = settled && d.status === STATUS.awaitingPayment && d.held_status !== null;
+    const to = resumed ? d.held_status! : settled ? nextStatus('pay', d.status, false) : d.status;
     await trx
       .updateTable('dossier')
-      .set({ status: to, revision: d.revision + 1, updated_at: new Date() })
+      .set({ status: to, revision: d.revision + 1, updated_at: new Date(), ...(resumed ? { held_status: null } : {}) })
       .where('id', '=', dossierId)
       .execute();
     await repo.appendEvent(trx, dossierId, {

@@ -1,5 +1,9 @@
+import { enProcessing } from './en.processing.js';
 import { enDesk } from './en.desk.js';
 import { enDossiers } from './en.dossiers.js';
+import { enResults } from './en.results.js';
+import { enWebhooks } from './en.webhooks.js';
+import { enTracking } from './en.tracking.js';
 import type { MessageKey } from './vi.js';
 
 // Every key of vi.ts, no more and no fewer: the type check fails otherwise.
@@ -324,5 +328,9 @@ export const en: Record<MessageKey, string> = {
   'err.procedure_not_offerable': 'A unit at this level is not competent for this procedure.',
   ...enDossiers,
   ...enDesk,
+  ...enResults,
+  ...enProcessing,
+  ...enWebhooks,
+  ...enTracking,
   'err.internal': 'Something went wrong.',
 };

@@ -1,5 +1,9 @@
+import { viProcessing } from './vi.processing.js';
 import { viDesk } from './vi.desk.js';
 import { viDossiers } from './vi.dossiers.js';
+import { viResults } from './vi.results.js';
+import { viWebhooks } from './vi.webhooks.js';
+import { viTracking } from './vi.tracking.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
 export const vi = {
   'site.name': 'Cổng Dịch vụ công Thành phố Hà Nội',
@@ -319,6 +323,10 @@ export const vi = {
   'err.procedure_not_offerable': 'Đơn vị ở cấp này không có thẩm quyền giải quyết thủ tục này.',
   ...viDossiers,
   ...viDesk,
+  ...viResults,
+  ...viProcessing,
+  ...viWebhooks,
+  ...viTracking,
   'err.internal': 'Đã có lỗi xảy ra.',
 } as const;
 
