@@ -2,15 +2,14 @@
 // (DESIGN.md §6): work-queue page p95 < 50 ms with 100,000 open dossiers in the unit; public lookup
 // p99 < 20 ms and at least 30% of the rate of a bare Fastify "hello" route measured in the same run.
 // Run: npm run bench -- queue-lookup [--seconds 12] [--warmup 3] [--connections 16] [--pool 10]
-//        [--keep] [--reuse] [--only hello,lookup,queue] [--proposed-indexes]
+//        [--keep] [--reuse] [--only hello,lookup,queue]
 //      BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/): the database
 //      motcua_bench_queue there is dropped, created, migrated, seeded and filled with generated
 //      dossiers (bench/lib/queue-lookup-data.ts: BENCH DATA, made-up people and event hashes), and
 //      dropped at the end unless --keep; --reuse measures a database kept by an earlier --keep.
 //      The application (buildApp, as `npm start` builds it, logger off, jobs off) and a bare Fastify
 //      instance listen in this process; the load generator (bench/lib/http-load.ts) is a child
-//      process with keep-alive connections. --proposed-indexes adds to the benchmark database the
-//      indexes bench/README.md proposes for a migration (PROPOSED_INDEXES), to measure them.
+//      process with keep-alive connections.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +38,6 @@ const { values: opts } = parseArgs({
     keep: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
     only: { type: 'string', default: 'hello,lookup,queue' },
-    'proposed-indexes': { type: 'boolean', default: false },
     // Accepted and ignored: scripts/bench.mjs passes every benchmark the same extra arguments.
     engine: { type: 'string' },
   },
@@ -58,16 +56,6 @@ const GOAL_LOOKUP_P99 = 20;
 const GOAL_LOOKUP_RATIO = 0.3;
 
 const log = (s: string) => console.log(s);
-
-/** Not in the migrations: what bench/README.md proposes for the queue, created only with --proposed-indexes. */
-const PROPOSED_INDEXES = [
-  // Every filter of the queue in the index, so the capped counts are index-only scans.
-  `create index if not exists bench_work_queue_cover_idx on dossier (step_unit_id, due_at, id)
-     include (step_role, assignee_id, procedure_id, status, channel) where step_unit_id is not null`,
-  // The procedure filter as its own range.
-  `create index if not exists bench_work_queue_procedure_idx on dossier (step_unit_id, procedure_id, due_at, id)
-     include (step_role, assignee_id) where step_unit_id is not null`,
-];
 
 // ---------------------------------------------------------------- database
 
@@ -212,22 +200,6 @@ try {
     log('reusing the database of an earlier run (--reuse)');
   } else {
     generation = await prepareDatabase();
-  }
-
-  {
-    const c = new pg.Client({ connectionString: dbUrl });
-    await c.connect();
-    if (opts['proposed-indexes']) {
-      log('--proposed-indexes: adding to this database (not in the migrations):');
-      for (const def of PROPOSED_INDEXES) {
-        log(`  ${def.replace(/\s+/g, ' ')}`);
-        await c.query(def);
-      }
-      await c.query('vacuum (analyze) dossier');
-    } else {
-      await c.query('drop index if exists bench_work_queue_cover_idx, bench_work_queue_procedure_idx');
-    }
-    await c.end();
   }
 
   const config = loadConfig({

@@ -80,6 +80,10 @@ describe(`processing, results and lateness in Chromium (${ENGINE})`, () => {
     await checkA11y(wardSpecialist, 'work queue');
     await Promise.all([wardSpecialist.waitForURL(/\/work\/dossiers\/\d+$/), wardSpecialist.click(`a:has-text("${code}")`)]);
     await checkA11y(wardSpecialist, 'work dossier page');
+    // A verification record goes on with the dossier.
+    await wardSpecialist.setInputFiles('#attach-file', { name: 'bien-ban-xac-minh.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await Promise.all([wardSpecialist.waitForURL(/done=attach/), wardSpecialist.click('form[action$="/attach"] button[type=submit]')]);
+    assert.ok(await wardSpecialist.isVisible('a:has-text("bien-ban-xac-minh.pdf")'));
     await act(wardSpecialist, 'pass', { note: 'Đã xác minh tình trạng hôn nhân' });
     assert.match((await wardSpecialist.textContent('.success'))!, /bước tiếp theo/);
 

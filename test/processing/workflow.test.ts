@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { act, receivedDossier, state, tokens, type Auth } from '../helpers/processing.js';
+import { multipart, PDF } from '../helpers/dossiers.js';
 
 describe(`processing along the workflow (${ENGINE})`, () => {
   let t: TestApp;
@@ -202,6 +203,36 @@ describe(`processing along the workflow (${ENGINE})`, () => {
     assert.equal(processing.length, 1);
     const steps = await t.db.selectFrom('dossier_step').select('finished_at').where('dossier_id', '=', id).execute();
     assert.equal(steps.filter((s) => s.finished_at === null).length <= 1, true);
+  });
+
+  test('the official working a step attaches a document that goes on with the dossier; others cannot, and bad files are refused', async () => {
+    const { id } = await receivedDossier(t, tok);
+    const send = (auth: Auth, bytes: Buffer, name = 'bien-ban.pdf', type = 'application/pdf') => {
+      const m = multipart({}, { name, type, bytes });
+      return t.app.inject({
+        method: 'POST',
+        url: `/api/v1/dossiers/${id}/work-documents`,
+        headers: { ...auth, ...m.headers },
+        payload: m.payload,
+      });
+    };
+    const ok = await send(tok.specialistQuangTrung, PDF);
+    assert.equal(ok.statusCode, 201, ok.body);
+    const doc = await t.db
+      .selectFrom('dossier_document')
+      .select(['item', 'file_name'])
+      .where('id', '=', ok.json().id)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(doc, { item: -1, file_name: 'bien-ban.pdf' });
+    assert.equal((await send(tok.specialistHaDong, PDF)).statusCode, 403);
+    assert.equal((await send(tok.specialistQuangTrung, Buffer.from('plain text'), 'x.pdf')).statusCode, 415);
+    // Passed on: the district sees the document with the dossier.
+    await act(t.app, id, tok.specialistQuangTrung, { action: 'pass' });
+    await act(t.app, id, tok.leaderQuangTrung, { action: 'pass' });
+    const docs = (await t.app.inject({ url: `/api/v1/dossiers/${id}`, headers: tok.specialistHaDong })).json().documents as {
+      name: string;
+    }[];
+    assert.ok(docs.some((d) => d.name === 'bien-ban.pdf'));
   });
 
   test('officials of other units see nothing and cannot act: a sibling ward, a child ward off the path, another district', async () => {

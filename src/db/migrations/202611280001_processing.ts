@@ -30,8 +30,15 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column warned_at timestamptz,
       add column escalated_at timestamptz;
 
-    -- Work queues: a unit's open dossiers by appointment (roles are few, filtered while scanning).
-    create index dossier_work_queue_idx on dossier (step_unit_id, due_at, id) where step_unit_id is not null;
+    -- Work queues: a unit's open dossiers by appointment. Every filter column is included, so a
+    -- queue page and its capped counts read the index alone however long the queue is; the
+    -- procedure filter has its own range. step_role follows step_unit_id (both are set together),
+    -- which the planner learns from the extended statistics.
+    create index dossier_work_queue_idx on dossier (step_unit_id, due_at, id)
+      include (step_role, assignee_id, procedure_id, status, channel) where step_unit_id is not null;
+    create index dossier_work_queue_procedure_idx on dossier (step_unit_id, procedure_id, due_at, id)
+      include (step_role, assignee_id) where step_unit_id is not null;
+    create statistics dossier_step_unit_role_stats (dependencies) on step_unit_id, step_role from dossier;
     create index dossier_assignee_idx on dossier (assignee_id, due_at) where assignee_id is not null;
     create index dossier_open_due_idx on dossier (due_at) where step_unit_id is not null;
 

@@ -1,4 +1,7 @@
 import { Type } from '@sinclair/typebox';
+import { AppError } from '../../lib/errors.js';
+import { readMultipart } from '../../web/multipart.js';
+import { attachWorkDocument } from './work-documents.js';
 import { parseInstant } from '../calendar/calendar.service.js';
 import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
@@ -115,6 +118,20 @@ export async function processingApiRoutes(app: App) {
           finishedAt: iso(l.finishedAt),
         })),
       };
+    },
+  });
+
+  app.post('/api/v1/dossiers/:id/work-documents', {
+    config: { policy: WORKERS, multipart: true },
+    schema: {
+      tags,
+      summary: 'An official attaches a document (PDF, JPEG, PNG) while working the current step (multipart, field `file`)',
+      params: DossierParams,
+    },
+    handler: async (req, reply) => {
+      const { file } = await readMultipart(app, req, reply, req.actor?.via !== 'token');
+      if (!file || file.bytes.length === 0) throw new AppError('file_empty');
+      return reply.status(201).send({ id: await attachWorkDocument(dossiers, req.actor!, req.params.id, file) });
     },
   });
 

@@ -9,7 +9,7 @@ import { channelText, pick, statusText, TextArea, when } from '../dossiers/desk.
 import type { ActBody } from './processing.service.js';
 import { WorkLayout } from './work.views.js';
 
-export type WorkAction = ActBody['action'] | 'apology';
+export type WorkAction = ActBody['action'] | 'apology' | 'attach';
 
 export interface WorkDossierData {
   d: DossierRow;
@@ -26,6 +26,8 @@ export interface WorkDossierData {
   result: { kind: string; medium: string; verify_token: string; file_sha256: string | null } | null;
   options: ActBody['action'][];
   canApologize: boolean;
+  /** The actor works the current step and may attach documents to pass on with it. */
+  canAttach: boolean;
   assignee: string | null;
 }
 
@@ -116,6 +118,7 @@ export function WorkDossierPage(p: WorkDossierProps) {
           </li>
         ))}
       </ul>
+      {p.canAttach && <AttachForm {...p} />}
       <Actions {...p} />
       <h2>{t('work.timeline')}</h2>
       <ol>
@@ -162,7 +165,7 @@ function Actions(p: WorkDossierProps) {
   const wf = p.d.workflow as FrozenWorkflow | null;
   const nextIsSign = !!wf && p.d.step_index !== null && wf.steps[p.d.step_index + 1]?.kind === 'sign';
   const docs = (p.d.content as VersionContent).documents;
-  const forms: Record<WorkAction, () => preact.JSX.Element> = {
+  const forms: Record<Exclude<WorkAction, 'attach'>, () => preact.JSX.Element> = {
     pass: () => (
       <ActionForm
         {...p}
@@ -262,7 +265,7 @@ function Actions(p: WorkDossierProps) {
       </ActionForm>
     ),
   };
-  const list: WorkAction[] = [...p.options, ...(p.canApologize ? (['apology'] as const) : [])];
+  const list: Exclude<WorkAction, 'attach'>[] = [...p.options, ...(p.canApologize ? (['apology'] as const) : [])];
   if (list.length === 0) return <p>{t('work.noActions')}</p>;
   return (
     <>
@@ -286,5 +289,33 @@ function Medium({ t, value }: { t: Translate; value: string }) {
         { value: 'paper', label: t('work.medium.paper') },
       ]}
     />
+  );
+}
+
+function AttachForm(p: WorkDossierProps) {
+  const { t } = p.ctx;
+  return (
+    <section aria-labelledby="act-attach">
+      <h2 id="act-attach">{t('work.attach.title')}</h2>
+      {p.failure?.action === 'attach' && <FormError t={t} message={p.failure.message} />}
+      <form method="post" action={`/work/dossiers/${p.d.id}/attach`} enctype="multipart/form-data">
+        <CsrfField token={p.ctx.csrfToken} />
+        <div class="field">
+          <label for="attach-file">{t('work.attach.file')}</label>
+          <p class="hint" id="attach-hint">
+            {t('work.attach.hint')}
+          </p>
+          <input
+            id="attach-file"
+            name="file"
+            type="file"
+            accept="application/pdf,image/jpeg,image/png"
+            aria-describedby="attach-hint"
+            required
+          />
+        </div>
+        <SubmitButton>{t('work.attach.submit')}</SubmitButton>
+      </form>
+    </section>
   );
 }

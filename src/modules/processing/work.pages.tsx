@@ -9,6 +9,8 @@ import { policies, type Actor } from '../auth/policy.js';
 import { formBase, sendPdf } from '../dossiers/dossier.documents.js';
 import * as repo from '../dossiers/dossier.repo.js';
 import { queryText } from '../dossiers/desk.views.js';
+import { readMultipart } from '../../web/multipart.js';
+import { attachWorkDocument } from './work-documents.js';
 import type { VersionContent } from '../catalogue/catalogue.schema.js';
 import { controlSheet } from './control-sheet.js';
 import { ControlSheetPage } from './control-sheet.views.js';
@@ -46,6 +48,12 @@ const ACTION_ERRORS = new Set<ErrorCode>([
   'apology_date_invalid',
   'invalid_date',
   'workflow_unit_missing',
+  'file_empty',
+  'file_too_large',
+  'invalid_file_name',
+  'file_type_not_allowed',
+  'file_type_mismatch',
+  'too_many_documents',
 ]);
 
 function idParam(params: unknown): number {
@@ -90,6 +98,10 @@ export async function workPageRoutes(app: App) {
         : null,
       options: processing.options(actor, d),
       canApologize,
+      canAttach:
+        (d.status === 2 || d.status === 4) &&
+        isOfficialAt(actor, holding, ['specialist', 'leader', 'desk_officer']) &&
+        d.step_index !== null,
       assignee: assignee?.full_name ?? null,
     };
   };
@@ -227,6 +239,18 @@ export async function workPageRoutes(app: App) {
       return reply.redirect(`/work/dossiers/${id}?done=apology`, 303);
     } catch (e) {
       return failed(req, reply, id, 'apology', e);
+    }
+  });
+
+  app.post('/work/dossiers/:id/attach', { config: { ...WORKERS, multipart: true }, schema: hide }, async (req, reply) => {
+    const id = idParam(req.params);
+    try {
+      const { file } = await readMultipart(app, req, reply, true);
+      if (!file || file.bytes.length === 0) throw new AppError('file_empty');
+      await attachWorkDocument(dossiers, req.actor!, id, file);
+      return reply.redirect(`/work/dossiers/${id}?done=attach`, 303);
+    } catch (e) {
+      return failed(req, reply, id, 'attach', e);
     }
   });
 

@@ -4,7 +4,7 @@ import type { Translate } from '../../web/i18n/index.js';
 import { Layout } from '../../web/layout.js';
 import type { ComponentChildren } from 'preact';
 import { channelText, pick, statusText, when } from '../dossiers/desk.views.js';
-import type { WorkQueue } from './work-queue.js';
+import { COUNT_CAP, MAX_PAGE, PAGE_SIZE, type WorkQueue } from './work-queue.js';
 
 export function WorkNav({ t, desk }: { t: Translate; desk: boolean }) {
   return (
@@ -59,7 +59,8 @@ export function WorkQueuePage(p: {
     const params = new URLSearchParams(Object.entries({ ...p.filter, page: String(page) }).filter(([, v]) => v) as [string, string][]);
     return `/work?${params.toString()}`;
   };
-  const pages = Math.ceil(Math.min(q.total, 10_000) / 50);
+  const pages = Math.ceil(Math.min(q.total, COUNT_CAP) / PAGE_SIZE);
+  const hasNext = q.capped ? q.rows.length === PAGE_SIZE && q.page < MAX_PAGE : q.page < pages;
   return (
     <WorkLayout ctx={p.ctx} title={t('work.queue.title')}>
       <p class="lead">{t(q.leader ? 'work.queue.leadLeader' : 'work.queue.lead')}</p>
@@ -119,7 +120,7 @@ export function WorkQueuePage(p: {
         </button>
       </form>
       <h2 role="status">
-        {t('work.queue.count', { n: q.capped ? '10.000+' : String(q.total) })}{' '}
+        {t('work.queue.count', { n: q.capped ? `${COUNT_CAP.toLocaleString(locale === 'vi' ? 'vi-VN' : 'en-GB')}+` : String(q.total) })}{' '}
         <span class="badge badge-late">{t('work.queue.overdue', { n: String(q.overdue) })}</span>
         <span class="badge badge-soon">{t('work.queue.dueSoon', { n: String(q.dueSoon) })}</span>
       </h2>
@@ -193,7 +194,7 @@ export function WorkQueuePage(p: {
           )}
         </form>
       )}
-      {pages > 1 && (
+      {(pages > 1 || hasNext) && (
         <nav aria-label={t('work.pages')}>
           <ul class="actions">
             {q.page > 1 && (
@@ -201,8 +202,8 @@ export function WorkQueuePage(p: {
                 <a href={query(q.page - 1)}>{t('work.prev')}</a>
               </li>
             )}
-            <li>{t('work.page', { n: String(q.page), of: String(pages) })}</li>
-            {q.page < pages && (
+            <li>{t('work.page', { n: String(q.page), of: q.capped ? `${pages}+` : String(pages) })}</li>
+            {hasNext && (
               <li>
                 <a href={query(q.page + 1)}>{t('work.next')}</a>
               </li>

@@ -163,4 +163,11 @@ export const enProcessing = {
   'citizen.withdraw.reason': 'Reason for withdrawing',
   'citizen.withdraw.submit': 'Send the withdrawal request',
   'citizen.withdraw.done': 'Your withdrawal request was sent. An officer will consider it and tell you.',
+  'work.attach.title': 'Attach a working document',
+  'work.attach.file': 'File',
+  'work.attach.hint':
+    'For example a verification record, a submission or an appraisal. PDF, JPEG or PNG. It is passed on with the dossier.',
+  'work.attach.submit': 'Attach',
+  'work.done.attach': 'The document was attached to the dossier.',
+  'dossier.event.attach': 'An official attached a working document',
 } as const;

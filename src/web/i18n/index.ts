@@ -41,21 +41,32 @@ export function negotiateLocale(choice: string | undefined, acceptLanguage: stri
   return 'vi';
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one: one per locale, made once.
+const dateFormats = {
+  vi: new Intl.DateTimeFormat(intlLocale.vi, { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' }),
+  en: new Intl.DateTimeFormat(intlLocale.en, { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' }),
+};
+const dateTimeOptions: Intl.DateTimeFormatOptions = {
+  timeZone: TZ,
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+};
+const dateTimeFormats = {
+  vi: new Intl.DateTimeFormat(intlLocale.vi, dateTimeOptions),
+  en: new Intl.DateTimeFormat(intlLocale.en, dateTimeOptions),
+};
+
 export function formatDate(d: Date | string, locale: Locale): string {
   const date = typeof d === 'string' ? new Date(`${d}T00:00:00+07:00`) : d;
-  return new Intl.DateTimeFormat(intlLocale[locale], { timeZone: TZ, day: '2-digit', month: '2-digit', year: 'numeric' }).format(date);
+  return dateFormats[locale].format(date);
 }
 
 export function formatDateTime(d: Date, locale: Locale): string {
-  return new Intl.DateTimeFormat(intlLocale[locale], {
-    timeZone: TZ,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(d);
+  return dateTimeFormats[locale].format(d);
 }
 
 export function formatNumber(n: number, locale: Locale): string {

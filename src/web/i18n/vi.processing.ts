@@ -162,4 +162,10 @@ export const viProcessing = {
   'citizen.withdraw.reason': 'Lý do rút hồ sơ',
   'citizen.withdraw.submit': 'Gửi yêu cầu rút hồ sơ',
   'citizen.withdraw.done': 'Đã gửi yêu cầu rút hồ sơ. Cán bộ sẽ xem xét và báo lại cho Ông/Bà.',
+  'work.attach.title': 'Đính kèm tài liệu xử lý',
+  'work.attach.file': 'Tệp tài liệu',
+  'work.attach.hint': 'Ví dụ: biên bản xác minh, tờ trình, ý kiến thẩm định. Tệp PDF, JPEG hoặc PNG. Tài liệu được chuyển tiếp cùng hồ sơ.',
+  'work.attach.submit': 'Đính kèm',
+  'work.done.attach': 'Đã đính kèm tài liệu vào hồ sơ.',
+  'dossier.event.attach': 'Cán bộ đính kèm tài liệu xử lý',
 } as const;
