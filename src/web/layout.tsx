@@ -68,6 +68,9 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
               <li>
                 <a href="/calendar/due-date">{t('site.nav.dueDate')}</a>
               </li>
+              <li>
+                <a href="/lookup">{t('site.nav.lookup')}</a>
+              </li>
               {actor ? (
                 <>
                   {actor.kind !== 'official' && (
@@ -83,6 +86,16 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                   {actor.roles.some((g) => g.role === 'desk_officer') && (
                     <li>
                       <a href="/desk">{t('site.nav.desk')}</a>
+                    </li>
+                  )}
+                  {actor.roles.some((g) => g.role === 'desk_officer' || g.role === 'specialist' || g.role === 'leader') && (
+                    <li>
+                      <a href="/work">{t('site.nav.work')}</a>
+                    </li>
+                  )}
+                  {actor.kind === 'official' && (
+                    <li>
+                      <a href="/inbox">{t('site.nav.inbox')}</a>
                     </li>
                   )}
                   <li>

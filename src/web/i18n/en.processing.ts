@@ -170,4 +170,6 @@ export const enProcessing = {
   'work.attach.submit': 'Attach',
   'work.done.attach': 'The document was attached to the dossier.',
   'dossier.event.attach': 'An official attached a working document',
+  'site.nav.work': 'Processing',
+  'site.nav.lookup': 'Track a dossier',
 } as const;

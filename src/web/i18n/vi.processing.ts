@@ -168,4 +168,6 @@ export const viProcessing = {
   'work.attach.submit': 'Đính kèm',
   'work.done.attach': 'Đã đính kèm tài liệu vào hồ sơ.',
   'dossier.event.attach': 'Cán bộ đính kèm tài liệu xử lý',
+  'site.nav.work': 'Xử lý hồ sơ',
+  'site.nav.lookup': 'Tra cứu hồ sơ',
 } as const;
