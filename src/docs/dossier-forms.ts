@@ -1,7 +1,7 @@
 // One-stop desk forms as PDF: 01 receipt and appointment, 02 supplement request, 03 refusal
 // (annex of Thông tư 01/2018/TT-VPCP), and the electronic fee receipt. 'vi' prints Vietnamese
 // only; 'en' prints every label as "Vietnamese / English" (the Vietnamese text stays authoritative).
-import { FormWriter, type LabelTable } from './form-layout.js';
+import { FORM_LABELS, FormWriter, type LabelTable } from './form-layout.js';
 
 export { qrSvg } from './qr.js';
 
@@ -56,9 +56,7 @@ export interface FeeReceiptForm extends DossierFormBase {
 }
 
 const VI = {
-  motto1: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
-  motto2: 'Độc lập - Tự do - Hạnh phúc',
-  circular: 'Thông tư 01/2018/TT-VPCP',
+  ...FORM_LABELS.vi,
   form01: 'Mẫu số 01',
   form02: 'Mẫu số 02',
   form03: 'Mẫu số 03',
@@ -66,10 +64,6 @@ const VI = {
   title02: 'PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ',
   title03: 'PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ',
   titleFee: 'BIÊN LAI THU PHÍ, LỆ PHÍ (ĐIỆN TỬ)',
-  code: 'Mã hồ sơ',
-  issued: 'Ngày {d} tháng {mo} năm {y}',
-  instant: '{h} giờ {mi}, ngày {d}/{mo}/{y}',
-  money: '{vn} đồng',
   receivedFrom: '{unit} tiếp nhận hồ sơ của',
   applicant: 'Ông/Bà',
   citizenId: 'Số định danh cá nhân',
@@ -97,14 +91,11 @@ const VI = {
   dueNone: 'Theo thời hạn giải quyết quy định của thủ tục',
   fee: 'Phí, lệ phí',
   feeNone: 'Không thu',
-  lookup: 'Tra cứu tình trạng hồ sơ tại',
-  qrCaption: 'Quét mã để tra cứu hồ sơ',
   signApplicant: 'NGƯỜI NỘP HỒ SƠ',
   signReceiver: 'NGƯỜI TIẾP NHẬN HỒ SƠ',
   signGuide: 'NGƯỜI HƯỚNG DẪN',
   signPayer: 'NGƯỜI NỘP TIỀN',
   signCollector: 'NGƯỜI THU TIỀN',
-  signHint: '(Ký và ghi rõ họ tên)',
   supplementLead: 'Yêu cầu Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau',
   colDocument: 'Giấy tờ cần bổ sung, hoàn thiện',
   colReason: 'Lý do',
@@ -131,9 +122,7 @@ type Key = keyof typeof VI;
 const LABELS: LabelTable<Key> = {
   vi: VI,
   en: {
-    motto1: 'SOCIALIST REPUBLIC OF VIET NAM',
-    motto2: 'Independence - Freedom - Happiness',
-    circular: 'Circular 01/2018/TT-VPCP',
+    ...FORM_LABELS.en,
     form01: 'Form 01',
     form02: 'Form 02',
     form03: 'Form 03',
@@ -141,10 +130,6 @@ const LABELS: LabelTable<Key> = {
     title02: 'REQUEST TO SUPPLEMENT AND COMPLETE THE DOSSIER',
     title03: 'NOTICE OF REFUSAL TO RECEIVE THE DOSSIER',
     titleFee: 'RECEIPT FOR FEES AND CHARGES (ELECTRONIC)',
-    code: 'Dossier code',
-    issued: '{day}',
-    instant: '{day}, {h}:{mi}',
-    money: 'VND {intl}',
     receivedFrom: '{unit} received the dossier of',
     applicant: 'Applicant',
     citizenId: 'Personal ID number',
@@ -172,14 +157,11 @@ const LABELS: LabelTable<Key> = {
     dueNone: 'Within the time limit set for the procedure',
     fee: 'Fees and charges',
     feeNone: 'None',
-    lookup: 'Track the dossier at',
-    qrCaption: 'Scan to track',
     signApplicant: 'APPLICANT',
     signReceiver: 'RECEIVING OFFICER',
     signGuide: 'GUIDING OFFICER',
     signPayer: 'PAYER',
     signCollector: 'COLLECTOR',
-    signHint: '(Signature and full name)',
     supplementLead: 'Please supplement and complete the dossier as follows',
     colDocument: 'Document to supplement or complete',
     colReason: 'Reason',

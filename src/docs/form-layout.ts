@@ -7,6 +7,34 @@ import { drawQr } from './qr.js';
 /** Labels the layout itself needs; `instant`, `issued` and `money` are templates with {placeholders}. */
 export type LayoutKey = 'motto1' | 'motto2' | 'code' | 'circular' | 'signHint' | 'qrCaption' | 'lookup' | 'instant' | 'issued' | 'money';
 export type LabelTable<K extends string> = Record<'vi' | 'en', Record<K, string>>;
+
+/** The labels every one-stop form (Circular 01/2018) shares; each form adds its own. */
+export const FORM_LABELS: LabelTable<LayoutKey> = {
+  vi: {
+    motto1: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+    motto2: 'Độc lập - Tự do - Hạnh phúc',
+    circular: 'Thông tư 01/2018/TT-VPCP',
+    code: 'Mã hồ sơ',
+    issued: 'Ngày {d} tháng {mo} năm {y}',
+    instant: '{h} giờ {mi}, ngày {d}/{mo}/{y}',
+    money: '{vn} đồng',
+    lookup: 'Tra cứu tình trạng hồ sơ tại',
+    qrCaption: 'Quét mã để tra cứu hồ sơ',
+    signHint: '(Ký và ghi rõ họ tên)',
+  },
+  en: {
+    motto1: 'SOCIALIST REPUBLIC OF VIET NAM',
+    motto2: 'Independence - Freedom - Happiness',
+    circular: 'Circular 01/2018/TT-VPCP',
+    code: 'Dossier code',
+    issued: '{day}',
+    instant: '{day}, {h}:{mi}',
+    money: 'VND {intl}',
+    lookup: 'Track the dossier at',
+    qrCaption: 'Scan to track',
+    signHint: '(Signature and full name)',
+  },
+};
 type Vars = Record<string, Named | string>;
 
 // Viet Nam has kept UTC+7 without daylight saving since 1975.

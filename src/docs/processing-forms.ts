@@ -1,7 +1,7 @@
 // Forms 04 (apology and new appointment) and 05 (control sheet) of Circular 01/2018/TT-VPCP,
 // drawn with the same layout as forms 01-03; bilingual when the applicant chose English.
 import type { DossierFormBase } from './dossier-forms.js';
-import { FormWriter, type LabelTable } from './form-layout.js';
+import { FORM_LABELS, FormWriter, type LabelTable } from './form-layout.js';
 
 export interface ApologyForm extends DossierFormBase {
   receivedAt: Date;
@@ -28,16 +28,7 @@ export interface ControlSheetForm extends DossierFormBase {
 }
 
 const VI = {
-  motto1: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
-  motto2: 'Độc lập - Tự do - Hạnh phúc',
-  circular: 'Thông tư 01/2018/TT-VPCP',
-  code: 'Mã hồ sơ',
-  issued: 'Ngày {d} tháng {mo} năm {y}',
-  instant: '{h} giờ {mi}, ngày {d}/{mo}/{y}',
-  money: '{vn} đồng',
-  lookup: 'Tra cứu tình trạng hồ sơ tại',
-  qrCaption: 'Quét mã để tra cứu hồ sơ',
-  signHint: '(Ký và ghi rõ họ tên)',
+  ...FORM_LABELS.vi,
   form04: 'Mẫu số 04',
   form05: 'Mẫu số 05',
   title04: 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
@@ -69,16 +60,7 @@ type Key = keyof typeof VI;
 const LABELS: LabelTable<Key> = {
   vi: VI,
   en: {
-    motto1: 'SOCIALIST REPUBLIC OF VIET NAM',
-    motto2: 'Independence - Freedom - Happiness',
-    circular: 'Circular 01/2018/TT-VPCP',
-    code: 'Dossier code',
-    issued: '{day}',
-    instant: '{day}, {h}:{mi}',
-    money: 'VND {intl}',
-    lookup: 'Track the dossier at',
-    qrCaption: 'Scan to track',
-    signHint: '(Signature and full name)',
+    ...FORM_LABELS.en,
     form04: 'Form 04',
     form05: 'Form 05',
     title04: 'APOLOGY AND NEW APPOINTMENT FOR THE RESULT',

@@ -35,3 +35,10 @@ export function formText(body: unknown, name: string, max = 20_000): string {
   const v = (body as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'string' ? v.slice(0, max) : '';
 }
+
+/** A numeric id in the path (pages): anything else is a 404, as for an unknown id. */
+export function idParam(params: unknown): number {
+  const raw = (params as Record<string, unknown> | undefined)?.id;
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,14}$/.test(raw)) throw new AppError('not_found');
+  return Number(raw);
+}

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { STATUS, type StatusCode } from '../dossier/status.js';
 import {
+  ALL_ACTIONS,
   allowedActions,
   checkWorkflow,
   defaultWorkflow,
@@ -10,26 +11,9 @@ import {
   transition,
   WorkflowError,
   type FlowState,
-  type ProcessAction,
   type StepKind,
   type Workflow,
 } from './workflow.js';
-
-const ACTIONS: ProcessAction[] = [
-  'pass',
-  'return_step',
-  'request_supplement',
-  'resume',
-  'obligation',
-  'paid',
-  'approve',
-  'reject',
-  'return_result',
-  'withdraw_request',
-  'withdraw_accept',
-  'withdraw_decline',
-  'stop',
-];
 
 /** Valid workflows: some process/review steps, then sign, then return. */
 const kindsArb = fc
@@ -91,7 +75,7 @@ describe('workflow rules', () => {
         for (const pick of picks) {
           const allowed = allowedActions(kinds, s);
           // Every action not offered is refused.
-          for (const a of ACTIONS.filter((x) => !allowed.includes(x))) assert.throws(() => transition(kinds, s, a), WorkflowError);
+          for (const a of ALL_ACTIONS.filter((x) => !allowed.includes(x))) assert.throws(() => transition(kinds, s, a), WorkflowError);
           if (allowed.length === 0) break;
           s = transition(kinds, s, allowed[pick % allowed.length]!);
           assert.ok(s.status >= 1 && s.status <= 10);

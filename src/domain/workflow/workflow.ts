@@ -142,7 +142,7 @@ export function allowedActions(kinds: readonly StepKind[], s: FlowState): Proces
   });
 }
 
-const ALL_ACTIONS: readonly ProcessAction[] = [
+export const ALL_ACTIONS: readonly ProcessAction[] = [
   'pass',
   'return_step',
   'request_supplement',

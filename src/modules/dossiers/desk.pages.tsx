@@ -5,7 +5,7 @@ import { unflatten, type Ward } from '../../web/components/dossier-form.js';
 import type { FieldErrors } from '../../web/components/form.js';
 import { isMessageKey, type Locale, type MessageKey } from '../../web/i18n/index.js';
 import { readItemUpload } from '../../web/multipart.js';
-import { formText } from '../../web/page-params.js';
+import { formText, idParam } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
 import { policies, type Actor } from '../auth/policy.js';
@@ -54,12 +54,6 @@ class PageProblem extends Error {
   constructor(readonly key: MessageKey) {
     super(key);
   }
-}
-
-function idParam(params: unknown): number {
-  const raw = (params as Record<string, unknown> | undefined)?.id;
-  if (typeof raw !== 'string' || !/^[1-9]\d{0,14}$/.test(raw)) throw new AppError('not_found');
-  return Number(raw);
 }
 
 const errorMessage = (code: string): MessageKey => {

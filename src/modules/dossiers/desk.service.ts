@@ -187,7 +187,7 @@ export class DeskService {
       const outstanding = d.fee_amount !== null && d.fee_amount > paid;
       const to = nextStatus('receive', d.status, outstanding);
       const flow = startState(outstanding);
-      await closeSupplements(trx, id, now);
+      await repo.closeSupplements(trx, id, now);
       await trx
         .updateTable('dossier')
         .set({
@@ -239,7 +239,7 @@ export class DeskService {
       const docs = (d.content as Offer['content']).documents;
       for (const x of clean) if (x.item < -1 || x.item >= docs.length) throw new AppError('unknown_document_item');
       const now = new Date();
-      await closeSupplements(trx, id, now);
+      await repo.closeSupplements(trx, id, now);
       const last = await trx
         .selectFrom('dossier_supplement')
         .select('round')
@@ -283,7 +283,7 @@ export class DeskService {
       const d = await this.lockForDesk(trx, actor, id, revision);
       if (!canApply('refuse', d.status)) throw new AppError('invalid_transition');
       const now = new Date();
-      await closeSupplements(trx, id, now);
+      await repo.closeSupplements(trx, id, now);
       await trx
         .updateTable('dossier')
         .set({ status: STATUS.refused, finished_at: now, revision: d.revision + 1, updated_at: now })
@@ -354,14 +354,4 @@ export function formatVn(d: Date, locale: 'vi' | 'en'): string {
     year: 'numeric',
     hourCycle: 'h23',
   }).format(d);
-}
-
-/** Whatever the decision, an open supplement request ends with it. */
-function closeSupplements(trx: Transaction<DB>, dossierId: number, at: Date) {
-  return trx
-    .updateTable('dossier_supplement')
-    .set({ closed_at: at })
-    .where('dossier_id', '=', dossierId)
-    .where('closed_at', 'is', null)
-    .execute();
 }

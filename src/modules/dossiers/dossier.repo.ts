@@ -327,3 +327,13 @@ export async function openSupplementRound(trx: Transaction<DB>, dossierId: numbe
   if (!s || (unanswered && s.provided_at)) throw new AppError('no_supplement_pending');
   return s.round;
 }
+
+/** Whatever the decision, an open supplement request ends with it. */
+export function closeSupplements(trx: Transaction<DB>, dossierId: number, at: Date) {
+  return trx
+    .updateTable('dossier_supplement')
+    .set({ closed_at: at })
+    .where('dossier_id', '=', dossierId)
+    .where('closed_at', 'is', null)
+    .execute();
+}

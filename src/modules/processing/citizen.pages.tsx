@@ -1,5 +1,5 @@
 import { AppError } from '../../lib/errors.js';
-import { formText } from '../../web/page-params.js';
+import { formText, idParam } from '../../web/page-params.js';
 import type { App } from '../../web/request-context.js';
 import { policies, type Actor } from '../auth/policy.js';
 import type { DossierRow } from '../dossiers/dossier.repo.js';
@@ -8,12 +8,6 @@ import { requestWithdrawal } from './withdrawal.js';
 
 const hide = { hide: true };
 const WITHDRAWABLE = [1, 2, 4, 5, 6];
-
-function idParam(params: unknown): number {
-  const raw = (params as Record<string, unknown> | undefined)?.id;
-  if (typeof raw !== 'string' || !/^[1-9]\d{0,14}$/.test(raw)) throw new AppError('not_found');
-  return Number(raw);
-}
 
 /** What the applicant's dossier page shows of processing. */
 export async function citizenProcessing(app: App, actor: Actor | null, d: DossierRow): Promise<CitizenProcessing> {

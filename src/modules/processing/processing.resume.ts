@@ -48,12 +48,7 @@ export async function resumeAfterSupplement(
   return dossiers.db.transaction().execute(async (trx) => {
     const d = await repo.findDossier(trx, pre.id, true);
     if ((revision !== null && d.revision !== revision) || d.revision !== pre.revision) throw new AppError('dossier_conflict');
-    await trx
-      .updateTable('dossier_supplement')
-      .set({ closed_at: now })
-      .where('dossier_id', '=', d.id)
-      .where('closed_at', 'is', null)
-      .execute();
+    await repo.closeSupplements(trx, d.id, now);
     await trx
       .updateTable('dossier')
       .set({

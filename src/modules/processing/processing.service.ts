@@ -265,12 +265,7 @@ export class ProcessingService {
     now: Date,
     set: Record<string, unknown>,
   ) {
-    await trx
-      .updateTable('dossier_supplement')
-      .set({ closed_at: now })
-      .where('dossier_id', '=', d.id)
-      .where('closed_at', 'is', null)
-      .execute();
+    await repo.closeSupplements(trx, d.id, now);
     const last = await trx
       .selectFrom('dossier_supplement')
       .select('round')

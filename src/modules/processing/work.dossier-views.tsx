@@ -4,7 +4,7 @@ import { formatCurrency, isMessageKey, type MessageKey, type Translate } from '.
 import type { FrozenWorkflow } from '../../domain/workflow/workflow.js';
 import type { VersionContent } from '../catalogue/catalogue.schema.js';
 import type { DocumentRow, DossierRow } from '../dossiers/dossier.repo.js';
-import { OTHER } from '../dossiers/desk.check.js';
+import { OTHER, type CheckData } from '../dossiers/desk.check.js';
 import { channelText, pick, statusText, TextArea, when } from '../dossiers/desk.views.js';
 import type { ActBody } from './processing.service.js';
 import { WorkLayout } from './work.views.js';

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../../lib/errors.js';
 import { vnDateTime } from '../../domain/calendar/days.js';
 import { isMessageKey, type MessageKey } from '../../web/i18n/index.js';
-import { formText } from '../../web/page-params.js';
+import { formText, idParam } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
 import { policies, type Actor } from '../auth/policy.js';
@@ -55,12 +55,6 @@ const ACTION_ERRORS = new Set<ErrorCode>([
   'file_type_mismatch',
   'too_many_documents',
 ]);
-
-function idParam(params: unknown): number {
-  const raw = (params as Record<string, unknown> | undefined)?.id;
-  if (typeof raw !== 'string' || !/^[1-9]\d{0,14}$/.test(raw)) throw new AppError('not_found');
-  return Number(raw);
-}
 
 const errorMessage = (code: string): MessageKey => {
   const key = `err.${code}`;
