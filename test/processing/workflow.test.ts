@@ -121,6 +121,10 @@ describe(`processing along the workflow (${ENGINE})`, () => {
     const r = await act(t.app, id, tok.specialistQuangTrung, { action: 'request_supplement', items: [{ item: 2, reason: 'Bản chụp mờ' }] });
     assert.equal(r.statusCode, 200, r.body);
     await expectStatus(id, 5);
+    // The request goes to the applicant as form 02, like one made at the desk.
+    const form02 = await t.app.inject({ url: `/dossiers/${id}/forms/02.pdf`, headers: tok.deskQuangTrung });
+    assert.equal(form02.statusCode, 200);
+    assert.equal(form02.headers['content-type'], 'application/pdf');
     // Only the requested document arrives; then the desk receives it.
     const rec = await t.app.inject({ method: 'POST', url: `/api/v1/dossiers/${id}/receive`, headers: tok.deskQuangTrung, payload: {} });
     assert.equal(rec.statusCode, 200, rec.body);

@@ -20,6 +20,10 @@ import type { DossierService } from '../dossiers/dossier.service.js';
 import type { PreparedResult, ResultService } from '../results/results.service.js';
 import { actsAt, canSeeDossier, isOfficialAt } from './processing.access.js';
 import { stepDueAt } from './workflow.resolve.js';
+import { checkInput, clean, type CheckedInput } from './processing.input.js';
+import { finishStep, openStep, stepColumns } from './processing.steps.js';
+
+export { finishStep, openStep, stepColumns };
 
 export interface ActBody {
   action: Exclude<ProcessAction, 'resume' | 'paid' | 'withdraw_request'>;
@@ -41,9 +45,6 @@ export interface ActBody {
 }
 
 export type DossierRow = repo.DossierRow;
-
-const TEXT_MAX = 2000;
-const clean = (s: string | null | undefined) => (s ?? '').trim().slice(0, TEXT_MAX) || null;
 
 /** Moves received dossiers along their workflow: the actions of specialists, leaders and the desk after reception. */
 export class ProcessingService {
@@ -319,52 +320,6 @@ export class ProcessingService {
   }
 }
 
-interface CheckedInput {
-  note: string | null;
-  reason: string | null;
-  items?: { item: number; reason: string }[];
-  amount?: number;
-  proposal?: { decision: 'approve' | 'reject'; reason: string | null };
-  legalBasis: string | null;
-  tracking: string | null;
-}
-
-function checkInput(d: DossierRow, body: ActBody): CheckedInput {
-  const out: CheckedInput = { note: clean(body.note), reason: clean(body.reason), legalBasis: clean(body.legalBasis), tracking: null };
-  switch (body.action) {
-    case 'return_step':
-    case 'reject':
-    case 'stop':
-    case 'withdraw_decline':
-      if (!out.reason) throw new AppError('reason_required');
-      break;
-    case 'request_supplement': {
-      const docs = (d.content as Offer['content']).documents;
-      const items = (body.items ?? []).map((x) => ({ item: x.item, reason: x.reason.trim().slice(0, 500) })).filter((x) => x.reason);
-      if (items.length === 0) throw new AppError('supplement_items_required');
-      for (const x of items) if (x.item < -1 || x.item >= docs.length) throw new AppError('unknown_document_item');
-      out.items = items;
-      break;
-    }
-    case 'obligation':
-      if (!body.amount || !Number.isInteger(body.amount) || body.amount <= 0 || body.amount > 1e12) throw new AppError('invalid_amount');
-      out.amount = body.amount;
-      break;
-    case 'return_result':
-      if (!body.method) throw new AppError('return_method_required');
-      out.tracking = clean(body.tracking)?.slice(0, 64) ?? null;
-      if (body.method === 'post' && !out.tracking) throw new AppError('tracking_required');
-      break;
-    default:
-      break;
-  }
-  if (body.action === 'pass' && body.decision !== undefined && body.decision !== null) {
-    if (body.decision !== 'approve' && body.decision !== 'reject') throw new AppError('invalid_proposal');
-    out.proposal = { decision: body.decision, reason: out.reason };
-  }
-  return out;
-}
-
 function move(wf: FrozenWorkflow, s: FlowState, action: ProcessAction): FlowState {
   try {
     return transition(
@@ -382,53 +337,4 @@ function roleFor(action: string, step: FrozenStep | null): string {
   if (action === 'withdraw_accept' || action === 'withdraw_decline') return 'desk_officer';
   if (action === 'stop') return 'leader';
   return step?.role ?? 'leader';
-}
-
-export function stepColumns(step: FrozenStep | null, now: Date, due: Date | null) {
-  return {
-    step_unit_id: step?.unitId ?? null,
-    step_role: step?.role ?? null,
-    assignee_id: null,
-    step_started_at: step ? now : null,
-    step_due_at: step ? due : null,
-  };
-}
-
-/** Closes the open hand-over row of a dossier (the control sheet's line for the step just done). */
-export async function finishStep(
-  trx: Transaction<DB>,
-  dossierId: number,
-  by: number | null,
-  at: Date,
-  outcome: string,
-  note: string | null,
-) {
-  await trx
-    .updateTable('dossier_step')
-    .set({ finished_at: at, finished_by: by, outcome, note })
-    .where('dossier_id', '=', dossierId)
-    .where('finished_at', 'is', null)
-    .execute();
-}
-
-export async function openStep(trx: Transaction<DB>, dossierId: number, index: number, step: FrozenStep, at: Date, due: Date | null) {
-  const last = await trx
-    .selectFrom('dossier_step')
-    .select((eb) => eb.fn.max('seq').as('seq'))
-    .where('dossier_id', '=', dossierId)
-    .executeTakeFirst();
-  await trx
-    .insertInto('dossier_step')
-    .values({
-      dossier_id: dossierId,
-      seq: Number(last?.seq ?? 0) + 1,
-      step_index: index,
-      step_key: step.key,
-      unit_id: step.unitId,
-      role: step.role,
-      started_at: at,
-      allowance: JSON.stringify(step.allowance),
-      due_at: due,
-    })
-    .execute();
 }

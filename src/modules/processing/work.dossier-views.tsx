@@ -14,15 +14,7 @@ export type WorkAction = ActBody['action'] | 'apology' | 'attach';
 export interface WorkDossierData {
   d: DossierRow;
   documents: DocumentRow[];
-  events: {
-    id: number;
-    at: Date;
-    action: string;
-    from_status: number | null;
-    to_status: number | null;
-    note: string | null;
-    actor_name: string | null;
-  }[];
+  events: CheckData['events'];
   result: { kind: string; medium: string; verify_token: string; file_sha256: string | null } | null;
   options: ActBody['action'][];
   canApologize: boolean;
