@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB, Role } from '../../db/types.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../db/types.js';
 import type { RoleGrant } from './policy.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
@@ -21,27 +21,39 @@ export function listIdentifiers(db: Q, accountId: number) {
   return db.selectFrom('account_identifier').select(['identifier', 'kind']).where('account_id', '=', accountId).orderBy('kind').execute();
 }
 
-export async function loadGrants(db: Q, accountId: number): Promise<RoleGrant[]> {
-  const rows = await db
-    .selectFrom('role_assignment as r')
-    .innerJoin('unit as u', 'u.id', 'r.unit_id')
-    .select(['r.role', 'u.id as unitId', 'u.code as unitCode', 'u.path as unitPath'])
-    .where('r.account_id', '=', accountId)
-    .orderBy('r.id')
-    .execute();
-  return rows.map((r) => ({ role: r.role as Role, unitId: r.unitId, unitCode: r.unitCode, unitPath: r.unitPath }));
-}
+// Every request with a session or a token needs the account and its grants: one statement for
+// all three, since it runs before every authenticated page and API call.
+const grantsJson = sql<RoleGrant[]>`coalesce((select json_agg(json_build_object(
+    'role', r.role, 'unitId', u.id, 'unitCode', u.code, 'unitPath', u.path::text) order by r.id)
+  from role_assignment r join unit u on u.id = r.unit_id where r.account_id = a.id), '[]'::json)`;
 
-export function findSession(db: Q, id: string) {
-  return db.selectFrom('session').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-export function findActiveToken(db: Q, tokenHash: string) {
+/** A session with its account and the account's grants. */
+export function findSessionActor(db: Q, id: string) {
   return db
-    .selectFrom('api_token')
-    .selectAll()
-    .where('token_hash', '=', tokenHash)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', new Date())
+    .selectFrom('session as s')
+    .innerJoin('account as a', 'a.id', 's.account_id')
+    .select([
+      's.expires_at',
+      's.last_seen_at',
+      'a.id as account_id',
+      'a.kind',
+      'a.full_name',
+      'a.locale',
+      'a.disabled_at',
+      grantsJson.as('grants'),
+    ])
+    .where('s.id', '=', id)
+    .executeTakeFirst();
+}
+
+/** An unrevoked, unexpired API token with its account and the account's grants. */
+export function findTokenActor(db: Q, tokenHash: string) {
+  return db
+    .selectFrom('api_token as t')
+    .innerJoin('account as a', 'a.id', 't.account_id')
+    .select(['t.id', 't.last_used_at', 'a.id as account_id', 'a.kind', 'a.full_name', 'a.locale', 'a.disabled_at', grantsJson.as('grants')])
+    .where('t.token_hash', '=', tokenHash)
+    .where('t.revoked_at', 'is', null)
+    .where('t.expires_at', '>', new Date())
     .executeTakeFirst();
 }

@@ -12,7 +12,7 @@ import {
 } from '../../domain/identity.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
 import * as repo from './auth.repo.js';
-import type { Actor } from './policy.js';
+import type { Actor, RoleGrant } from './policy.js';
 
 export interface AuthSettings {
   sessionTtlHours: number;
@@ -172,36 +172,22 @@ export class AuthService {
 
   async actorFromSession(token: string): Promise<Actor | null> {
     const id = sha256(token);
-    const session = await repo.findSession(this.db, id);
-    if (!session || session.expires_at <= new Date()) return null;
+    const row = await repo.findSessionActor(this.db, id);
+    if (!row || row.expires_at <= new Date()) return null;
     // Touch at most once a minute: every page view need not write.
-    if (Date.now() - session.last_seen_at.getTime() > 60_000) {
+    if (Date.now() - row.last_seen_at.getTime() > 60_000) {
       await this.db.updateTable('session').set({ last_seen_at: new Date() }).where('id', '=', id).execute();
     }
-    return this.loadActor(session.account_id, 'session', id);
+    return toActor(row, 'session', id);
   }
 
   async actorFromToken(token: string): Promise<Actor | null> {
-    const row = await repo.findActiveToken(this.db, sha256(token));
+    const row = await repo.findTokenActor(this.db, sha256(token));
     if (!row) return null;
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
       await this.db.updateTable('api_token').set({ last_used_at: new Date() }).where('id', '=', row.id).execute();
     }
-    return this.loadActor(row.account_id, 'token', null);
-  }
-
-  private async loadActor(accountId: number, via: Actor['via'], sessionId: string | null): Promise<Actor | null> {
-    const account = await repo.findAccount(this.db, accountId);
-    if (!account || account.disabled_at) return null;
-    return {
-      accountId,
-      kind: account.kind,
-      fullName: account.full_name,
-      locale: account.locale,
-      roles: await repo.loadGrants(this.db, accountId),
-      via,
-      sessionId,
-    };
+    return toActor(row, 'token', null);
   }
 
   async logout(sessionId: string, ctx: AuditContext): Promise<void> {
@@ -293,4 +279,20 @@ export function normalizeLogin(input: string): string | null {
   const trimmed = input.trim();
   if (trimmed.length === 0 || trimmed.length > 254) return null;
   return normalizePhone(trimmed) ?? normalizeEmail(trimmed) ?? normalizeTaxCode(trimmed) ?? trimmed.toLowerCase();
+}
+
+function toActor(
+  row: {
+    account_id: number;
+    kind: Actor['kind'];
+    full_name: string;
+    locale: Actor['locale'];
+    disabled_at: Date | null;
+    grants: RoleGrant[];
+  },
+  via: Actor['via'],
+  sessionId: string | null,
+): Actor | null {
+  if (row.disabled_at) return null;
+  return { accountId: row.account_id, kind: row.kind, fullName: row.full_name, locale: row.locale, roles: row.grants, via, sessionId };
 }

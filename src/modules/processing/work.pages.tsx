@@ -123,17 +123,22 @@ export async function workPageRoutes(app: App) {
       role: (filter.role || undefined) as QueueFilter['role'],
       page: /^\d{1,3}$/.test(queryText(req.query, 'page', 3)) ? Number(queryText(req.query, 'page', 3)) : 1,
     };
-    const q = await workQueue(db, actor, f);
-    const names = await db
-      .selectFrom('unit')
-      .select(['code', 'name_vi', 'name_en'])
-      .where(
-        'id',
-        'in',
-        units.map((u) => u.unitId),
-      )
-      .execute();
-    const specialists = q.leader ? await specialistsOf(db, q.unit.unitId) : [];
+    // The queue, the unit names and the leader's specialists do not depend on each other.
+    const chosen = units.find((u) => u.unitCode === f.unit) ?? units[0];
+    const leads = !!chosen?.roles.includes('leader');
+    const [q, names, specialists] = await Promise.all([
+      workQueue(db, actor, f),
+      db
+        .selectFrom('unit')
+        .select(['code', 'name_vi', 'name_en'])
+        .where(
+          'id',
+          'in',
+          units.map((u) => u.unitId),
+        )
+        .execute(),
+      leads && chosen ? specialistsOf(db, chosen.unitId) : Promise.resolve([]),
+    ]);
     const assigned = queryText(req.query, 'assigned_n', 4);
     const notice = /^\d{1,3}$/.test(assigned) ? ctx.t('work.assign.done', { n: assigned }) : null;
     return renderHtml(
