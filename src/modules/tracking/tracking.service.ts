@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type InferResult, type Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { isDossierCode } from '../../domain/dossier/code.js';
 import { STATUS, STATUS_NAME, type StatusCode } from '../../domain/dossier/status.js';
@@ -160,7 +160,7 @@ interface ResultCell {
  * amount paid, the result) is read in CASE branches, so other dossiers do not pay for it; the
  * version's document list is read only while a supplement is open.
  */
-export function findDossier(db: Kysely<DB>, code: string, check = '') {
+function lookupQuery(db: Kysely<DB>, code: string, check: string) {
   return db
     .selectFrom('dossier as d')
     .innerJoin('procedure as p', 'p.id', 'd.procedure_id')
@@ -213,8 +213,24 @@ export function findDossier(db: Kysely<DB>, code: string, check = '') {
           where e.dossier_id = d.id and (e.to_status is distinct from e.from_status
             or e.action in (${sql.join(ALWAYS_SHOWN)}) or e.data ->> 'toUnit' is not null)) end`.as('events'),
     ])
-    .where('d.code', '=', code)
-    .executeTakeFirst();
+    .where('d.code', '=', code);
+}
+
+// Built and compiled once per database: the lookup is the busiest public statement, and building
+// a query of this size costs more than running it. The two inputs are put in by position markers.
+const CODE_MARK = '\u0000code';
+const CHECK_MARK = '\u0000check';
+const compiledLookups = new WeakMap<Kysely<DB>, CompiledQuery>();
+
+export async function findDossier(db: Kysely<DB>, code: string, check = ''): Promise<DossierRow | undefined> {
+  let compiled = compiledLookups.get(db);
+  if (!compiled) {
+    compiled = lookupQuery(db, CODE_MARK, CHECK_MARK).compile();
+    compiledLookups.set(db, compiled);
+  }
+  const parameters = compiled.parameters.map((p) => (p === CODE_MARK ? code : p === CHECK_MARK ? check : p));
+  const result = await db.executeQuery<DossierRow>({ ...compiled, parameters });
+  return result.rows[0];
 }
 
 interface JsonEvent {
@@ -256,7 +272,7 @@ export function listPublicEvents(db: Kysely<DB>, dossierId: number) {
     .execute();
 }
 
-type DossierRow = NonNullable<Awaited<ReturnType<typeof findDossier>>>;
+type DossierRow = InferResult<ReturnType<typeof lookupQuery>>[number];
 type EventRow = Omit<JsonEvent, 'at'> & { at: Date };
 
 function nextStep(status: StatusCode): NextStep {
