@@ -145,9 +145,13 @@ describe(`processing along the workflow (${ENGINE})`, () => {
   test('a financial obligation during processing waits in 6 and payment returns it to 4', async () => {
     const { id } = await receivedDossier(t, tok);
     await act(t.app, id, tok.specialistQuangTrung, { action: 'pass' });
+    const before = await t.db.selectFrom('dossier').select('due_at').where('id', '=', id).executeTakeFirstOrThrow();
     const r = await act(t.app, id, tok.leaderQuangTrung, { action: 'obligation', amount: 50000 });
     assert.equal(r.statusCode, 200, r.body);
     await expectStatus(id, 6);
+    // The clock stops while the applicant pays.
+    const waiting = await t.db.selectFrom('dossier').select('pauses').where('id', '=', id).executeTakeFirstOrThrow();
+    assert.equal((waiting.pauses as { to: string | null }[]).filter((p) => p.to === null).length, 1);
     const cash = await t.app.inject({
       method: 'POST',
       url: `/api/v1/dossiers/${id}/payments/cash`,
@@ -156,6 +160,11 @@ describe(`processing along the workflow (${ENGINE})`, () => {
     });
     assert.equal(cash.statusCode, 200, cash.body);
     await expectStatus(id, 4);
+    const after = await t.db.selectFrom('dossier').select(['pauses', 'due_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    const pauses = after.pauses as { to: string | null }[];
+    assert.equal(pauses.length, 1);
+    assert.ok(pauses[0]!.to, 'the payment ended the pause');
+    assert.ok(after.due_at! >= before.due_at!, 'the appointment never moves earlier');
   });
 
   test('withdrawal: the citizen asks (7), the desk declines (back to 4) or accepts (8); a leader stops a dossier (8) with a reason', async () => {

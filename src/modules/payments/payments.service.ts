@@ -9,6 +9,9 @@ import * as repo from '../dossiers/dossier.repo.js';
 import type { DossierService } from '../dossiers/dossier.service.js';
 import type { Applicant } from '../dossiers/dossier.schema.js';
 import { todayInVietnam } from '../units/units.service.js';
+import { endPause } from '../processing/processing.resume.js';
+
+type ResumePlan = { revision: number } & Awaited<ReturnType<typeof endPause>>;
 import { IPN_RESPONSES, type GatewayNotice, type IpnResponse, type PaymentGateway } from './gateway.js';
 
 export const CASH_ROLES = ['desk_officer'] as const;
@@ -80,6 +83,8 @@ export class PaymentService {
   async applyNotice(params: Record<string, string>): Promise<{ response: IpnResponse; outcome: PaymentOutcome | null }> {
     const n: GatewayNotice = this.gateway.verify(params);
     if (!n.valid) return { response: IPN_RESPONSES.invalidSignature, outcome: null };
+    const known = await this.db.selectFrom('payment').select('dossier_id').where('txn_ref', '=', n.txnRef).executeTakeFirst();
+    const plan = known ? await this.resumePlan(known.dossier_id) : null;
     return this.db.transaction().execute(async (trx) => {
       const p = await trx.selectFrom('payment').selectAll().where('txn_ref', '=', n.txnRef).forUpdate().executeTakeFirst();
       if (!p) return { response: IPN_RESPONSES.orderNotFound, outcome: null };
@@ -106,6 +111,7 @@ export class PaymentService {
         paidAt: n.paidAt ?? now,
         actorId: null,
         actorRole: 'gateway',
+        plan,
       });
       return { response: IPN_RESPONSES.ok, outcome: outcome('paid') };
     });
@@ -114,6 +120,7 @@ export class PaymentService {
   /** The desk takes the outstanding fee in cash. */
   async recordCash(actor: Actor, dossierId: number, amount: number) {
     if (!Number.isInteger(amount) || amount <= 0) throw new AppError('invalid_amount');
+    const plan = await this.resumePlan(dossierId);
     return this.db.transaction().execute(async (trx) => {
       const d = await repo.findDossier(trx, dossierId, true);
       assertUnitScope(actor, d.unit_path, CASH_ROLES);
@@ -140,6 +147,7 @@ export class PaymentService {
         paidAt: new Date(),
         actorId: actor.accountId,
         actorRole: 'desk_officer',
+        plan,
       });
     });
   }
@@ -149,7 +157,14 @@ export class PaymentService {
     paymentId: number,
     dossierId: number,
     amount: number,
-    how: { method: 'gateway' | 'cash'; providerTxn: string | null; paidAt: Date; actorId: number | null; actorRole: string },
+    how: {
+      method: 'gateway' | 'cash';
+      providerTxn: string | null;
+      paidAt: Date;
+      actorId: number | null;
+      actorRole: string;
+      plan: ResumePlan | null;
+    },
   ) {
     const receiptNo = `BL-${todayInVietnam(how.paidAt).replaceAll('-', '').slice(2)}-${String(paymentId).padStart(6, '0')}`;
     await trx
@@ -163,9 +178,17 @@ export class PaymentService {
     // A dossier in processing goes back to where it was when the obligation was recorded.
     const resumed = settled && d.status === STATUS.awaitingPayment && d.held_status !== null;
     const to = resumed ? d.held_status! : settled ? nextStatus('pay', d.status, false) : d.status;
+    // The pause of the obligation ends with the payment; the plan was made for this revision.
+    const plan = resumed && how.plan && how.plan.revision === d.revision ? how.plan : null;
     await trx
       .updateTable('dossier')
-      .set({ status: to, revision: d.revision + 1, updated_at: new Date(), ...(resumed ? { held_status: null } : {}) })
+      .set({
+        status: to,
+        revision: d.revision + 1,
+        updated_at: new Date(),
+        ...(resumed ? { held_status: null } : {}),
+        ...(plan ? { pauses: JSON.stringify(plan.pauses), due_at: plan.dueAt } : {}),
+      })
       .where('id', '=', dossierId)
       .execute();
     await repo.appendEvent(trx, dossierId, {
@@ -187,6 +210,17 @@ export class PaymentService {
       },
     );
     return { receiptNo, status: to };
+  }
+
+  /**
+   * A dossier waiting for a payment during processing has its clock stopped: what the pause and
+   * the appointment become if the payment lands now. Read before the transaction (calendar).
+   */
+  private async resumePlan(dossierId: number): Promise<ResumePlan | null> {
+    const d = await repo.findDossier(this.db, dossierId).catch(() => null);
+    if (!d || d.status !== STATUS.awaitingPayment || d.held_status === null) return null;
+    if (!((d.pauses as { to: string | null }[]) ?? []).some((p) => p.to === null)) return null;
+    return { revision: d.revision, ...(await endPause(this.dossiers, d, new Date())) };
   }
 
   async paymentsOf(dossierId: number) {

@@ -33,17 +33,8 @@ export async function resumeAfterSupplement(
   );
   const step = wf.steps[next.step!]!;
   const now = new Date();
-  const pauses = ((pre.pauses as Pause[]) ?? []).map((p) => (p.to === null ? { ...p, to: now.toISOString() } : p));
+  const { pauses, dueAt } = await endPause(dossiers, pre, now);
   const calendar = dossiers.deps.calendar;
-  const recomputed = await appointment(
-    calendar,
-    pre.unit_code,
-    timeLimitOf(pre),
-    pre.received_at!,
-    pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
-  );
-  // An apology (form 04) already moved the appointment: the pause never brings it earlier.
-  const dueAt = recomputed && pre.due_at && pre.apology_at && pre.due_at > recomputed ? pre.due_at : recomputed;
   const stepDue = await stepDueAt(calendar, step.unitCode, step.allowance, now);
   return dossiers.db.transaction().execute(async (trx) => {
     const d = await repo.findDossier(trx, pre.id, true);
@@ -85,4 +76,27 @@ export async function resumeAfterSupplement(
     );
     return { status: next.status as number, dueAt };
   });
+}
+
+/**
+ * Ends the open pause at `now` and moves the appointment by the paused time (pause subtracted,
+ * the national convention). Reads the calendar: call it before the transaction.
+ */
+export async function endPause(
+  dossiers: DossierService,
+  pre: repo.DossierRow,
+  now: Date,
+): Promise<{ pauses: Pause[]; dueAt: Date | null }> {
+  const pauses = ((pre.pauses as Pause[]) ?? []).map((p) => (p.to === null ? { ...p, to: now.toISOString() } : p));
+  if (!pre.received_at) return { pauses, dueAt: pre.due_at };
+  const recomputed = await appointment(
+    dossiers.deps.calendar,
+    pre.unit_code,
+    timeLimitOf(pre),
+    pre.received_at,
+    pauses.map((p) => ({ from: new Date(p.from), to: p.to ? new Date(p.to) : null })),
+  );
+  // An apology (form 04) already moved the appointment: the pause never brings it earlier.
+  const dueAt = recomputed && pre.due_at && pre.apology_at && pre.due_at > recomputed ? pre.due_at : recomputed;
+  return { pauses, dueAt };
 }

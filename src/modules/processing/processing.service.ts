@@ -104,10 +104,14 @@ export class ProcessingService {
           data.round = await this.openSupplement(trx, actor, d, input.items!, input.note, now, set);
           data.items = input.items;
           break;
-        case 'obligation':
+        case 'obligation': {
           set.fee_amount = (d.fee_amount ?? 0) + input.amount!;
           data.amount = input.amount;
+          // The time the applicant takes to pay is not processing time (Decree 61/2018 Art. 18).
+          const pauses = (d.pauses as { from: string; to: string | null }[]) ?? [];
+          if (!pauses.some((p) => p.to === null)) set.pauses = JSON.stringify([...pauses, { from: now.toISOString(), to: null }]);
           break;
+        }
         case 'approve':
         case 'reject': {
           set.outcome = body.action === 'approve' ? 'approved' : 'rejected';
