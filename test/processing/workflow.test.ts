@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { testApp, type TestApp } from '../helpers/app.js';
+import { DEMO, testApp, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { act, receivedDossier, state, tokens, type Auth } from '../helpers/processing.js';
 import { multipart, PDF } from '../helpers/dossiers.js';
@@ -118,6 +118,18 @@ describe(`processing along the workflow (${ENGINE})`, () => {
   test('a supplement during processing stops the clock (5), the desk receives it and the same step resumes (4) with the appointment moved', async () => {
     const { id } = await receivedDossier(t, tok);
     const before = await t.db.selectFrom('dossier').select('due_at').where('id', '=', id).executeTakeFirstOrThrow();
+    const specialist = await t.db
+      .selectFrom('account')
+      .select('id')
+      .where('email', '=', DEMO.specialistQuangTrung)
+      .executeTakeFirstOrThrow();
+    const assigned = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/work/assign',
+      headers: tok.leaderQuangTrung,
+      payload: { unit: '000.13.42.H26', ids: [id], assigneeId: specialist.id },
+    });
+    assert.deepEqual(assigned.json(), { assigned: 1 });
     const r = await act(t.app, id, tok.specialistQuangTrung, { action: 'request_supplement', items: [{ item: 2, reason: 'Bản chụp mờ' }] });
     assert.equal(r.statusCode, 200, r.body);
     await expectStatus(id, 5);
@@ -131,10 +143,11 @@ describe(`processing along the workflow (${ENGINE})`, () => {
     await expectStatus(id, 4);
     const after = await t.db
       .selectFrom('dossier')
-      .select(['due_at', 'pauses', 'step_role', 'step_index'])
+      .select(['due_at', 'pauses', 'step_role', 'step_index', 'assignee_id'])
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     assert.equal(after.step_index, 0);
+    assert.equal(after.assignee_id, specialist.id, 'the step stays with the specialist who asked');
     assert.equal(after.step_role, 'specialist');
     const pauses = after.pauses as { from: string; to: string | null }[];
     assert.equal(pauses.length, 1);

@@ -50,10 +50,12 @@ export async function resumeAfterSupplement(
         revision: d.revision + 1,
         updated_at: now,
         ...stepColumns(step, now, stepDue),
+        // The same step starts again: it stays with whoever was working it.
+        assignee_id: d.assignee_id,
       })
       .where('id', '=', d.id)
       .execute();
-    await openStep(trx, d.id, next.step!, step, now, stepDue);
+    await openStep(trx, d.id, next.step!, step, now, stepDue, d.assignee_id);
     await repo.appendEvent(trx, d.id, {
       actorId: actor.accountId,
       actorRole: 'desk_officer',

@@ -30,7 +30,15 @@ export async function finishStep(
     .execute();
 }
 
-export async function openStep(trx: Transaction<DB>, dossierId: number, index: number, step: FrozenStep, at: Date, due: Date | null) {
+export async function openStep(
+  trx: Transaction<DB>,
+  dossierId: number,
+  index: number,
+  step: FrozenStep,
+  at: Date,
+  due: Date | null,
+  assignee: number | null = null,
+) {
   const last = await trx
     .selectFrom('dossier_step')
     .select((eb) => eb.fn.max('seq').as('seq'))
@@ -45,6 +53,7 @@ export async function openStep(trx: Transaction<DB>, dossierId: number, index: n
       step_key: step.key,
       unit_id: step.unitId,
       role: step.role,
+      assignee_id: assignee,
       started_at: at,
       allowance: JSON.stringify(step.allowance),
       due_at: due,
