@@ -4,6 +4,7 @@ import { DEMO, testApp, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { act, receivedDossier, state, tokens, type Auth } from '../helpers/processing.js';
 import { multipart, PDF } from '../helpers/dossiers.js';
+import { pdfText } from '../helpers/pdf.js';
 
 describe(`processing along the workflow (${ENGINE})`, () => {
   let t: TestApp;
@@ -58,6 +59,9 @@ describe(`processing along the workflow (${ENGINE})`, () => {
     const pdf = await t.app.inject({ url: `/api/v1/dossiers/${id}/result`, headers: tok.citizen });
     assert.equal(pdf.statusCode, 200);
     assert.equal(pdf.headers['content-type'], 'application/pdf');
+    // Issued by the district whose leader signed, not by the ward that received it.
+    const district = await t.db.selectFrom('unit').select('name_vi').where('code', '=', '000.00.42.H26').executeTakeFirstOrThrow();
+    assert.ok((await pdfText(pdf.rawPayload)).toUpperCase().includes(district.name_vi.toUpperCase()), 'the district issues the result');
     await expectStatus(id, 10);
     const v = await t.app.inject({ url: `/api/v1/verify/${result.verify_token}` });
     assert.equal(v.json().authentic, true);

@@ -240,17 +240,22 @@ export class ProcessingService {
   private async prepareResult(actor: Actor, d: DossierRow, body: ActBody, at: Date): Promise<PreparedResult> {
     const kind = body.action === 'approve' ? 'approval' : 'rejection';
     if (body.medium === 'paper') return this.results.preparePaper(kind, at);
-    const signer = await this.db.selectFrom('account').select('full_name').where('id', '=', actor.accountId).executeTakeFirstOrThrow();
     const text = kind === 'approval' ? clean(body.decision) : clean(body.reason);
     if (!text) throw new AppError(kind === 'approval' ? 'decision_required' : 'reason_required');
+    // The unit whose leader signs issues the result: the district, when a ward transferred it.
+    const signing = (d.workflow as FrozenWorkflow).steps[d.step_index!]!;
+    const [signer, issuer] = await Promise.all([
+      this.db.selectFrom('account').select('full_name').where('id', '=', actor.accountId).executeTakeFirstOrThrow(),
+      this.db.selectFrom('unit').select(['code', 'name_vi', 'name_en']).where('id', '=', signing.unitId).executeTakeFirstOrThrow(),
+    ]);
     return this.results.prepareElectronic({
       dossierId: d.id,
       code: d.code!,
       locale: d.locale,
       procedure: { vi: d.procedure_vi, en: d.procedure_en },
       procedureCode: d.procedure_code,
-      unit: { vi: d.unit_vi, en: d.unit_en },
-      unitCode: d.unit_code,
+      unit: { vi: issuer.name_vi, en: issuer.name_en },
+      unitCode: issuer.code,
       applicantName: d.applicant_name,
       kind,
       text,
