@@ -18,8 +18,6 @@ import { presentDossier } from './dossier.present.js';
 import { submitNew, type SubmitResult } from './dossier.submit-new.js';
 import * as uploads from './dossier.uploads.js';
 
-export const OFFICIAL_VIEW_ROLES = ['desk_officer', 'specialist', 'leader', 'unit_admin', 'city_admin'] as const;
-
 /** Inside the transaction of a change: tells the applicant (inbox, e-mail, SMS) through the outbox. */
 export type DossierNotifier = (
   trx: Transaction<DB>,

@@ -243,35 +243,6 @@ interface JsonEvent {
   to_unit_en: string | null;
 }
 
-/**
- * The public part of the history: status changes, hand-overs to another unit (an event whose
- * data names the unit code as `toUnit`) and apologies. Actors and internal notes are not read.
- */
-export function listPublicEvents(db: Kysely<DB>, dossierId: number) {
-  return db
-    .selectFrom('dossier_event as e')
-    .leftJoin('unit as tu', (j) => j.on(sql<boolean>`tu.code = e.data ->> 'toUnit'`))
-    .select([
-      'e.at',
-      'e.action',
-      'e.from_status',
-      'e.to_status',
-      sql<string | null>`case when e.action in (${sql.join(REASON_ACTIONS)}) then e.note end`.as('reason'),
-      'tu.name_vi as to_unit_vi',
-      'tu.name_en as to_unit_en',
-    ])
-    .where('e.dossier_id', '=', dossierId)
-    .where((eb) =>
-      eb.or([
-        sql<boolean>`e.to_status is distinct from e.from_status`,
-        eb('e.action', 'in', ALWAYS_SHOWN),
-        sql<boolean>`e.data ->> 'toUnit' is not null`,
-      ]),
-    )
-    .orderBy('e.id')
-    .execute();
-}
-
 type DossierRow = InferResult<ReturnType<typeof lookupQuery>>[number];
 type EventRow = Omit<JsonEvent, 'at'> & { at: Date };
 
