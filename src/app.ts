@@ -51,6 +51,7 @@ import { deskPageRoutes } from './modules/dossiers/desk.pages.js';
 import { dossierDocumentRoutes } from './modules/dossiers/dossier.documents.js';
 import { dossierPageRoutes } from './modules/dossiers/dossier.pages.js';
 import { trackingRoutes } from './modules/tracking/tracking.routes.js';
+import { statsApiRoutes } from './modules/stats/stats.routes.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -266,6 +267,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(workPageRoutes);
   await app.register(citizenProcessingRoutes);
   await app.register(webhookRoutes);
+  await app.register(statsApiRoutes);
   if (config.payment.provider === 'sandbox') {
     await app.register(sandboxBankRoutes, { hashSecret: config.payment.hashSecret, merchantCode: config.payment.merchantCode });
   }

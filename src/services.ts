@@ -17,6 +17,7 @@ import type { JobLog } from './jobs/runner.js';
 import { ResultSigner } from './lib/signing.js';
 import { ProcessingService } from './modules/processing/processing.service.js';
 import { ResultService } from './modules/results/results.service.js';
+import { StatsService } from './modules/stats/stats.service.js';
 
 export interface Services {
   database: Database;
@@ -33,6 +34,7 @@ export interface Services {
   /** Result documents: signing, storage and public verification. */
   results: ResultService;
   processing: ProcessingService;
+  stats: StatsService;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -78,5 +80,6 @@ export function createServices(config: Config, database: Database, log: JobLog |
     sms: config.smsProvider === 'sandbox' ? new SandboxSms(log) : null,
     results,
     processing: new ProcessingService(dossiers, results),
+    stats: new StatsService(db, calendar),
   };
 }

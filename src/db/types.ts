@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { Measure } from '../domain/stats/measures.js';
 
 // Kysely's view of the tables; the SQL in migrations/ is the source of truth.
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -224,6 +225,7 @@ export interface DossierTable {
   return_tracking: string | null;
   warned_at: Date | null;
   escalated_at: Date | null;
+  stat_state: Generated<number>;
 }
 
 export type StepRole = 'desk_officer' | 'specialist' | 'leader';
@@ -375,6 +377,11 @@ export interface NotificationTable {
   read_at: Date | null;
 }
 
+type StatMeasureColumns = { [K in Measure]: Generated<number> };
+export type StatDossierDayTable = StatMeasureColumns & { day: DateOnly; unit_id: number; procedure_id: number; channel: number };
+export type StatUnitDayTable = StatMeasureColumns & { day: DateOnly; unit_id: number; channel: number };
+export type StatUnitMonthTable = StatMeasureColumns & { month: DateOnly; unit_id: number; channel: number };
+
 export interface DB {
   app_setting: AppSettingTable;
   unit: UnitTable;
@@ -405,6 +412,9 @@ export interface DB {
   signing_key: SigningKeyTable;
   webhook_subscription: WebhookSubscriptionTable;
   webhook_delivery: WebhookDeliveryTable;
+  stat_dossier_day: StatDossierDayTable;
+  stat_unit_day: StatUnitDayTable;
+  stat_unit_month: StatUnitMonthTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;

@@ -127,6 +127,10 @@ export const ERROR_STATUS = {
   webhook_url_credentials: 400,
   webhook_url_insecure: 400,
   webhook_disabled: 409,
+  period_required: 400,
+  invalid_period: 400,
+  invalid_date_range: 400,
+  field_not_found: 404,
   internal: 500,
 } as const;
 

@@ -1,0 +1,20 @@
+import type { App } from '../../web/request-context.js';
+import { policies } from '../auth/policy.js';
+import { ReportQuerySchema, ReportSchema } from './stats.schema.js';
+
+const tags = ['statistics'];
+
+export async function statsApiRoutes(app: App) {
+  const { stats } = app.services;
+
+  app.get('/api/v1/reports/dossiers', {
+    config: { policy: policies.public },
+    schema: {
+      tags,
+      summary: 'Periodic report of dossiers received, finished early / on time / late, in progress and stopped (docs/metrics.md)',
+      querystring: ReportQuerySchema,
+      response: { 200: ReportSchema },
+    },
+    handler: async (req) => stats.report(req.query),
+  });
+}
