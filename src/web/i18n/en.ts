@@ -2,6 +2,7 @@ import { enProcessing } from './en.processing.js';
 import { enDesk } from './en.desk.js';
 import { enDossiers } from './en.dossiers.js';
 import { enResults } from './en.results.js';
+import { enStats } from './en.stats.js';
 import { enWebhooks } from './en.webhooks.js';
 import { enTracking } from './en.tracking.js';
 import type { MessageKey } from './vi.js';
@@ -329,6 +330,7 @@ export const en: Record<MessageKey, string> = {
   ...enDossiers,
   ...enDesk,
   ...enResults,
+  ...enStats,
   ...enProcessing,
   ...enWebhooks,
   ...enTracking,

@@ -2,6 +2,7 @@ import { viProcessing } from './vi.processing.js';
 import { viDesk } from './vi.desk.js';
 import { viDossiers } from './vi.dossiers.js';
 import { viResults } from './vi.results.js';
+import { viStats } from './vi.stats.js';
 import { viWebhooks } from './vi.webhooks.js';
 import { viTracking } from './vi.tracking.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
@@ -324,6 +325,7 @@ export const vi = {
   ...viDossiers,
   ...viDesk,
   ...viResults,
+  ...viStats,
   ...viProcessing,
   ...viWebhooks,
   ...viTracking,
