@@ -6,7 +6,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Database } from '../../src/db/engine.js';
 import { DEMO_PASSWORD } from '../../src/seed/seed.js';
-import { testDatabase } from './db.js';
+import { testDatabase, type TemplateKind } from './db.js';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -15,8 +15,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(overrides: Partial<Config> = {}): Promise<TestApp> {
-  const database = await testDatabase();
+/** `template: 'bare'`: units and calendars only (scenarios build their own catalogue). */
+export async function testApp(overrides: Partial<Config> = {}, opts: { template?: TemplateKind } = {}): Promise<TestApp> {
+  const database = await testDatabase(opts.template);
   // Uploads of each test app go to their own directory, never into the developer's ./data.
   const filesDir = await mkdtemp(join(tmpdir(), 'motcua-files-'));
   const config = { ...loadConfig({ NODE_ENV: 'test', LOGIN_RATE_LIMIT: '100000', LOG_LEVEL: 'silent' }), filesDir, ...overrides };

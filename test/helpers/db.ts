@@ -21,10 +21,14 @@ async function fingerprint(): Promise<string> {
   return h.digest('hex').slice(0, 16);
 }
 
-async function prepare(database: Database) {
+/** 'bare': units and calendars only, for scenarios that build their own catalogue. */
+export type TemplateKind = 'full' | 'bare';
+
+async function prepare(database: Database, kind: TemplateKind) {
   await migrateToLatest(database.db);
   await seedUnits(database.db);
   await seedCalendars(database.db);
+  if (kind === 'bare') return;
   await seedCatalogue(database.db);
   await seedDemoAccounts(database.db);
   await seedDemoOffers(database.db);
@@ -40,8 +44,8 @@ const exists = (p: string) =>
  * PGlite: every test file gets its own copy of a template directory that was migrated and seeded
  * once (initdb alone takes seconds). The first file to arrive builds it under a mkdir lock.
  */
-async function pgliteFromTemplate(): Promise<Database> {
-  const key = await fingerprint();
+async function pgliteFromTemplate(kind: TemplateKind): Promise<Database> {
+  const key = `${await fingerprint()}${kind === 'bare' ? '-bare' : ''}`;
   const template = join(ROOT, '.cache', `pglite-template-${key}`);
   const lock = `${template}.lock`;
   while (!(await exists(join(template, 'ready')))) {
@@ -55,7 +59,7 @@ async function pgliteFromTemplate(): Promise<Database> {
     try {
       await rm(template, { recursive: true, force: true });
       const database = await openPglite(template);
-      await prepare(database);
+      await prepare(database, kind);
       await database.close();
       await mkdir(join(template, 'ready'));
     } finally {
@@ -75,8 +79,8 @@ async function pgliteFromTemplate(): Promise<Database> {
 }
 
 /** PostgreSQL: a database per test file, created from a template database built once per fingerprint. */
-async function postgresFromTemplate(url: string): Promise<Database> {
-  const key = await fingerprint();
+async function postgresFromTemplate(url: string, kind: TemplateKind): Promise<Database> {
+  const key = `${await fingerprint()}${kind === 'bare' ? '_bare' : ''}`;
   const templateName = `motcua_tpl_${key}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -88,7 +92,7 @@ async function postgresFromTemplate(url: string): Promise<Database> {
       const u = new URL(url);
       u.pathname = `/${templateName}`;
       const database = await openPostgres(u.toString(), 2);
-      await prepare(database);
+      await prepare(database, kind);
       await database.close();
     }
     const name = `motcua_t_${randomBytes(6).toString('hex')}`;
@@ -114,7 +118,7 @@ async function postgresFromTemplate(url: string): Promise<Database> {
 
 export const ENGINE = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
-export function testDatabase(): Promise<Database> {
+export function testDatabase(kind: TemplateKind = 'full'): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
-  return url ? postgresFromTemplate(url) : pgliteFromTemplate();
+  return url ? postgresFromTemplate(url, kind) : pgliteFromTemplate(kind);
 }

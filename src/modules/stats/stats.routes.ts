@@ -1,6 +1,6 @@
 import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
-import { ReportQuerySchema, ReportSchema } from './stats.schema.js';
+import { CoverageQuerySchema, ReportQuerySchema, ReportSchema } from './stats.schema.js';
 
 const tags = ['statistics'];
 
@@ -16,5 +16,15 @@ export async function statsApiRoutes(app: App) {
       response: { 200: ReportSchema },
     },
     handler: async (req) => stats.report(req.query),
+  });
+
+  app.get('/api/v1/reports/coverage', {
+    config: { policy: policies.public },
+    schema: {
+      tags,
+      summary: 'Online-service coverage: procedures per level (2011 and 2022 scales), units using the system, online share per field',
+      querystring: CoverageQuerySchema,
+    },
+    handler: async (req) => stats.coverage(req.query),
   });
 }

@@ -74,3 +74,15 @@ export const ReportSchema = Type.Object({
   ),
 });
 export type Report = Static<typeof ReportSchema>;
+
+export const CoverageQuerySchema = Type.Object(
+  {
+    unit: Type.String({ minLength: 1, maxLength: 40 }),
+    subtree: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+    period: Type.Optional(Type.String({ maxLength: 40 })),
+    from: Type.Optional(Type.String({ maxLength: 10 })),
+    to: Type.Optional(Type.String({ maxLength: 10 })),
+  },
+  { additionalProperties: false },
+);
+export type CoverageQuery = Static<typeof CoverageQuerySchema>;

@@ -3,7 +3,10 @@ import type { DB } from '../../db/types.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import { rollUp } from './stats.rollup.js';
 import { dossierReport, resolveQuery } from './stats.report.js';
-import type { Report, ReportQuery } from './stats.schema.js';
+import type { CoverageQuery, Report, ReportQuery } from './stats.schema.js';
+import { coverage, type Coverage } from './stats.coverage.js';
+import { periodOf } from '../../domain/stats/periods.js';
+import { todayInVietnam } from '../units/units.service.js';
 
 /** Reports, coverage and the service index, all computed from dossiers and their roll-ups. */
 export class StatsService {
@@ -18,6 +21,13 @@ export class StatsService {
 
   async report(q: ReportQuery, now = new Date()): Promise<Report> {
     return dossierReport(this.deps, await resolveQuery(this.db, q), now);
+  }
+
+  /** Online-service coverage; the period (for the online share per field) defaults to the official year so far. */
+  async coverage(q: CoverageQuery, now = new Date()): Promise<Coverage> {
+    const when = q.period || q.from || q.to ? {} : { period: periodOf('year', todayInVietnam(now)).name };
+    const r = await resolveQuery(this.db, { ...q, ...when });
+    return coverage(this.db, r.unit, r.subtree, { from: r.period.from, to: r.period.to });
   }
 
   /** Rolls final facts into the roll-up tables; returns the number of dossiers rolled. */
