@@ -15,7 +15,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** `template: 'bare'`: units and calendars only (scenarios build their own catalogue). */
+/** `template: 'bare'`: no catalogue and no demo offers (scenarios build their own). */
 export async function testApp(overrides: Partial<Config> = {}, opts: { template?: TemplateKind } = {}): Promise<TestApp> {
   const database = await testDatabase(opts.template);
   // Uploads of each test app go to their own directory, never into the developer's ./data.

@@ -21,16 +21,16 @@ async function fingerprint(): Promise<string> {
   return h.digest('hex').slice(0, 16);
 }
 
-/** 'bare': units and calendars only, for scenarios that build their own catalogue. */
+/** 'bare': units, calendars and the demo accounts, without the catalogue (scenarios build their own). */
 export type TemplateKind = 'full' | 'bare';
 
 async function prepare(database: Database, kind: TemplateKind) {
   await migrateToLatest(database.db);
   await seedUnits(database.db);
   await seedCalendars(database.db);
+  await seedDemoAccounts(database.db);
   if (kind === 'bare') return;
   await seedCatalogue(database.db);
-  await seedDemoAccounts(database.db);
   await seedDemoOffers(database.db);
 }
 
@@ -45,7 +45,7 @@ const exists = (p: string) =>
  * once (initdb alone takes seconds). The first file to arrive builds it under a mkdir lock.
  */
 async function pgliteFromTemplate(kind: TemplateKind): Promise<Database> {
-  const key = `${await fingerprint()}${kind === 'bare' ? '-bare' : ''}`;
+  const key = `${await fingerprint()}${kind === 'bare' ? '-bare-accounts' : ''}`;
   const template = join(ROOT, '.cache', `pglite-template-${key}`);
   const lock = `${template}.lock`;
   while (!(await exists(join(template, 'ready')))) {
@@ -80,7 +80,7 @@ async function pgliteFromTemplate(kind: TemplateKind): Promise<Database> {
 
 /** PostgreSQL: a database per test file, created from a template database built once per fingerprint. */
 async function postgresFromTemplate(url: string, kind: TemplateKind): Promise<Database> {
-  const key = `${await fingerprint()}${kind === 'bare' ? '_bare' : ''}`;
+  const key = `${await fingerprint()}${kind === 'bare' ? '_bare_accounts' : ''}`;
   const templateName = `motcua_tpl_${key}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
+import { tokens } from '../helpers/processing.js';
 import { loadSpec, runScenario } from '../../src/modules/stats/scenario/scenario.js';
 import { checkRollups } from '../../src/modules/stats/stats.check.js';
 import type { Report } from '../../src/modules/stats/stats.schema.js';
@@ -62,6 +63,40 @@ describe(`scenario ha-dong-2019-h1: the report API shows Hà Đông's published 
     const check = await checkRollups(t.app.services.stats.deps);
     assert.deepEqual(check.differences, []);
     assert.equal(check.dossiers, 6348);
+  });
+
+  test('officials drill down from a figure to exactly the dossiers behind it; others may not', async () => {
+    const tok = await tokens(t.app);
+    const list = async (q: string, auth: Record<string, string> = tok.leaderHaDong) =>
+      t.app.inject({ url: `/api/v1/dossiers?unit=${HA_DONG}&period=half-year-2019-1&${q}`, headers: auth });
+    const late = await list('figure=finished.late');
+    assert.equal(late.statusCode, 200, late.body);
+    assert.equal(late.json().total, 3);
+    for (const d of late.json().items) {
+      assert.equal(d.classification, 'late');
+      assert.ok(d.finishedAt > d.dueAt, `${d.code}: finished ${d.finishedAt} after ${d.dueAt}`);
+      assert.match(d.code, /^[0-9A-Z.]+-\d{6}-\d{4}$/);
+      assert.equal(d.status, 10);
+    }
+    assert.equal((await list('figure=finished.early')).json().total, 4);
+    assert.equal((await list('figure=inProgress.overdue')).json().total, 2);
+    assert.equal((await list('figure=received.online&pageSize=10')).json().total, 3387);
+    assert.equal((await list('figure=refusedAtReception')).json().items[0].classification, 'refused');
+    const received = await t.app.inject({
+      url: `/api/v1/dossiers?unit=${HA_DONG}&receivedFrom=2019-01-01&receivedTo=2019-01-31&pageSize=500`,
+      headers: tok.specialistHaDong,
+    });
+    assert.equal(received.statusCode, 200, received.body);
+    for (const d of received.json().items) assert.ok(d.receivedAt >= '2018-12-31T17:00:00Z' && d.receivedAt < '2019-01-31T17:00:00Z');
+    // A ward's officials see their ward, not the district; citizens and strangers nothing.
+    assert.equal((await list('figure=finished.late', tok.leaderQuangTrung)).statusCode, 403);
+    assert.equal((await list('figure=finished.late', tok.citizen)).statusCode, 403);
+    assert.equal((await t.app.inject({ url: `/api/v1/dossiers?unit=${HA_DONG}&period=half-year-2019-1` })).statusCode, 401);
+    assert.equal(
+      (await t.app.inject({ url: `/api/v1/dossiers?unit=${HA_DONG}&figure=finished.late`, headers: tok.leaderHaDong })).json().code,
+      'period_required',
+    );
+    assert.equal((await list('figure=nope')).statusCode, 400);
   });
 
   test('34 procedures at level 3 at district level and 8 at ward level', async () => {

@@ -7,6 +7,8 @@ type Q = Kysely<DB> | Transaction<DB>;
 
 export interface FactRow {
   id: number;
+  code: string | null;
+  returned_at: Date | null;
   unit_id: number;
   procedure_id: number;
   channel: number;
@@ -36,7 +38,7 @@ export const PENDING = sql`d.stat_state < (case when d.finished_at is not null t
  */
 export function selectFacts(db: Q, where: RawBuilder<unknown>, suffix: RawBuilder<unknown> = sql``) {
   return sql<FactRow>`
-    select d.id, d.unit_id, d.procedure_id, d.channel, d.status, d.outcome, d.received_at, d.finished_at, d.due_at,
+    select d.id, d.code, d.returned_at, d.unit_id, d.procedure_id, d.channel, d.status, d.outcome, d.received_at, d.finished_at, d.due_at,
       d.original_due_at, d.pauses, d.fee_amount::float8 as fee_amount, d.stat_state, pv.time_limit_amount, pv.time_limit_unit,
       (d.finished_at is not null and d.status = 8 and exists (select 1 from dossier_event e
         where e.dossier_id = d.id and e.action = 'withdraw_accept')) as withdrawn,

@@ -1,6 +1,7 @@
 import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
-import { CoverageQuerySchema, ReportQuerySchema, ReportSchema } from './stats.schema.js';
+import { Type } from '@sinclair/typebox';
+import { CoverageQuerySchema, DossierListItemSchema, DossierListQuerySchema, ReportQuerySchema, ReportSchema } from './stats.schema.js';
 
 const tags = ['statistics'];
 
@@ -26,5 +27,28 @@ export async function statsApiRoutes(app: App) {
       querystring: CoverageQuerySchema,
     },
     handler: async (req) => stats.coverage(req.query),
+  });
+
+  app.get('/api/v1/dossiers', {
+    config: { policy: policies.official('desk_officer', 'specialist', 'leader', 'unit_admin', 'city_admin') },
+    schema: {
+      tags,
+      summary:
+        'The dossiers behind a report figure (figure + period), or received in a range (receivedFrom/receivedTo), with their classification',
+      querystring: DossierListQuerySchema,
+      response: {
+        200: Type.Object({
+          unit: Type.String(),
+          period: Type.Object({ from: Type.String(), to: Type.String() }),
+          figure: Type.Union([Type.String(), Type.Null()]),
+          convention: Type.String(),
+          total: Type.Integer(),
+          page: Type.Integer(),
+          pageSize: Type.Integer(),
+          items: Type.Array(DossierListItemSchema),
+        }),
+      },
+    },
+    handler: async (req) => stats.dossiers(req.actor!, req.query),
   });
 }

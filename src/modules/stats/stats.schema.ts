@@ -86,3 +86,71 @@ export const CoverageQuerySchema = Type.Object(
   { additionalProperties: false },
 );
 export type CoverageQuery = Static<typeof CoverageQuerySchema>;
+
+export const FIGURES = [
+  'received',
+  'received.online',
+  'received.inPerson',
+  'received.post',
+  'received.carriedOver',
+  'finished',
+  'finished.early',
+  'finished.onTime',
+  'finished.late',
+  'inProgress',
+  'inProgress.withinDeadline',
+  'inProgress.overdue',
+  'stopped',
+  'refusedAtReception',
+] as const;
+export type Figure = (typeof FIGURES)[number];
+
+/** GET /api/v1/dossiers: the dossiers behind a figure (officials, within their units). */
+export const DossierListQuerySchema = Type.Object(
+  {
+    unit: Type.String({ minLength: 1, maxLength: 40 }),
+    subtree: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+    receivedFrom: Type.Optional(Type.String({ maxLength: 10 })),
+    receivedTo: Type.Optional(Type.String({ maxLength: 10 })),
+    figure: Type.Optional(Type.Union(FIGURES.map((f) => Type.Literal(f)))),
+    period: Type.Optional(Type.String({ maxLength: 40 })),
+    from: Type.Optional(Type.String({ maxLength: 10 })),
+    to: Type.Optional(Type.String({ maxLength: 10 })),
+    convention: Type.Optional(Type.Union([Type.Literal('pause'), Type.Literal('restart')])),
+    procedure: Type.Optional(Type.String({ maxLength: 20 })),
+    field: Type.Optional(Type.String({ maxLength: 40 })),
+    channel: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('2'), Type.Literal('3')])),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  },
+  { additionalProperties: false },
+);
+export type DossierListQuery = Static<typeof DossierListQuerySchema>;
+
+export const CLASSIFICATIONS = [
+  'early',
+  'on_time',
+  'late',
+  'in_progress',
+  'overdue',
+  'withdrawn',
+  'stopped',
+  'refused',
+  'not_received',
+] as const;
+export type ListClass = (typeof CLASSIFICATIONS)[number];
+
+export const DossierListItemSchema = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  unit: Type.String(),
+  procedure: Type.String(),
+  channel: Type.Integer(),
+  receivedAt: Type.Union([Type.String(), Type.Null()]),
+  dueAt: Type.Union([Type.String(), Type.Null()]),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+  returnedAt: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Integer({ description: 'national status code 1-10' }),
+  classification: Type.Union(CLASSIFICATIONS.map((c) => Type.Literal(c))),
+});
+export type DossierListItem = Static<typeof DossierListItemSchema>;

@@ -3,7 +3,9 @@ import type { DB } from '../../db/types.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import { rollUp } from './stats.rollup.js';
 import { dossierReport, resolveQuery } from './stats.report.js';
-import type { CoverageQuery, Report, ReportQuery } from './stats.schema.js';
+import type { CoverageQuery, DossierListQuery, Report, ReportQuery } from './stats.schema.js';
+import { listDossiers } from './stats.dossiers.js';
+import type { Actor } from '../auth/policy.js';
 import { coverage, type Coverage } from './stats.coverage.js';
 import { periodOf } from '../../domain/stats/periods.js';
 import { todayInVietnam } from '../units/units.service.js';
@@ -28,6 +30,11 @@ export class StatsService {
     const when = q.period || q.from || q.to ? {} : { period: periodOf('year', todayInVietnam(now)).name };
     const r = await resolveQuery(this.db, { ...q, ...when });
     return coverage(this.db, r.unit, r.subtree, { from: r.period.from, to: r.period.to });
+  }
+
+  /** The dossiers behind a figure, for officials of the unit (or above it). */
+  dossiers(actor: Actor, q: DossierListQuery, now = new Date()) {
+    return listDossiers(this.deps, actor, q, now);
   }
 
   /** Rolls final facts into the roll-up tables; returns the number of dossiers rolled. */
