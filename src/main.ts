@@ -6,6 +6,7 @@ import { openDatabase } from './db/engine.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits } from './seed/seed.js';
 import { startDeadlineSweep } from './modules/processing/sweep.js';
+import { startStatsRollup } from './modules/stats/stats.job.js';
 
 async function main() {
   const t0 = performance.now();
@@ -39,6 +40,7 @@ async function main() {
   if (config.jobs) {
     app.jobs.start();
     app.addHook('onClose', startDeadlineSweep(app));
+    app.addHook('onClose', startStatsRollup(app));
   }
   app.log.info({ engine: database.engine, migrations: applied, unitsSeeded: units, catalogue, demoAccountsSeeded: demo }, 'database ready');
 

@@ -51,6 +51,11 @@ describe(`the report engine on live dossiers (${ENGINE})`, () => {
     const rolled = await t.app.services.stats.rollUp();
     assert.ok(rolled >= 3, `rolled ${rolled}`);
     assert.deepEqual({ ...(await report(q)), measuredAt: null }, { ...live, measuredAt: null });
+    // Per procedure, with the average time in working days (finished the day it was received: 0).
+    const detail = await report(`${q}&detail=procedures`);
+    assert.equal(detail.procedures.length, 1);
+    assert.equal(detail.procedures[0].received, 3);
+    assert.deepEqual(detail.procedures[0].averageTime, { value: 0, unit: 'working_days' });
     const check = await checkRollups(t.app.services.stats.deps);
     assert.deepEqual(check.differences, []);
     // The district with its subtree sees the ward's dossiers, the ward as one row.

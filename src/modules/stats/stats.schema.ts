@@ -12,6 +12,7 @@ export const ReportQuerySchema = Type.Object(
     procedure: Type.Optional(Type.String({ maxLength: 20 })),
     field: Type.Optional(Type.String({ maxLength: 40 })),
     channel: Type.Optional(Type.Union([Type.Literal('1'), Type.Literal('2'), Type.Literal('3')])),
+    detail: Type.Optional(Type.Literal('procedures', { description: 'also one row per procedure, with its average processing time' })),
   },
   { additionalProperties: false },
 );

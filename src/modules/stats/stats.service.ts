@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import { rollUp } from './stats.rollup.js';
+import { procedureBreakdown } from './stats.procedures.js';
 import { dossierReport, resolveQuery } from './stats.report.js';
 import type { CoverageQuery, DossierListQuery, Report, ReportQuery } from './stats.schema.js';
 import { listDossiers } from './stats.dossiers.js';
@@ -22,7 +23,10 @@ export class StatsService {
   }
 
   async report(q: ReportQuery, now = new Date()): Promise<Report> {
-    return dossierReport(this.deps, await resolveQuery(this.db, q), now);
+    const r = await resolveQuery(this.db, q);
+    const report = await dossierReport(this.deps, r, now);
+    if (q.detail === 'procedures') report.procedures = await procedureBreakdown(this.deps, r);
+    return report;
   }
 
   /** Online-service coverage; the period (for the online share per field) defaults to the official year so far. */
