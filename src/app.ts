@@ -52,6 +52,9 @@ import { dossierDocumentRoutes } from './modules/dossiers/dossier.documents.js';
 import { dossierPageRoutes } from './modules/dossiers/dossier.pages.js';
 import { trackingRoutes } from './modules/tracking/tracking.routes.js';
 import { statsApiRoutes } from './modules/stats/stats.routes.js';
+import { statsPageRoutes } from './modules/stats/stats.pages.js';
+import { openDataRoutes } from './modules/stats/opendata.routes.js';
+import { indexApiRoutes } from './modules/stats/index766.routes.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -268,6 +271,9 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(citizenProcessingRoutes);
   await app.register(webhookRoutes);
   await app.register(statsApiRoutes);
+  await app.register(indexApiRoutes);
+  await app.register(statsPageRoutes);
+  await app.register(openDataRoutes);
   if (config.payment.provider === 'sandbox') {
     await app.register(sandboxBankRoutes, { hashSecret: config.payment.hashSecret, merchantCode: config.payment.merchantCode });
   }

@@ -71,6 +71,9 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
               <li>
                 <a href="/lookup">{t('site.nav.lookup')}</a>
               </li>
+              <li>
+                <a href="/statistics">{t('site.nav.statistics')}</a>
+              </li>
               {actor ? (
                 <>
                   {actor.kind !== 'official' && (
@@ -94,9 +97,14 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                     </li>
                   )}
                   {actor.kind === 'official' && (
-                    <li>
-                      <a href="/inbox">{t('site.nav.inbox')}</a>
-                    </li>
+                    <>
+                      <li>
+                        <a href="/dashboard">{t('site.nav.dashboard')}</a>
+                      </li>
+                      <li>
+                        <a href="/inbox">{t('site.nav.inbox')}</a>
+                      </li>
+                    </>
                   )}
                   <li>
                     <a href="/account">{t('site.nav.account')}</a>

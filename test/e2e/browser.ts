@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { testApp, type TestApp } from '../helpers/app.js';
+import type { TemplateKind } from '../helpers/db.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,8 +28,8 @@ export function launch(): Promise<Browser> {
 }
 
 /** The app on a real port, over a real test database. */
-export async function serve(): Promise<TestApp & { url: string }> {
-  const t = await testApp();
+export async function serve(opts: { template?: TemplateKind } = {}): Promise<TestApp & { url: string }> {
+  const t = await testApp({}, opts);
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = t.app.server.address() as { port: number };
   return { ...t, url: `http://127.0.0.1:${port}` };

@@ -3,6 +3,7 @@ import { viDesk } from './vi.desk.js';
 import { viDossiers } from './vi.dossiers.js';
 import { viResults } from './vi.results.js';
 import { viStats } from './vi.stats.js';
+import { viDashboard } from './vi.dashboard.js';
 import { viWebhooks } from './vi.webhooks.js';
 import { viTracking } from './vi.tracking.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
@@ -326,6 +327,7 @@ export const vi = {
   ...viDesk,
   ...viResults,
   ...viStats,
+  ...viDashboard,
   ...viProcessing,
   ...viWebhooks,
   ...viTracking,
