@@ -81,5 +81,40 @@ describe(`the report engine on live dossiers (${ENGINE})`, () => {
     await bad(`unit=${WARD}&period=year-2019&field=nope`, 404, 'field_not_found');
     await bad(`unit=${WARD}&period=year-2019&convention=other`, 400, 'validation_failed');
     await bad(`unit=${WARD}&period=year-2019&extra=1`, 400, 'validation_failed');
+    await bad(`unit=${WARD}&period=year-2019&detail=all`, 400, 'validation_failed');
+    for (const url of [
+      '/api/v1/reports/coverage?unit=nope',
+      '/api/v1/open-data/reports.json?unit=nope',
+      '/api/v1/open-data/coverage.csv?unit=nope',
+    ]) {
+      const res = await t.app.inject({ url });
+      assert.equal(res.statusCode, 404, url);
+      assert.equal(res.json().code, 'unit_not_found');
+    }
+    const csv = await t.app.inject({ url: '/api/v1/open-data/reports.csv?period=year-19' });
+    assert.equal(csv.statusCode, 400);
+    // Pages answer the same errors as a page, in the reader's language.
+    const page = await t.app.inject({ url: '/statistics?unit=000.00.42.H26&period=half-year-2019-3', headers: { accept: 'text/html' } });
+    assert.equal(page.statusCode, 400);
+    assert.match(page.body, /Kỳ báo cáo không hợp lệ/);
+    const dash = await t.app.inject({ url: '/dashboard?unit=000.00.42.H26', headers: { accept: 'text/html' } });
+    assert.equal(dash.statusCode, 303, 'anonymous visitors are sent to the login page');
+  });
+
+  test('open data: the same figures as the report, JSON with its schema version and CSV with a BOM', async () => {
+    const q = `unit=000.00.42.H26&from=${today}&to=${today}`;
+    const r = await report(q);
+    const json = await t.app.inject({ url: `/api/v1/open-data/reports.json?${q}` });
+    assert.equal(json.statusCode, 200, json.body);
+    const body = json.json();
+    assert.equal(body.schemaVersion, 1);
+    assert.equal(body.rows[0].unitCode, '000.00.42.H26');
+    assert.equal(body.rows[0].receivedTotal, r.received.total);
+    assert.equal(body.rows.length, 1 + r.units.length);
+    const csv = await t.app.inject({ url: `/api/v1/open-data/reports.csv?${q}` });
+    assert.ok(csv.body.startsWith('\uFEFFunitCode,unitNameVi,'));
+    assert.equal(csv.body.trim().split('\r\n').length, 1 + body.rows.length);
+    const cov = await t.app.inject({ url: '/api/v1/open-data/coverage.json?unit=000.00.42.H26' });
+    assert.equal(cov.json().rows[0].scope, 'all');
   });
 });
