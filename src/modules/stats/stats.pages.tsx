@@ -13,6 +13,9 @@ import { todayInVietnam } from '../units/units.service.js';
 import { reportCsv, reportPdf, reportXlsx } from './stats.export.js';
 import type { DossierListItem, Figure, Report, ReportQuery } from './stats.schema.js';
 import { FIGURES } from './stats.schema.js';
+import { CoverageSection, IndexSection } from './stats.sections.js';
+import { serviceIndex, type ServiceIndex } from './stats.index766.js';
+import type { Coverage } from './stats.coverage.js';
 import { Charts, FigureTable, FilterForm, MeasuredAt, UnitsTable, filterQuery, type StatsFilter } from './stats.views.js';
 
 const OFFICIALS = policies.official('desk_officer', 'specialist', 'leader', 'unit_admin', 'city_admin');
@@ -47,6 +50,10 @@ const toQuery = (f: StatsFilter, detail = false): ReportQuery => ({
   ...(f.procedure ? { procedure: f.procedure } : {}),
   ...(detail ? { detail: 'procedures' as const } : {}),
 });
+
+const period = (f: StatsFilter) => (f.period ? { period: f.period } : { from: f.from, to: f.to });
+const coverageQuery = (f: StatsFilter) => ({ unit: f.unit, subtree: f.subtree ? ('true' as const) : ('false' as const), ...period(f) });
+const indexQuery = coverageQuery;
 
 /** Units offered in the select: the levels above communes in scope, and the communes of the chosen district. */
 async function unitOptions(app: App, locale: 'vi' | 'en', chosen: string, roots: string[] | null) {
@@ -98,6 +105,8 @@ function ExportLinks(p: { ctx: PageContext; base: string; filter: StatsFilter; p
 function StatsPage(p: {
   ctx: PageContext;
   report: Report;
+  coverage: Coverage;
+  index: ServiceIndex;
   filter: StatsFilter;
   units: { code: string; name: string }[];
   official: boolean;
@@ -157,6 +166,8 @@ function StatsPage(p: {
           </table>
         </div>
       )}
+      <CoverageSection ctx={p.ctx} coverage={p.coverage} />
+      <IndexSection ctx={p.ctx} index={p.index} />
       <ExportLinks ctx={p.ctx} base={base} filter={p.filter} pdf={true} />
     </Layout>
   );
@@ -257,11 +268,18 @@ export async function statsPageRoutes(app: App) {
   app.get('/dashboard', { config: { policy: OFFICIALS }, schema: hide }, async (req, reply) => {
     const ctx = pageContext(req, reply);
     const filter = readFilter(req, firstUnit(req.actor!));
-    const report = await stats.report(toQuery(filter, true));
     const units = await unitOptions(app, ctx.locale, filter.unit, grantRoots(req.actor!));
     // A unit outside the official's grants is refused like the dossiers behind it.
     if (!units.some((u) => u.code === filter.unit)) throw new AppError('forbidden');
-    return renderHtml(reply, <StatsPage ctx={ctx} report={report} filter={filter} units={units} official={true} />);
+    const [report, coverage, index] = await Promise.all([
+      stats.report(toQuery(filter, true)),
+      stats.coverage(coverageQuery(filter)),
+      serviceIndex(stats.deps, indexQuery(filter)),
+    ]);
+    return renderHtml(
+      reply,
+      <StatsPage ctx={ctx} report={report} coverage={coverage} index={index} filter={filter} units={units} official={true} />,
+    );
   });
 
   app.get('/dashboard/dossiers', { config: { policy: OFFICIALS }, schema: hide }, async (req, reply) => {
@@ -290,8 +308,15 @@ export async function statsPageRoutes(app: App) {
   app.get('/statistics', { config: { policy: policies.public }, schema: hide }, async (req, reply) => {
     const ctx = pageContext(req, reply);
     const filter = { ...readFilter(req, CITY), channel: '', procedure: '' };
-    const report = await stats.report(toQuery(filter));
-    const units = await unitOptions(app, ctx.locale, filter.unit, null);
-    return renderHtml(reply, <StatsPage ctx={ctx} report={report} filter={filter} units={units} official={false} />);
+    const [report, coverage, index, units] = await Promise.all([
+      stats.report(toQuery(filter)),
+      stats.coverage(coverageQuery(filter)),
+      serviceIndex(stats.deps, indexQuery(filter)),
+      unitOptions(app, ctx.locale, filter.unit, null),
+    ]);
+    return renderHtml(
+      reply,
+      <StatsPage ctx={ctx} report={report} coverage={coverage} index={index} filter={filter} units={units} official={false} />,
+    );
   });
 }
