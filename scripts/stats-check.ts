@@ -1,11 +1,13 @@
 // Recomputes every statistic from the dossiers and compares it with the roll-up tables.
-// Usage: npm run stats:check [-- --roll]   (uses DATABASE_URL or DATA_DIR like the server;
-// --roll first rolls up what is pending). Exit code 1 when anything differs.
+// Usage: npm run stats:check [-- --roll | --rebuild]   (uses DATABASE_URL or DATA_DIR like the
+// server; --roll first rolls up what is pending; --rebuild empties the roll-ups and counts every
+// dossier again, e.g. after a working-day calendar was republished). Exit code 1 when anything differs.
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/engine.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { createServices } from '../src/services.js';
 import { checkRollups } from '../src/modules/stats/stats.check.js';
+import { rebuild } from '../src/modules/stats/stats.rollup.js';
 
 const config = loadConfig();
 const database = await openDatabase(config);
@@ -13,6 +15,11 @@ try {
   await migrateToLatest(database.db);
   const { stats } = createServices(config, database);
   if (process.argv.includes('--roll')) console.log(`rolled up ${await stats.rollUp()} dossiers`);
+  if (process.argv.includes('--rebuild')) {
+    const n = await rebuild(stats.deps, (k) => process.stderr.write(`\rrebuilt ${k} dossiers`));
+    process.stderr.write('\n');
+    console.log(`roll-ups rebuilt from ${n} dossiers`);
+  }
   const t0 = performance.now();
   const r = await checkRollups(stats.deps, (n) => process.stderr.write(`\rchecked ${n} dossiers`));
   process.stderr.write('\n');

@@ -3,7 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { act, receivedDossier, tokens } from '../helpers/processing.js';
+import { sql } from 'kysely';
 import { checkRollups } from '../../src/modules/stats/stats.check.js';
+import { rebuild } from '../../src/modules/stats/stats.rollup.js';
 
 const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
 const WARD = '000.13.42.H26';
@@ -58,6 +60,17 @@ describe(`the report engine on live dossiers (${ENGINE})`, () => {
     assert.deepEqual(detail.procedures[0].averageTime, { value: 0, unit: 'working_days' });
     const check = await checkRollups(t.app.services.stats.deps);
     assert.deepEqual(check.differences, []);
+    // A roll-up that lost a count is found, named, and mended by a rebuild.
+    await sql`update stat_dossier_day set received = received - 1 where received > 0`.execute(t.db);
+    const broken = await checkRollups(t.app.services.stats.deps);
+    assert.ok(broken.differences.some((d) => d.table === 'stat_dossier_day' && d.measure === 'received' && d.expected === d.actual + 1));
+    assert.ok(
+      broken.differences.some((d) => d.table === 'stat_unit_day'),
+      'the day table no longer matches the fine one',
+    );
+    await rebuild(t.app.services.stats.deps);
+    assert.deepEqual((await checkRollups(t.app.services.stats.deps)).differences, []);
+    assert.deepEqual({ ...(await report(q)), measuredAt: null }, { ...live, measuredAt: null });
     // The district with its subtree sees the ward's dossiers, the ward as one row.
     const district = await report(`unit=000.00.42.H26&from=${today}&to=${today}`);
     assert.equal(district.received.total, 3);

@@ -116,3 +116,22 @@ export async function rollUp(deps: RollupDeps, opts: { batch?: number; max?: num
   }
   return total;
 }
+
+/**
+ * Empties the roll-ups and counts every dossier again, for when the rules behind past figures
+ * changed (a working-day calendar republished, office hours corrected). Reports stay exact during
+ * the rebuild: whatever is not rolled yet is added from the dossiers.
+ */
+export async function rebuild(deps: RollupDeps, onProgress?: (n: number) => void): Promise<number> {
+  await deps.db.transaction().execute(async (trx) => {
+    await sql`truncate stat_dossier_day, stat_unit_day, stat_unit_month`.execute(trx);
+    await sql`update dossier set stat_state = 0 where stat_state <> 0`.execute(trx);
+  });
+  let total = 0;
+  for (;;) {
+    const n = await rollUp(deps, { max: 20_000 });
+    total += n;
+    onProgress?.(total);
+    if (n < 20_000) return total;
+  }
+}
