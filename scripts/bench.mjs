@@ -11,6 +11,7 @@ const BENCHES = [
   { name: 'startup', file: 'bench/startup.bench.ts' },
   { name: 'submission', file: 'bench/submission.bench.ts' },
   { name: 'queue-lookup', file: 'bench/queue-lookup.bench.ts' },
+  { name: 'report', file: 'bench/report.bench.ts' },
 ];
 
 const args = process.argv.slice(2);

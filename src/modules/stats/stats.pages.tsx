@@ -242,7 +242,7 @@ function DrillPage(p: {
   );
 }
 
-async function sendExport(app: App, reply: FastifyReply, report: Report, kind: string, locale: 'vi' | 'en') {
+async function sendExport(reply: FastifyReply, report: Report, kind: string, locale: 'vi' | 'en') {
   const name = `bao-cao-${report.unit.code}-${report.period.from}-${report.period.to}`;
   if (kind === 'csv') {
     return reply
@@ -297,11 +297,11 @@ export async function statsPageRoutes(app: App) {
       const filter = readFilter(req, firstUnit(req.actor!));
       const units = await unitOptions(app, req.locale, filter.unit, grantRoots(req.actor!));
       if (!units.some((u) => u.code === filter.unit)) throw new AppError('forbidden');
-      return sendExport(app, reply, await stats.report(toQuery(filter, true)), kind, req.locale);
+      return sendExport(reply, await stats.report(toQuery(filter, true)), kind, req.locale);
     });
     app.get(`/statistics/export.${kind}`, { config: { policy: policies.public }, schema: hide }, async (req, reply) => {
       const filter = { ...readFilter(req, CITY), channel: '', procedure: '' };
-      return sendExport(app, reply, await stats.report(toQuery(filter, true)), kind, req.locale);
+      return sendExport(reply, await stats.report(toQuery(filter, true)), kind, req.locale);
     });
   }
 
