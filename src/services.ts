@@ -18,6 +18,8 @@ import { ResultSigner } from './lib/signing.js';
 import { ProcessingService } from './modules/processing/processing.service.js';
 import { ResultService } from './modules/results/results.service.js';
 import { StatsService } from './modules/stats/stats.service.js';
+import { TrackingService } from './modules/tracking/tracking.service.js';
+import { RatingService } from './modules/ratings/ratings.service.js';
 
 export interface Services {
   database: Database;
@@ -35,6 +37,9 @@ export interface Services {
   results: ResultService;
   processing: ProcessingService;
   stats: StatsService;
+  /** Public lookup by code and second factor, with its per-code failure limits. */
+  tracking: TrackingService;
+  ratings: RatingService;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -65,6 +70,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     ResultSigner.load({ keyFile: config.signingKeyFile, filesDir: config.filesDir, production: config.env === 'production', log }),
     config.baseUrl,
   );
+  const tracking = new TrackingService(db);
   return {
     database,
     auth,
@@ -81,5 +87,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     results,
     processing: new ProcessingService(dossiers, results),
     stats: new StatsService(db, calendar),
+    tracking,
+    ratings: new RatingService(db, tracking, config.baseUrl),
   };
 }

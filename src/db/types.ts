@@ -377,6 +377,25 @@ export interface NotificationTable {
   read_at: Date | null;
 }
 
+export const RATING_OVERALL = ['very_satisfied', 'satisfied', 'not_satisfied'] as const;
+export type RatingOverall = (typeof RATING_OVERALL)[number];
+
+export interface DossierRatingTable {
+  dossier_id: number;
+  unit_id: number;
+  procedure_id: number;
+  overall: RatingOverall;
+  criteria: ColumnType<unknown, string, string>;
+  comment: string | null;
+  officer_id: number | null;
+  rated_at: Date;
+  updated_at: Date;
+  follow_up_state: 'open' | 'closed' | null;
+  follow_up_note: string | null;
+  follow_up_by: number | null;
+  follow_up_at: Date | null;
+}
+
 type StatMeasureColumns = { [K in Measure]: Generated<number> };
 export type StatDossierDayTable = StatMeasureColumns & { day: DateOnly; unit_id: number; procedure_id: number; channel: number };
 export type StatUnitDayTable = StatMeasureColumns & { day: DateOnly; unit_id: number; channel: number };
@@ -415,6 +434,7 @@ export interface DB {
   stat_dossier_day: StatDossierDayTable;
   stat_unit_day: StatUnitDayTable;
   stat_unit_month: StatUnitMonthTable;
+  dossier_rating: DossierRatingTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;

@@ -131,6 +131,9 @@ export const ERROR_STATUS = {
   invalid_period: 400,
   invalid_date_range: 400,
   field_not_found: 404,
+  rating_not_open: 409,
+  rating_locked: 409,
+  follow_up_not_found: 404,
   internal: 500,
 } as const;
 

@@ -101,6 +101,11 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                       <li>
                         <a href="/dashboard">{t('site.nav.dashboard')}</a>
                       </li>
+                      {actor.roles.some((g) => g.role === 'leader') && (
+                        <li>
+                          <a href="/work/follow-ups">{t('site.nav.followUps')}</a>
+                        </li>
+                      )}
                       <li>
                         <a href="/inbox">{t('site.nav.inbox')}</a>
                       </li>

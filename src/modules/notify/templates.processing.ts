@@ -105,4 +105,17 @@ ${SIGN_EN}`,
       sms: 'Dossier {code} overdue since {dueDate}.',
     },
   },
+  'rating.not_satisfied': {
+    version: 1,
+    vi: {
+      subject: 'Người dân chưa hài lòng với hồ sơ {code}',
+      body: 'Người nộp hồ sơ {code} ({procedure}) tại {unit} đánh giá: chưa hài lòng. Ý kiến: {comment}. Xem và ghi nhận việc xử lý tại: {link}',
+      sms: 'Hồ sơ {code}: người dân chưa hài lòng.',
+    },
+    en: {
+      subject: 'An applicant is not satisfied with dossier {code}',
+      body: 'The applicant of dossier {code} ({procedure}) at {unit} rated it: not satisfied. Comment: {comment}. See it and record the follow-up at: {link}',
+      sms: 'Dossier {code}: applicant not satisfied.',
+    },
+  },
 } as const satisfies Record<string, TemplateDefinition>;

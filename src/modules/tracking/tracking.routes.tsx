@@ -6,7 +6,7 @@ import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
 import { loginRateLimit } from '../auth/auth.routes.js';
 import { policies } from '../auth/policy.js';
-import { TrackingService, type TrackingView } from './tracking.service.js';
+import type { TrackingView } from './tracking.service.js';
 import { eventLabel, LookupPage } from './tracking.views.js';
 
 const Named = Type.Object({ vi: Type.String(), en: Type.String() });
@@ -91,7 +91,7 @@ export function nextText(v: TrackingView, locale: Locale): string[] {
 }
 
 export async function trackingRoutes(app: App) {
-  const tracking = new TrackingService(app.services.database.db);
+  const { tracking } = app.services;
   // The second factor is only four digits: guessing is held back per address like password
   // guessing (here), and per code across addresses (in the service).
   const config = () => ({ policy: policies.public, rateLimit: loginRateLimit(app) });
@@ -138,6 +138,11 @@ export async function trackingRoutes(app: App) {
         errorField={error === 'invalid_lookup_check' ? 'check' : 'code'}
         found={found}
         next={found ? nextText(found, ctx.locale) : []}
+        rateHref={
+          found?.status === 10
+            ? `/rate?${new URLSearchParams({ code: found.code, check: formText(req.query, 'check', 16).replace(/\s/g, '') }).toString()}`
+            : null
+        }
       />,
     );
   });

@@ -71,7 +71,7 @@ function NextStep({ ctx, v, next }: { ctx: PageContext; v: TrackingView; next: s
   );
 }
 
-function Found({ ctx, v, next }: { ctx: PageContext; v: TrackingView; next: string[] }) {
+function Found({ ctx, v, next, rateHref }: { ctx: PageContext; v: TrackingView; next: string[]; rateHref: string | null }) {
   const { t, locale } = ctx;
   const day = (d: Date) => formatDate(d, locale);
   return (
@@ -81,6 +81,13 @@ function Found({ ctx, v, next }: { ctx: PageContext; v: TrackingView; next: stri
         {t('tracking.status')}: {pick(v.statusName, locale)}
       </p>
       <NextStep ctx={ctx} v={v} next={next} />
+      {rateHref && (
+        <p class="rate-invite">
+          <a class="button" href={rateHref}>
+            {t('rating.invite')}
+          </a>
+        </p>
+      )}
       <dl class="summary-list">
         <Row label={t('tracking.procedure')}>{pick(v.procedure.name, locale)}</Row>
         <Row label={t('tracking.unit')}>{pick(v.unit.name, locale)}</Row>
@@ -114,6 +121,8 @@ export function LookupPage(p: {
   errorField: 'code' | 'check';
   found: TrackingView | null;
   next: string[];
+  /** Once the result is returned: the rating form for this dossier. */
+  rateHref?: string | null;
 }) {
   const { t } = p.ctx;
   // An unknown code or a wrong factor is said once, above the form: it is not one field's fault.
@@ -123,7 +132,7 @@ export function LookupPage(p: {
     <Layout ctx={p.ctx} title={t('tracking.title')} hasError={!!p.error}>
       <h1>{t('tracking.title')}</h1>
       {/* The answer first: the form stays below it for looking up another dossier. */}
-      {p.found ? <Found ctx={p.ctx} v={p.found} next={p.next} /> : <p class="lead">{t('tracking.lead')}</p>}
+      {p.found ? <Found ctx={p.ctx} v={p.found} next={p.next} rateHref={p.rateHref ?? null} /> : <p class="lead">{t('tracking.lead')}</p>}
       {p.error === 'err.lookup_failed' && (
         <div class="error-summary" role="alert">
           <p>{t('err.lookup_failed')}</p>

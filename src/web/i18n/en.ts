@@ -3,6 +3,7 @@ import { enDesk } from './en.desk.js';
 import { enDossiers } from './en.dossiers.js';
 import { enResults } from './en.results.js';
 import { enStats } from './en.stats.js';
+import { enRatings } from './en.ratings.js';
 import { enDashboard } from './en.dashboard.js';
 import { enWebhooks } from './en.webhooks.js';
 import { enTracking } from './en.tracking.js';
@@ -332,6 +333,7 @@ export const en: Record<MessageKey, string> = {
   ...enDesk,
   ...enResults,
   ...enStats,
+  ...enRatings,
   ...enDashboard,
   ...enProcessing,
   ...enWebhooks,

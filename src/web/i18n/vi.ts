@@ -3,6 +3,7 @@ import { viDesk } from './vi.desk.js';
 import { viDossiers } from './vi.dossiers.js';
 import { viResults } from './vi.results.js';
 import { viStats } from './vi.stats.js';
+import { viRatings } from './vi.ratings.js';
 import { viDashboard } from './vi.dashboard.js';
 import { viWebhooks } from './vi.webhooks.js';
 import { viTracking } from './vi.tracking.js';
@@ -327,6 +328,7 @@ export const vi = {
   ...viDesk,
   ...viResults,
   ...viStats,
+  ...viRatings,
   ...viDashboard,
   ...viProcessing,
   ...viWebhooks,
