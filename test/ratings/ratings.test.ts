@@ -33,6 +33,14 @@ describe(`satisfaction with a returned dossier (${ENGINE})`, () => {
 
   test('rated once with the code and second factor, changeable for 7 days, then locked', async () => {
     const { id, code } = await returnedDossier(t, tok);
+    // The invitation goes out when the result is returned, with the public lookup (no login needed).
+    const invite = await t.db
+      .selectFrom('notification')
+      .select('body')
+      .where('dossier_id', '=', id)
+      .where('template', '=', 'dossier.rate_invite')
+      .executeTakeFirst();
+    assert.ok(invite?.body.includes(`/lookup?code=${encodeURIComponent(code)}`), invite?.body);
     let r = await rate({ code, check: CHECK, overall: 'satisfied', criteria: { attitude: 2, total_time: 1 }, comment: 'Nhanh' });
     assert.equal(r.statusCode, 200, r.body);
     assert.deepEqual(r.json().criteria, { total_time: 1, attitude: 2 });

@@ -32,6 +32,8 @@ export function dossierNotifier(baseUrl: string, channels: NotifyChannels): Doss
           procedure: en ? names.name_en : names.name_vi,
           unit: en ? names.unit_en : names.unit_vi,
           link,
+          // The public lookup, which needs no login (the rating of a returned result starts there).
+          lookup: `${baseUrl}/lookup?code=${encodeURIComponent(d.code ?? '')}`,
           ...params,
         },
         accountId: d.ownerId,

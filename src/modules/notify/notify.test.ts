@@ -20,6 +20,8 @@ const PARAMS = {
   amount: '8.000 đồng',
   link: 'https://dichvucong.example.vn/ho-so/000.13.42.H26-261127-0001',
   holder: 'Lê Văn Cường',
+  lookup: 'https://dichvucong.example.vn/lookup?code=000.13.42.H26-261127-0001',
+  comment: 'Phải đi lại ba lần',
 };
 
 describe(`notifications (${ENGINE})`, () => {

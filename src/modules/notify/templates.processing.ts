@@ -105,6 +105,30 @@ ${SIGN_EN}`,
       sms: 'Dossier {code} overdue since {dueDate}.',
     },
   },
+  'dossier.rate_invite': {
+    version: 1,
+    vi: {
+      subject: 'Mời Ông/Bà đánh giá việc giải quyết hồ sơ {code}',
+      body: `Kính gửi Ông/Bà,
+
+Hồ sơ {code} ({procedure}) đã được trả kết quả. Mời Ông/Bà dành khoảng 30 giây cho biết mức độ hài
+lòng: mở {lookup}, nhập 4 số cuối số điện thoại hoặc số căn cước, rồi bấm "Đánh giá mức độ hài lòng".
+
+${SIGN_VI}`,
+      sms: 'Hồ sơ {code} đã trả kết quả. Mời đánh giá mức độ hài lòng tại: {lookup}',
+    },
+    en: {
+      subject: 'Please tell us how application {code} was handled',
+      body: `Dear Sir or Madam,
+
+The result of your application {code} ({procedure}) has been returned. Please take about 30 seconds
+to tell us how satisfied you are: open {lookup}, enter the last 4 digits of your phone or ID number,
+then choose "Rate how satisfied you are".
+
+${SIGN_EN}`,
+      sms: 'Application {code} is complete. Please rate it at: {lookup}',
+    },
+  },
   'rating.not_satisfied': {
     version: 1,
     vi: {

@@ -207,6 +207,12 @@ export class ProcessingService {
           at: now,
           data: { method: 'online' },
         });
+        await this.dossiers.deps.notify(
+          trx,
+          { id, code: cur.code, ownerId: cur.owner_id, locale: cur.locale, applicant: cur.applicant as Applicant },
+          'dossier.rate_invite',
+          { procedure: cur.locale === 'en' ? cur.procedure_en : cur.procedure_vi, unit: cur.locale === 'en' ? cur.unit_en : cur.unit_vi },
+        );
       });
     }
     return { bytes: await this.results.readFile(r.file_sha256), code: d.code ?? String(id), kind: r.kind };
@@ -322,6 +328,8 @@ export class ProcessingService {
         return tell('dossier.stopped', { reason: input.reason ?? '' });
       case 'withdraw_decline':
         return tell('dossier.withdrawal_declined', { reason: input.reason ?? '' });
+      case 'return_result':
+        return tell('dossier.rate_invite');
       default:
         void to;
         return undefined;
