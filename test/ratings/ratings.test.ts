@@ -116,5 +116,16 @@ describe(`satisfaction with a returned dossier (${ENGINE})`, () => {
     assert.match(after.body, /role="status"/);
     const missing = await b.postForm('/rate', { code, check: CHECK });
     assert.equal(missing.statusCode, 400);
+    // The unit's public page shows the satisfaction figures of the period.
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const stats = await b.get(`/statistics?unit=000.13.42.H26&from=${today}&to=${today}`);
+    assert.equal(stats.statusCode, 200);
+    const figures = (await t.app.inject({ url: `/api/v1/reports/satisfaction?unit=000.13.42.H26&from=${today}&to=${today}` })).json();
+    assert.match(
+      stats.body,
+      new RegExp(
+        `id="sat-rate"><th scope="row">[^<]+</th><td class="num">${new Intl.NumberFormat('vi-VN').format(figures.satisfiedRate)}<`,
+      ),
+    );
   });
 });

@@ -13,7 +13,7 @@ import { todayInVietnam } from '../units/units.service.js';
 import { reportCsv, reportPdf, reportXlsx } from './stats.export.js';
 import type { DossierListItem, Figure, Report, ReportQuery } from './stats.schema.js';
 import { FIGURES } from './stats.schema.js';
-import { CoverageSection, IndexSection } from './stats.sections.js';
+import { CoverageSection, IndexSection, SatisfactionSection } from './stats.sections.js';
 import { serviceIndex, type ServiceIndex } from './stats.index766.js';
 import type { Coverage } from './stats.coverage.js';
 import { Charts, FigureTable, FilterForm, MeasuredAt, UnitsTable, filterQuery, type StatsFilter } from './stats.views.js';
@@ -107,6 +107,7 @@ function StatsPage(p: {
   report: Report;
   coverage: Coverage;
   index: ServiceIndex;
+  satisfaction: Awaited<ReturnType<App['services']['ratings']['figures']>>;
   filter: StatsFilter;
   units: { code: string; name: string }[];
   official: boolean;
@@ -167,6 +168,7 @@ function StatsPage(p: {
         </div>
       )}
       <CoverageSection ctx={p.ctx} coverage={p.coverage} />
+      <SatisfactionSection ctx={p.ctx} figures={p.satisfaction} />
       <IndexSection ctx={p.ctx} index={p.index} />
       <ExportLinks ctx={p.ctx} base={base} filter={p.filter} pdf={true} />
     </Layout>
@@ -271,14 +273,24 @@ export async function statsPageRoutes(app: App) {
     const units = await unitOptions(app, ctx.locale, filter.unit, grantRoots(req.actor!));
     // A unit outside the official's grants is refused like the dossiers behind it.
     if (!units.some((u) => u.code === filter.unit)) throw new AppError('forbidden');
-    const [report, coverage, index] = await Promise.all([
+    const [report, coverage, index, satisfaction] = await Promise.all([
       stats.report(toQuery(filter, true)),
       stats.coverage(coverageQuery(filter)),
       serviceIndex(stats.deps, indexQuery(filter)),
+      app.services.ratings.figures(coverageQuery(filter)),
     ]);
     return renderHtml(
       reply,
-      <StatsPage ctx={ctx} report={report} coverage={coverage} index={index} filter={filter} units={units} official={true} />,
+      <StatsPage
+        ctx={ctx}
+        report={report}
+        coverage={coverage}
+        index={index}
+        satisfaction={satisfaction}
+        filter={filter}
+        units={units}
+        official={true}
+      />,
     );
   });
 
@@ -308,15 +320,25 @@ export async function statsPageRoutes(app: App) {
   app.get('/statistics', { config: { policy: policies.public }, schema: hide }, async (req, reply) => {
     const ctx = pageContext(req, reply);
     const filter = { ...readFilter(req, CITY), channel: '', procedure: '' };
-    const [report, coverage, index, units] = await Promise.all([
+    const [report, coverage, index, units, satisfaction] = await Promise.all([
       stats.report(toQuery(filter)),
       stats.coverage(coverageQuery(filter)),
       serviceIndex(stats.deps, indexQuery(filter)),
       unitOptions(app, ctx.locale, filter.unit, null),
+      app.services.ratings.figures(coverageQuery(filter)),
     ]);
     return renderHtml(
       reply,
-      <StatsPage ctx={ctx} report={report} coverage={coverage} index={index} filter={filter} units={units} official={false} />,
+      <StatsPage
+        ctx={ctx}
+        report={report}
+        coverage={coverage}
+        index={index}
+        satisfaction={satisfaction}
+        filter={filter}
+        units={units}
+        official={false}
+      />,
     );
   });
 }

@@ -2,6 +2,8 @@ import type { PageContext } from '../../web/context.js';
 import { formatNumber, type MessageKey } from '../../web/i18n/index.js';
 import type { Coverage } from './stats.coverage.js';
 import type { ServiceIndex } from './stats.index766.js';
+import type { RatingService } from '../ratings/ratings.service.js';
+import { CRITERIA } from '../ratings/ratings.schema.js';
 
 const n = (v: number | null, locale: 'vi' | 'en') => (v === null ? '—' : formatNumber(v, locale));
 
@@ -144,6 +146,71 @@ export function IndexSection(p: { ctx: PageContext; index: ServiceIndex }) {
           list: unmeasured.map((i) => `${i.code} ${t(key(i.code))} (${t(`stats.index.reason.${i.reason!}` as MessageKey)})`).join('; '),
         })}
       </p>
+    </section>
+  );
+}
+
+/** What applicants said about their returned dossiers in the period (no officer, no comment). */
+export function SatisfactionSection(p: { ctx: PageContext; figures: Awaited<ReturnType<RatingService['figures']>> }) {
+  const { t, locale } = p.ctx;
+  const f = p.figures;
+  return (
+    <section aria-labelledby="satisfaction-title">
+      <h2 id="satisfaction-title">{t('sat.title')}</h2>
+      <p>{t('sat.lead')}</p>
+      {f.ratings === 0 ? (
+        <p>{t('sat.none')}</p>
+      ) : (
+        <>
+          <table class="stats-satisfaction">
+            <caption class="visually-hidden">{t('sat.title')}</caption>
+            <tbody>
+              <tr>
+                <th scope="row">{t('sat.ratings')}</th>
+                <td class="num">{n(f.ratings, locale)}</td>
+                <td />
+              </tr>
+              {(['very_satisfied', 'satisfied', 'not_satisfied'] as const).map((o) => (
+                <tr key={o}>
+                  <th scope="row">{t(`rating.overall.${o}`)}</th>
+                  <td class="num">
+                    {n(o === 'very_satisfied' ? f.verySatisfied : o === 'satisfied' ? f.satisfied : f.notSatisfied, locale)}
+                  </td>
+                  <td />
+                </tr>
+              ))}
+              <tr id="sat-rate">
+                <th scope="row">{t('sat.rate')}</th>
+                <td class="num">{n(f.satisfiedRate, locale)}</td>
+                <td class="definition">{t('sat.rateDef')}</td>
+              </tr>
+            </tbody>
+          </table>
+          <table>
+            <caption>{t('rating.criteria')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('sat.criterion')}</th>
+                <th scope="col" class="num">
+                  {t('sat.average')}
+                </th>
+                <th scope="col" class="num">
+                  {t('sat.answers')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {CRITERIA.map((c) => (
+                <tr key={c}>
+                  <th scope="row">{t(`rating.c.${c}`)}</th>
+                  <td class="num">{n(f.criteria[c]?.average ?? null, locale)}</td>
+                  <td class="num">{n(f.criteria[c]?.answers ?? 0, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
     </section>
   );
 }
