@@ -38,9 +38,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     alter table dossier add column stat_state smallint not null default 0;
     create index dossier_stat_pending_idx on dossier (id)
       where stat_state < (case when finished_at is not null then 2 when received_at is not null then 1 else 0 end);
-    -- Open received dossiers: the overdue figure is measured on them live.
-    create index dossier_open_received_idx on dossier (unit_id, due_at)
+    -- Open received dossiers: the overdue figure is measured on them live, from the index alone;
+    -- those that waited have their appointment worked out again, found without the others.
+    create index dossier_open_received_idx on dossier (unit_id, due_at) include (channel, received_at, original_due_at, pauses)
       where finished_at is null and received_at is not null;
+    create index dossier_open_paused_idx on dossier (unit_id)
+      where finished_at is null and received_at is not null and jsonb_array_length(pauses) > 0;
+    -- "Withdrawn or stopped?" per ended dossier: without it PostgreSQL hashes every event.
+    create index dossier_event_withdraw_idx on dossier_event (dossier_id) where action = 'withdraw_accept';
     -- Drill-down from a figure to the dossiers behind it.
     create index dossier_unit_received_idx on dossier (unit_id, received_at) where received_at is not null;
     create index dossier_unit_finished_idx on dossier (unit_id, finished_at) where finished_at is not null;
