@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { RATING_OVERALL } from '../../db/types.js';
+import { CoverageQuerySchema } from '../stats/stats.schema.js';
 
 /** The nine criteria of the per-dossier evaluation (Decree 61/2018, Circular 01/2018; DESIGN §4.6). */
 export const CRITERIA = [
@@ -45,14 +46,6 @@ export const RatingView = Type.Object({
 });
 export type RatingView = Static<typeof RatingView>;
 
-export const SatisfactionQuery = Type.Object(
-  {
-    unit: Type.String({ minLength: 1, maxLength: 40 }),
-    subtree: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
-    period: Type.Optional(Type.String({ maxLength: 40 })),
-    from: Type.Optional(Type.String({ maxLength: 10 })),
-    to: Type.Optional(Type.String({ maxLength: 10 })),
-  },
-  { additionalProperties: false },
-);
+/** The same unit, subtree and period as the coverage report. */
+export const SatisfactionQuery = CoverageQuerySchema;
 export type SatisfactionQuery = Static<typeof SatisfactionQuery>;
