@@ -72,7 +72,7 @@ const BENCH_DB = 'motcua_bench_report';
 const JOB_SAMPLE = 100_000;
 const BULK_BATCH = 20_000;
 
-const GOAL_GENERATOR = 1_000_000 / 300; // dossiers per second: 1,000,000 in 5 minutes
+const GOAL_MILLION_MS = 300_000; // the generator's first 1,000,000 dossiers (the setup included) in 5 minutes
 const GOAL_CITY = 500;
 const GOAL_LOCAL = 50;
 
@@ -305,9 +305,11 @@ try {
     const cal = await services.calendar.calendar();
     const t1 = performance.now();
     let next = 0;
+    let million: number | null = null;
     const every = Math.max(100_000, Math.ceil(DOSSIERS / 10 / 100_000) * 100_000);
     const gen = await cpuTimed(() =>
       runScenario(db, spec, cal, (done, total) => {
+        if (million === null && done >= 1_000_000) million = performance.now() - t1;
         if (done >= next || done === total) {
           const s = (performance.now() - t1) / 1000;
           log(`  ${int(done)} / ${int(total)} dossiers, ${s.toFixed(0)} s, ${int(done / s)}/s, load average ${load()}`);
@@ -318,7 +320,9 @@ try {
     const g = gen.value;
     const rate = g.dossiers / (gen.ms / 1000);
     const eventRate = g.events / (gen.ms / 1000);
-    const genGoal = `1M in 5 min (${int(GOAL_GENERATOR)}/s): ${rate >= GOAL_GENERATOR ? 'PASS' : 'FAIL'}`;
+    // The first million when there is one, else the whole run's rate applied to a million.
+    const millionMs = million ?? (1_000_000 / g.dossiers) * gen.ms;
+    const genGoal = `1M in ${million === null ? '(at this rate) ' : ''}${secs(millionMs)}, goal < 5 min: ${millionMs < GOAL_MILLION_MS ? 'PASS' : 'FAIL'}`;
     log(
       `generator: ${int(g.dossiers)} dossiers, ${int(g.events)} events, ${int(g.units)} units, ${int(g.procedures)} procedures, ` +
         `${int(g.citizens)} citizens in ${secs(gen.ms)}: ${int(rate)} dossiers/s, ${int(eventRate)} events/s (${genGoal}); ${cpuText(gen)}`,
