@@ -103,67 +103,78 @@ export async function createProcedures(db: Kysely<DB>, spec: ScenarioSpec, units
   const base = await sql<{ n: number }>`select count(*)::int as n from procedure where code like 'L.9%'`.execute(db);
   let seq = base.rows[0]!.n;
   const out: SimProcedure[] = [];
+  // One statement per table and group: the city scenario has 1,761 procedures, one by one was seconds.
   for (const g of spec.procedures) {
     const offering = select(units, g.offeredBy);
     if (offering.length === 0) throw new AppError('unit_not_found', { code: JSON.stringify(g.offeredBy) });
     const amount = g.timeLimitDays ?? 5;
-    for (let i = 0; i < g.count; i++) {
-      seq++;
-      const code = `L.${String(900000 + seq)}`;
-      const name = g.name ?? { vi: `Thủ tục mô phỏng ${seq} (dữ liệu giả lập)`, en: `Synthetic procedure ${seq} (simulated data)` };
-      const p = await db
-        .insertInto('procedure')
-        .values({ code, field_code: g.field, levels: [g.unitLevel], name_vi: name.vi, name_en: name.en })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const content = {
-        effectiveFrom: spec.period.from,
-        steps: [],
-        channels: g.level >= 3 ? ['in_person', 'online', 'post'] : ['in_person', 'post'],
-        submitTo: null,
-        documents: [],
-        timeLimit: { amount, unit: 'working_days' },
-        fee: null,
-        applicants: null,
-        legalBasis: [],
-        result: null,
-        onlineLevel: g.level,
-        onlineMode: MODE(g.level),
-        form: [],
-      };
-      const v = await db
-        .insertInto('procedure_version')
-        .values({
-          procedure_id: p.id,
-          version: 1,
-          effective_from: '2000-01-01',
-          content: JSON.stringify(content),
-          time_limit_amount: amount,
-          time_limit_unit: 'working_days',
-          fee_amount: null,
-          online_level: g.level,
-          online_mode: MODE(g.level),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const by = g.spread ? [offering[i % offering.length]!] : offering;
-      for (let j = 0; j < by.length; j += 2000) {
+    const content = JSON.stringify({
+      effectiveFrom: spec.period.from,
+      steps: [],
+      channels: g.level >= 3 ? ['in_person', 'online', 'post'] : ['in_person', 'post'],
+      submitTo: null,
+      documents: [],
+      timeLimit: { amount, unit: 'working_days' },
+      fee: null,
+      applicants: null,
+      legalBasis: [],
+      result: null,
+      onlineLevel: g.level,
+      onlineMode: MODE(g.level),
+      form: [],
+    });
+    for (let i0 = 0; i0 < g.count; i0 += 1000) {
+      const rows = Array.from({ length: Math.min(1000, g.count - i0) }, () => {
+        seq++;
+        const name = g.name ?? { vi: `Thủ tục mô phỏng ${seq} (dữ liệu giả lập)`, en: `Synthetic procedure ${seq} (simulated data)` };
+        return { code: `L.${String(900000 + seq)}`, field_code: g.field, levels: [g.unitLevel], name_vi: name.vi, name_en: name.en };
+      });
+      // RETURNING order is not promised, so rows are matched back by code.
+      const ids = new Map(
+        (await db.insertInto('procedure').values(rows).returning(['id', 'code']).execute()).map((r) => [r.code, r.id] as const),
+      );
+      const procIds = rows.map((r) => ids.get(r.code)!);
+      const versions = new Map(
+        (
+          await db
+            .insertInto('procedure_version')
+            .values(
+              procIds.map((id) => ({
+                procedure_id: id,
+                version: 1,
+                effective_from: '2000-01-01',
+                content,
+                time_limit_amount: amount,
+                time_limit_unit: 'working_days' as const,
+                fee_amount: null,
+                online_level: g.level,
+                online_mode: MODE(g.level),
+              })),
+            )
+            .returning(['id', 'procedure_id'])
+            .execute()
+        ).map((r) => [r.procedure_id, r.id] as const),
+      );
+      const offers: { unit_id: number; procedure_id: number; online_level: number; online_mode: 'full' | 'partial' | 'none' }[] = [];
+      procIds.forEach((id, k) => {
+        const i = i0 + k;
+        const by = g.spread ? [offering[i % offering.length]!] : offering;
+        for (const u of by) offers.push({ unit_id: u.id, procedure_id: id, online_level: g.level, online_mode: MODE(g.level) });
+        out.push({
+          id,
+          versionId: versions.get(id)!,
+          key: g.key ?? null,
+          level: g.level,
+          amount,
+          fieldCode: g.field,
+          units: new Set(by.map((u) => u.id)),
+        });
+      });
+      for (let j = 0; j < offers.length; j += 2000)
         await db
           .insertInto('unit_procedure')
-          .values(
-            by.slice(j, j + 2000).map((u) => ({ unit_id: u.id, procedure_id: p.id, online_level: g.level, online_mode: MODE(g.level) })),
-          )
+          .values(offers.slice(j, j + 2000))
           .execute();
-      }
-      out.push({
-        id: p.id,
-        versionId: v.id,
-        key: g.key ?? null,
-        level: g.level,
-        amount,
-        fieldCode: g.field,
-        units: new Set(by.map((u) => u.id)),
-      });
     }
   }
   return out;
