@@ -73,7 +73,7 @@ describe('Decision 766 index: scoring', () => {
       },
     );
     assert.equal(ind('5.2').reason, 'no_feedback_module');
-    assert.equal(ind('5.4').reason, 'no_ratings');
+    assert.equal(ind('5.4').reason, 'not_recorded', '5.4 is measured by the caller; without a measurement it is not');
     assert.equal(ind('5.4').lateRate, 12.5);
     assert.equal(ind('1.1').reason, 'not_recorded');
     assert.equal(ind('4.5').reason, 'not_recorded');
@@ -198,6 +198,15 @@ describe(`Decision 766 index on live dossiers (${ENGINE})`, () => {
     ok(await act(t.app, done.id, tok.leaderQuangTrung, { action: 'pass', decision: 'approve' }));
     ok(await act(t.app, done.id, tok.specialistHaDong, { action: 'pass', decision: 'approve', reason: 'ok' }));
     ok(await act(t.app, done.id, tok.leaderHaDong, { action: 'approve', decision: 'Đồng ý' }));
+    // The applicant takes the result and is not satisfied: a "dislike" for 5.4.
+    ok(await t.app.inject({ url: `/api/v1/dossiers/${done.id}/result`, headers: tok.citizen }));
+    ok(
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/ratings',
+        payload: { code: done.code, check: '5678', overall: 'not_satisfied', comment: 'Phải đi lại nhiều lần' },
+      }),
+    );
     // Marital status, still in progress.
     await receivedDossier(t, tok);
     // Residence with its fee paid online, finished.
@@ -247,14 +256,18 @@ describe(`Decision 766 index on live dossiers (${ENGINE})`, () => {
       ['1.1', 'not_recorded'],
       ['4.3', 'not_recorded'],
       ['5.2', 'no_feedback_module'],
-      ['5.4', 'no_ratings'],
     ] as const) {
       assert.deepEqual([ind(w, code).measured, ind(w, code).reason, ind(w, code).value, ind(w, code).score], [false, reason, null, null]);
     }
+    // 5.4 = 100% - (late rate 0 + dislike rate 1 of 3 handled) = 66.67%, against full marks at 90%.
     assert.equal(ind(w, '5.4').lateRate, 0);
+    assert.deepEqual(
+      [ind(w, '5.4').numerator, ind(w, '5.4').denominator, ind(w, '5.4').value, ind(w, '5.4').score],
+      [2, 3, 66.67, Math.round(((66.67 * 6) / 90) * 100) / 100],
+    );
     const measured = w.indicators.filter((i) => i.measured);
-    assert.deepEqual(measured.map((i) => i.code).sort(), ['2.1', '3.1', '3.3', '3.6', '4.1', '4.2']);
-    assert.equal(w.maxScore, 14 + 6 + 6 + 4 + 6 + 6);
+    assert.deepEqual(measured.map((i) => i.code).sort(), ['2.1', '3.1', '3.3', '3.6', '4.1', '4.2', '5.4']);
+    assert.equal(w.maxScore, 14 + 6 + 6 + 4 + 6 + 6 + 6);
     assert.equal(w.score, Math.round(measured.reduce((s, i) => s + i.score!, 0) * 100) / 100);
     assert.equal(w.percent, Math.round((w.score / w.maxScore) * 10000) / 100);
 

@@ -6,6 +6,7 @@ import type { DB, UnitRow } from '../../db/types.js';
 import { FigureAcc, rate, resolveQuery, scopeOf, type ReportDeps } from './stats.report.js';
 import { ReportQuerySchema } from './stats.schema.js';
 import { measuringInstant, sumFigures } from './stats.sums.js';
+import { addVoice, voiceByUnit, zeroVoice, type VoiceCounts } from './stats.voice.js';
 
 /**
  * The Decision 766/QĐ-TTg (2022) service index per unit (docs/metrics.md). Points and thresholds
@@ -35,15 +36,7 @@ export const INDEX_CODES = [
   '5.3',
   '5.4',
 ] as const;
-export const INDEX_REASONS = [
-  'not_recorded',
-  'no_method',
-  'no_feedback_module',
-  'no_ratings',
-  'no_fees',
-  'no_dossiers',
-  'no_procedures',
-] as const;
+export const INDEX_REASONS = ['not_recorded', 'no_method', 'no_feedback_module', 'no_fees', 'no_dossiers', 'no_procedures'] as const;
 export const BANDS = ['good', 'fair', 'average', 'weak'] as const;
 
 export type IndexCode = (typeof INDEX_CODES)[number];
@@ -187,7 +180,6 @@ const UNMEASURED: Partial<Record<IndexCode, IndexReason>> = {
   '5.1': 'no_feedback_module',
   '5.2': 'no_feedback_module',
   '5.3': 'no_feedback_module',
-  '5.4': 'no_ratings',
 };
 
 /** The indicators and the total of one row; a zero denominator leaves the indicator unmeasured, never scored 0. */
@@ -259,7 +251,7 @@ async function offersByBranch(db: Kysely<DB>, root: UnitRow, subtree: boolean) {
   return { total, branches };
 }
 
-function measurements(acc: FigureAcc, offers: OfferCount) {
+function measurements(acc: FigureAcc, offers: OfferCount, voice: VoiceCounts) {
   const f = acc.figures('s');
   const m = acc.inside;
   const finished = f.finished.total;
@@ -272,8 +264,11 @@ function measurements(acc: FigureAcc, offers: OfferCount) {
     '4.1': { num: m.elec_result, den: finished, emptyReason: 'no_dossiers' },
     '4.2': { num: m.digitised, den: finished, emptyReason: 'no_dossiers' },
   };
-  // 5.4 needs ratings, which do not exist yet; its late part is shown so the gap is visible.
-  return { measured, lateRate: rate(f.finished.late + f.inProgress.overdue, handled) };
+  // 5.4 = 100% - (late rate + dislike rate), both over the dossiers handled in the period: as a
+  // ratio, (handled - late - disliked) / handled, never below 0.
+  const late = f.finished.late + f.inProgress.overdue;
+  measured['5.4'] = { num: Math.max(0, handled - late - voice.disliked), den: handled, emptyReason: 'no_dossiers' };
+  return { measured, lateRate: rate(late, handled) };
 }
 
 /**
@@ -287,25 +282,38 @@ export async function serviceIndex(deps: ReportDeps, q: IndexQuery, now = new Da
     ? (await sql<UnitRow>`select * from unit where path <@ ${r.unit.path}::ltree order by path`.execute(deps.db)).rows
     : [r.unit];
   const measuredAt = measuringInstant(r.period.to, now);
-  const [sums, offers] = await Promise.all([sumFigures(deps, scopeOf(r, null), measuredAt), offersByBranch(deps.db, r.unit, r.subtree)]);
-  const root = new FigureAcc();
+  const [sums, offers, voice] = await Promise.all([
+    sumFigures(deps, scopeOf(r, null), measuredAt),
+    offersByBranch(deps.db, r.unit, r.subtree),
+    voiceByUnit(deps.db, r.unit, r.subtree, r.period.from, r.period.to),
+  ]);
+  type Acc = { fig: FigureAcc; voice: VoiceCounts };
+  const acc = (): Acc => ({ fig: new FigureAcc(), voice: zeroVoice() });
+  const add = (a: Acc | undefined, unitId: number) => {
+    if (!a) return;
+    a.fig.add(sums, unitId, 's');
+    const v = voice.get(unitId);
+    if (v) addVoice(a.voice, v);
+  };
+  const root = acc();
   const children = units.filter((u) => u.parent_id === r.unit.id);
-  const childAcc = new Map(children.map((c) => [c.path, new FigureAcc()]));
+  const childAcc = new Map(children.map((c) => [c.path, acc()]));
   const depth = r.unit.path.split('.').length;
   for (const u of units) {
-    root.add(sums, u.id, 's');
+    add(root, u.id);
     if (u.id !== r.unit.id)
-      childAcc
-        .get(
+      add(
+        childAcc.get(
           u.path
             .split('.')
             .slice(0, depth + 1)
             .join('.'),
-        )
-        ?.add(sums, u.id, 's');
+        ),
+        u.id,
+      );
   }
-  const row = (u: UnitRow, acc: FigureAcc, o: OfferCount): IndexRow => {
-    const { measured, lateRate } = measurements(acc, o);
+  const row = (u: UnitRow, a: Acc, o: OfferCount): IndexRow => {
+    const { measured, lateRate } = measurements(a.fig, o, a.voice);
     return {
       code: u.code,
       name: { vi: u.name_vi, en: u.name_en },

@@ -124,7 +124,6 @@ export const enStats: Record<keyof typeof viStats, string> = {
   'stats.index.reason.not_recorded': 'The system does not record the data for this indicator yet.',
   'stats.index.reason.no_method': 'There is no official scoring method for this indicator yet.',
   'stats.index.reason.no_feedback_module': 'The system cannot receive feedback yet.',
-  'stats.index.reason.no_ratings': 'The system cannot collect satisfaction ratings yet.',
   'stats.index.reason.no_fees': 'No dossier in the period had a fee to pay.',
   'stats.index.reason.no_dossiers': 'No dossier in the period to count.',
   'stats.index.reason.no_procedures': 'The unit offers no procedures yet.',
