@@ -1,7 +1,7 @@
 // Runs every test file with Node's own test runner (through tsx for TypeScript).
 // Browser tests (test/e2e) need Chromium: without it they are skipped loudly,
 // unless REQUIRE_E2E=1, which turns a missing browser into a failure.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -33,8 +33,63 @@ if (!existsSync(chromium) && files.some(isE2e)) {
   files = files.filter((f) => !isE2e(f));
 }
 
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files], {
-  stdio: 'inherit',
-  env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'test' },
-});
-process.exit(r.status ?? 1);
+// Loading the app's modules through tsx costs seconds of CPU per process, more than many files
+// spend on their tests, so files run in a few groups (one process each, SLOTS at a time) rather
+// than one process per file. Groups are filled largest first, browser files weighing more, and
+// taken from a queue, so a slow group does not hold the other slot idle.
+const SLOTS = Number(process.env.TEST_CONCURRENCY || 2);
+const GROUPS = Math.min(files.length, Number(process.env.TEST_GROUPS || 8));
+const weight = (f) => statSync(f).size * (isE2e(f) ? 4 : 1);
+const groups = Array.from({ length: GROUPS }, () => ({ files: [], weight: 0 }));
+for (const f of [...files].sort((a, b) => weight(b) - weight(a))) {
+  const g = groups.reduce((min, x) => (x.weight < min.weight ? x : min));
+  g.files.push(f);
+  g.weight += weight(f);
+}
+const queue = groups.filter((g) => g.files.length).sort((a, b) => b.weight - a.weight);
+
+function runGroup(g, n) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test-reporter=spec', 'scripts/test-group.mjs', ...g.files], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'test' },
+    });
+    const out = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => out.push(d));
+    child.on('close', (code) => {
+      // A group's output is printed whole, so two groups running at once do not interleave.
+      process.stdout.write(`\n=== test group ${n}: ${g.files.join(' ')}\n`);
+      process.stdout.write(Buffer.concat(out));
+      process.stdout.write(`=== test group ${n}: exit ${code} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+      resolve({ code, text: Buffer.concat(out).toString('utf8') });
+    });
+  });
+}
+
+const results = [];
+let next = 0;
+await Promise.all(
+  Array.from({ length: Math.min(SLOTS, queue.length) }, async () => {
+    while (next < queue.length) {
+      const n = next++;
+      results.push(await runGroup(queue[n], n + 1));
+    }
+  }),
+);
+const total = { tests: 0, pass: 0, fail: 0, cancelled: 0, skipped: 0, todo: 0 };
+for (const r of results) {
+  for (const k of Object.keys(total)) {
+    const m = r.text.match(new RegExp(`^ℹ ${k} (\\d+)$`, 'm'));
+    if (m) total[k] += Number(m[1]);
+  }
+}
+const failed = results.filter((r) => r.code !== 0).length;
+console.log(
+  `\n${files.length} files in ${queue.length} groups: ${Object.entries(total)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}`,
+);
+if (failed) console.log(`${failed} group(s) failed: search the output above for "✖".`);
+process.exit(failed ? 1 : 0);

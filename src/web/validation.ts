@@ -15,7 +15,13 @@ const base: Options = { removeAdditional: false, useDefaults: true, allErrors: t
  * Unknown fields are errors everywhere, never silently dropped.
  */
 export function installValidators(app: FastifyInstance): void {
-  const coercing = addFormats(new Ajv({ ...base, coerceTypes: 'array' }));
-  const exact = addFormats(new Ajv({ ...base, coerceTypes: false }));
+  const { coercing, exact } = (compilers ??= {
+    coercing: addFormats(new Ajv({ ...base, coerceTypes: 'array' })),
+    exact: addFormats(new Ajv({ ...base, coerceTypes: false })),
+  });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? exact : coercing).compile(schema));
 }
+
+// Shared by every app in the process: Ajv caches compiled schemas by identity, and the route
+// schemas are module constants, so a second app (tests build one per file) compiles nothing again.
+let compilers: { coercing: Ajv; exact: Ajv } | undefined;
