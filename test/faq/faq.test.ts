@@ -305,6 +305,7 @@ describe(`FAQ / knowledge base (${ENGINE})`, () => {
       procedureCodes: '1.001193, 1.004873',
     });
     assert.equal(r.statusCode, 303, r.body.slice(0, 300));
+    assert.equal((await b.get(r.headers.location as string)).statusCode, 200, 'the page it leads to');
     const row = await t.db
       .selectFrom('faq_entry')
       .select(['id', 'status'])
@@ -314,6 +315,8 @@ describe(`FAQ / knowledge base (${ENGINE})`, () => {
     await b.get('/work/faq');
     r = await b.postForm(`/work/faq/${row.id}/publish`, {});
     assert.equal(r.statusCode, 303);
+    assert.match((await b.get(r.headers.location as string)).body, /Đã đăng công khai/);
+    assert.equal((await b.get('/work/faq?status=&done=bogus')).statusCode, 400);
     assert.equal((await get(`/api/v1/faq/${row.id}`)).statusCode, 200);
     r = await b.postForm(`/work/faq/${row.id}/publish`, {}, { csrf: null });
     assert.equal(r.statusCode, 403, 'CSRF token required');

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { FAQ_STATUS, type FaqStatus } from '../../db/types.js';
@@ -10,9 +11,19 @@ import { formText, idParam } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import { auditContext, type App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
+import { dropEmptyQuery } from './faq.pages.js';
 import { FaqInput, FaqOfficialQuery, type FaqOfficialRow } from './faq.schema.js';
 
 const EDITORS = policies.official('leader', 'unit_admin', 'city_admin');
+/** The API's list query plus what the page's own redirects add (what was done, to which entry). */
+const WorkListQuery = Type.Object(
+  {
+    ...FaqOfficialQuery.properties,
+    done: Type.Optional(Type.Union(['saved', 'published', 'archived', 'confirmed'].map((d) => Type.Literal(d)))),
+    id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 })),
+  },
+  { additionalProperties: false },
+);
 const FORM_ORDER = ['unit', 'field', 'questionVi', 'questionEn', 'answerVi', 'answerEn', 'procedureCodes', 'confirmationNote'] as const;
 
 type FormValues = Record<(typeof FORM_ORDER)[number] | 'needsConfirmation', string>;
@@ -273,14 +284,18 @@ export async function faqWorkRoutes(app: App) {
   const lists = async (actor: NonNullable<Parameters<typeof faq.editableUnits>[0]>) =>
     Promise.all([faq.editableUnits(actor), catalogue.fields()]);
 
-  app.get('/work/faq', { config: { policy: EDITORS }, schema: { hide: true, querystring: FaqOfficialQuery } }, async (req, reply) => {
-    const r = await faq.officialList(req.actor!, req.query);
-    const ctx = pageContext(req, reply);
-    return renderHtml(
-      reply,
-      <FaqWorkList ctx={ctx} rows={r.rows} total={r.total} status={req.query.status} done={formText(req.query, 'done', 20)} />,
-    );
-  });
+  app.get(
+    '/work/faq',
+    { config: { policy: EDITORS }, schema: { hide: true, querystring: WorkListQuery }, preValidation: dropEmptyQuery },
+    async (req, reply) => {
+      const r = await faq.officialList(req.actor!, req.query);
+      const ctx = pageContext(req, reply);
+      return renderHtml(
+        reply,
+        <FaqWorkList ctx={ctx} rows={r.rows} total={r.total} status={req.query.status} done={req.query.done ?? ''} />,
+      );
+    },
+  );
 
   app.get('/work/faq/new', { config: { policy: EDITORS }, schema: { hide: true } }, async (req, reply) => {
     const [units, fields] = await lists(req.actor!);
@@ -320,7 +335,7 @@ export async function faqWorkRoutes(app: App) {
         const saved = id
           ? (await faq.update(req.actor!, id, input, auditContext(req)), id)
           : await faq.create(req.actor!, input, auditContext(req));
-        return reply.redirect(`/work/faq?done=saved#${saved}`, 303);
+        return reply.redirect(`/work/faq?done=saved&id=${saved}`, 303);
       } catch (e) {
         if (!(e instanceof AppError) || !['faq_unknown_procedure', 'field_not_found', 'unit_not_found'].includes(e.code)) throw e;
         const ctx = pageContext(req, reply);

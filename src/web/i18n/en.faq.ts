@@ -2,6 +2,7 @@ import type { viFaq } from './vi.faq.js';
 
 export const enFaq: Record<keyof typeof viFaq, string> = {
   'site.nav.faq': 'Questions',
+  'site.nav.faqWork': 'Manage questions',
   'faq.title': 'Questions and answers about procedures',
   'faq.lead': "The authorities' answers to questions people often ask, including at dialogue conferences.",
   'faq.search.label': 'Search the questions',

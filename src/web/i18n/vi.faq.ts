@@ -1,6 +1,7 @@
 // FAQ / knowledge base: public questions and answers, and the officials' editor; spread into vi.ts.
 export const viFaq = {
   'site.nav.faq': 'Hỏi đáp',
+  'site.nav.faqWork': 'Quản lý hỏi đáp',
   'faq.title': 'Hỏi đáp về thủ tục hành chính',
   'faq.lead': 'Câu trả lời của cơ quan nhà nước cho những câu hỏi người dân hay hỏi, kể cả tại các hội nghị đối thoại.',
   'faq.search.label': 'Tìm câu hỏi',
