@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB, FaqSource } from '../../db/types.js';
+import type { DB, FaqSource, FaqStatus } from '../../db/types.js';
 import type { FaqDetail, FaqOfficialRow, FaqSummary } from './faq.schema.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
@@ -120,7 +120,7 @@ export async function detail(
 }
 
 /** Entries of the units under the given paths, for the officials' list, newest change first. */
-export async function officialRows(db: Q, paths: string[], f: { status?: string; unitPath?: string }, limit: number, offset: number) {
+export async function officialRows(db: Q, paths: string[], f: { status?: FaqStatus; unitPath?: string }, limit: number, offset: number) {
   let q = db
     .selectFrom('faq_entry as e')
     .innerJoin('unit as u', 'u.id', 'e.unit_id')
@@ -130,7 +130,7 @@ export async function officialRows(db: Q, paths: string[], f: { status?: string;
         sql` or `,
       )})`,
     );
-  if (f.status) q = q.where('e.status', '=', f.status as 'draft');
+  if (f.status) q = q.where('e.status', '=', f.status);
   if (f.unitPath) q = q.where(sql<boolean>`u.path <@ ${f.unitPath}::ltree`);
   const [{ n }] = await q
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -142,6 +142,7 @@ export async function officialRows(db: Q, paths: string[], f: { status?: string;
       'e.question_vi',
       'e.status',
       'e.needs_confirmation',
+      'e.confirmation_note',
       'e.source',
       'e.source_ref',
       'e.updated_at',
@@ -163,6 +164,7 @@ export async function officialRows(db: Q, paths: string[], f: { status?: string;
       unit: { code: r.code, name: { vi: r.name_vi, en: r.name_en } },
       status: r.status,
       needsConfirmation: r.needs_confirmation,
+      confirmationNote: r.confirmation_note,
       source: r.source,
       sourceRef: r.source_ref,
       updatedAt: r.updated_at.toISOString(),

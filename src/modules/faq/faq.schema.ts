@@ -92,6 +92,7 @@ export const FaqOfficialRow = Type.Object({
   unit: Named,
   status: FaqStatus,
   needsConfirmation: Type.Boolean(),
+  confirmationNote: Nullable(Type.String()),
   source: FaqSource,
   sourceRef: Nullable(Type.String()),
   updatedAt: Type.String({ format: 'date-time' }),

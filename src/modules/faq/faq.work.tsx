@@ -71,6 +71,8 @@ function FaqForm(p: {
   values: FormValues;
   errors: FieldErrors;
   message?: string;
+  /** Published entries link to their public page. */
+  published?: boolean;
   units: Units;
   fields: Fields;
 }) {
@@ -180,9 +182,16 @@ function FaqForm(p: {
           {t('faqw.form.save')}
         </button>
       </form>
-      <p>
-        <a href="/work/faq">{t('faqw.title')}</a>
-      </p>
+      <ul class="actions">
+        {p.published && (
+          <li>
+            <a href={`/faq/${p.id}`}>{t('faqw.view')}</a>
+          </li>
+        )}
+        <li>
+          <a href="/work/faq">{t('faqw.title')}</a>
+        </li>
+      </ul>
     </Layout>
   );
 }
@@ -261,6 +270,7 @@ function FaqWorkList(p: { ctx: PageContext; rows: FaqOfficialRow[]; total: numbe
                     <>
                       <br />
                       <span class="badge badge-soon">{t('faq.pendingBadge')}</span>
+                      {r.confirmationNote && <div class="hint">{t('faqw.pendingNote', { note: r.confirmationNote })}</div>}
                     </>
                   )}
                   <div>
@@ -324,7 +334,18 @@ export async function faqWorkRoutes(app: App) {
     const all = units.some((u) => u.code === d.unit.code)
       ? units
       : [{ code: d.unit.code, name_vi: d.unit.name.vi, name_en: d.unit.name.en, path: d.unitPath }, ...units];
-    return renderHtml(reply, <FaqForm ctx={pageContext(req, reply)} id={id} values={values} errors={{}} units={all} fields={fields} />);
+    return renderHtml(
+      reply,
+      <FaqForm
+        ctx={pageContext(req, reply)}
+        id={id}
+        values={values}
+        errors={{}}
+        units={all}
+        fields={fields}
+        published={d.status === 'published'}
+      />,
+    );
   });
 
   const save = (id: number | null) => async (req: FastifyRequest, reply: FastifyReply) => {
