@@ -124,6 +124,11 @@ describe(`FAQ / knowledge base (${ENGINE})`, () => {
     assert.match(proc.body, /Câu hỏi thường gặp về thủ tục này/);
     assert.match(proc.body, new RegExp(`href="/faq/${id}"`));
     assert.doesNotMatch((await get('/procedures/1.000656')).body, /Câu hỏi thường gặp về thủ tục này/);
+    // The section's "more questions" link lists that procedure's entries, empty filters meaning "any".
+    const more = await get('/faq?procedure=1.004873&unit=&field=');
+    assert.equal(more.statusCode, 200);
+    assert.match(more.body, new RegExp(`href="/faq/${id}"`));
+    assert.match(more.body, /1 câu hỏi/);
   });
 
   test('an official writes a draft, publishes, archives and confirms it, within scope, audited', async () => {
