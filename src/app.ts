@@ -56,6 +56,9 @@ import { statsPageRoutes } from './modules/stats/stats.pages.js';
 import { openDataRoutes } from './modules/stats/opendata.routes.js';
 import { indexApiRoutes } from './modules/stats/index766.routes.js';
 import { ratingRoutes } from './modules/ratings/ratings.routes.js';
+import { faqApiRoutes } from './modules/faq/faq.routes.js';
+import { faqPageRoutes } from './modules/faq/faq.pages.js';
+import { faqWorkRoutes } from './modules/faq/faq.work.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -274,6 +277,9 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(statsApiRoutes);
   await app.register(indexApiRoutes);
   await app.register(ratingRoutes);
+  await app.register(faqApiRoutes);
+  await app.register(faqPageRoutes);
+  await app.register(faqWorkRoutes);
   await app.register(statsPageRoutes);
   await app.register(openDataRoutes);
   if (config.payment.provider === 'sandbox') {

@@ -5,6 +5,7 @@ import { DataDirLockedError } from './db/datadir-lock.js';
 import { openDatabase } from './db/engine.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits } from './seed/seed.js';
+import { seedFaq } from './modules/faq/faq.seed.js';
 import { startDeadlineSweep } from './modules/processing/sweep.js';
 import { startStatsRollup } from './modules/stats/stats.job.js';
 
@@ -34,6 +35,8 @@ async function main() {
   const units = await seedUnits(database.db);
   await seedCalendars(database.db);
   const catalogue = await seedCatalogue(database.db);
+  // The FAQ links to procedures: it loads after the catalogue (and only when there is one).
+  if (catalogue) await seedFaq(database.db);
   const demo = config.demoData ? await seedDemoAccounts(database.db) : 0;
   if (config.demoData) await seedDemoOffers(database.db);
   const app = await buildApp(config, database);

@@ -435,8 +435,43 @@ export interface DB {
   stat_unit_day: StatUnitDayTable;
   stat_unit_month: StatUnitMonthTable;
   dossier_rating: DossierRatingTable;
+  faq_entry: FaqEntryTable;
+  faq_procedure: FaqProcedureTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
 export type AccountRow = Selectable<AccountTable>;
 export type NewAccount = Insertable<AccountTable>;
+
+export const FAQ_STATUS = ['draft', 'published', 'archived'] as const;
+export type FaqStatus = (typeof FAQ_STATUS)[number];
+export const FAQ_SOURCE = ['seed', 'feedback', 'conference', 'manual'] as const;
+export type FaqSource = (typeof FAQ_SOURCE)[number];
+
+export interface FaqEntryTable {
+  id: Generated<number>;
+  unit_id: number;
+  field_code: string | null;
+  question_vi: string;
+  question_en: string | null;
+  answer_vi: string;
+  answer_en: string | null;
+  status: Generated<FaqStatus>;
+  needs_confirmation: Generated<boolean>;
+  confirmation_note: string | null;
+  source: FaqSource;
+  source_ref: string | null;
+  view_count: Generated<number>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  updated_by: number | null;
+  updated_at: Generated<Date>;
+  published_at: Date | null;
+  confirmed_by: number | null;
+  confirmed_at: Date | null;
+}
+
+export interface FaqProcedureTable {
+  faq_id: number;
+  procedure_id: number;
+}

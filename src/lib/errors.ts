@@ -134,6 +134,10 @@ export const ERROR_STATUS = {
   rating_not_open: 409,
   rating_locked: 409,
   follow_up_not_found: 404,
+  faq_not_found: 404,
+  faq_unknown_procedure: 400,
+  faq_invalid_transition: 409,
+  faq_already_confirmed: 409,
   internal: 500,
 } as const;
 

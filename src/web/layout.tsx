@@ -72,6 +72,9 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                 <a href="/lookup">{t('site.nav.lookup')}</a>
               </li>
               <li>
+                <a href="/faq">{t('site.nav.faq')}</a>
+              </li>
+              <li>
                 <a href="/statistics">{t('site.nav.statistics')}</a>
               </li>
               {actor ? (
@@ -104,6 +107,11 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                       {actor.roles.some((g) => g.role === 'leader') && (
                         <li>
                           <a href="/work/follow-ups">{t('site.nav.followUps')}</a>
+                        </li>
+                      )}
+                      {actor.roles.some((g) => g.role === 'leader' || g.role === 'unit_admin' || g.role === 'city_admin') && (
+                        <li>
+                          <a href="/work/faq">{t('site.nav.faqWork')}</a>
                         </li>
                       )}
                       <li>

@@ -7,17 +7,19 @@ import pg from 'pg';
 import { openPglite, openPostgres, type Database } from '../../src/db/engine.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits } from '../../src/seed/seed.js';
+import { seedFaq } from '../../src/modules/faq/faq.seed.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Changes to migrations or seeds give a new template, so a stale one is never reused. */
 async function fingerprint(): Promise<string> {
   const h = createHash('sha256');
-  for (const dir of ['src/db/migrations', 'seed/units', 'seed/procedures', 'seed/demo', 'src/domain/calendar']) {
+  for (const dir of ['src/db/migrations', 'seed/units', 'seed/procedures', 'seed/demo', 'seed/faq', 'src/domain/calendar']) {
     for (const f of (await readdir(join(ROOT, dir))).sort()) h.update(f).update(await readFile(join(ROOT, dir, f)));
   }
   h.update(await readFile(join(ROOT, 'src/seed/seed.ts')));
   h.update(await readFile(join(ROOT, 'src/modules/catalogue/catalogue.service.ts')));
+  h.update(await readFile(join(ROOT, 'src/modules/faq/faq.seed.ts')));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -32,6 +34,7 @@ async function prepare(database: Database, kind: TemplateKind) {
   if (kind === 'bare') return;
   await seedCatalogue(database.db);
   await seedDemoOffers(database.db);
+  await seedFaq(database.db);
 }
 
 const exists = (p: string) =>

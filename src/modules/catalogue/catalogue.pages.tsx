@@ -10,6 +10,8 @@ import { policies } from '../auth/policy.js';
 import type { ProcedureDetail } from './catalogue.schema.js';
 import { foldText } from '../../domain/search-index.js';
 import { DocumentTable, feeText, onlineText, ProcedureList, SearchBox, Summary, timeLimitText } from './catalogue.views.js';
+import { ProcedureFaqs } from '../faq/faq.views.js';
+import type { FaqSummary } from '../faq/faq.schema.js';
 
 const LEVELS = ['city', 'department', 'district', 'commune'] as const;
 const ONLINE = ['full', 'partial', '3', '4'] as const;
@@ -124,6 +126,7 @@ function ProcedurePage({
   placeMatches,
   unconfirmed,
   canEdit,
+  faqs,
 }: {
   ctx: PageContext;
   p: ProcedureDetail;
@@ -134,6 +137,7 @@ function ProcedurePage({
   placeMatches?: { code: string; name: string }[];
   unconfirmed: boolean;
   canEdit: boolean;
+  faqs: FaqSummary[];
 }) {
   const { t, locale } = ctx;
   const c = p.content;
@@ -190,6 +194,7 @@ function ProcedurePage({
       )}
       <h2>{t('proc.documents')}</h2>
       <DocumentTable ctx={ctx} documents={c.documents} />
+      <ProcedureFaqs ctx={ctx} code={p.code} items={faqs} />
       <h2>{t('proc.legal')}</h2>
       {c.legalBasis.length ? (
         <ul>
@@ -334,6 +339,7 @@ export async function cataloguePageRoutes(app: App) {
         placeMatches={placeMatches}
         unconfirmed={unconfirmed}
         canEdit={req.actor?.roles.some((g) => g.role === 'city_admin') ?? false}
+        faqs={await app.services.faq.forProcedure(code)}
       />,
     );
   });

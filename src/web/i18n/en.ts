@@ -7,6 +7,7 @@ import { enRatings } from './en.ratings.js';
 import { enDashboard } from './en.dashboard.js';
 import { enWebhooks } from './en.webhooks.js';
 import { enTracking } from './en.tracking.js';
+import { enFaq } from './en.faq.js';
 import type { MessageKey } from './vi.js';
 
 // Every key of vi.ts, no more and no fewer: the type check fails otherwise.
@@ -338,5 +339,6 @@ export const en: Record<MessageKey, string> = {
   ...enProcessing,
   ...enWebhooks,
   ...enTracking,
+  ...enFaq,
   'err.internal': 'Something went wrong.',
 };

@@ -7,6 +7,7 @@ import { viRatings } from './vi.ratings.js';
 import { viDashboard } from './vi.dashboard.js';
 import { viWebhooks } from './vi.webhooks.js';
 import { viTracking } from './vi.tracking.js';
+import { viFaq } from './vi.faq.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
 export const vi = {
   'site.name': 'Cổng Dịch vụ công Thành phố Hà Nội',
@@ -333,6 +334,7 @@ export const vi = {
   ...viProcessing,
   ...viWebhooks,
   ...viTracking,
+  ...viFaq,
   'err.internal': 'Đã có lỗi xảy ra.',
 } as const;
 
