@@ -20,6 +20,8 @@ import { ResultService } from './modules/results/results.service.js';
 import { StatsService } from './modules/stats/stats.service.js';
 import { TrackingService } from './modules/tracking/tracking.service.js';
 import { RatingService } from './modules/ratings/ratings.service.js';
+import { SurveyService } from './modules/surveys/surveys.service.js';
+import { SurveyResponses } from './modules/surveys/surveys.responses.js';
 
 export interface Services {
   database: Database;
@@ -40,6 +42,10 @@ export interface Services {
   /** Public lookup by code and second factor, with its per-code failure limits. */
   tracking: TrackingService;
   ratings: RatingService;
+  /** SIPAS-style satisfaction surveys: drafts, sampling and invitations, close. */
+  surveys: SurveyService;
+  /** Survey responses by token, and the figures. */
+  surveyResponses: SurveyResponses;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -89,5 +95,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     stats: new StatsService(db, calendar),
     tracking,
     ratings: new RatingService(db, tracking, config.baseUrl),
+    surveys: new SurveyService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
+    surveyResponses: new SurveyResponses(db),
   };
 }

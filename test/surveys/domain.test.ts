@@ -3,15 +3,9 @@ import { describe, test } from 'node:test';
 import { checkAnswers, checkQuestionnaire, FACTORS, loadQuestionnaire, questionKeys } from '../../src/domain/surveys/questionnaire.js';
 import { allocate, drawSample, groupApplicants, type ReturnedDossier } from '../../src/domain/surveys/sampling.js';
 import { figures, surveyFigures } from '../../src/domain/surveys/scoring.js';
+import { fullAnswers } from './fixtures.js';
 
 const Q = loadQuestionnaire();
-
-/** Every required question answered "satisfied" (4). */
-export function fullAnswers(value = 4): Record<string, unknown> {
-  const out: Record<string, unknown> = { overall: value };
-  for (const f of Q.factors) if (f.satisfaction.required) out[f.satisfaction.key] = value;
-  return out;
-}
 
 describe('the SIPAS questionnaire', () => {
   test('has the five factors in order, each with assessments, satisfaction and expectations, in both languages', () => {
