@@ -57,6 +57,7 @@ import { openDataRoutes } from './modules/stats/opendata.routes.js';
 import { indexApiRoutes } from './modules/stats/index766.routes.js';
 import { ratingRoutes } from './modules/ratings/ratings.routes.js';
 import { surveyApiRoutes } from './modules/surveys/surveys.routes.js';
+import { surveyPageRoutes } from './modules/surveys/surveys.pages.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -276,6 +277,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(indexApiRoutes);
   await app.register(ratingRoutes);
   await app.register(surveyApiRoutes);
+  await app.register(surveyPageRoutes);
   await app.register(statsPageRoutes);
   await app.register(openDataRoutes);
   if (config.payment.provider === 'sandbox') {

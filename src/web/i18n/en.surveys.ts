@@ -86,6 +86,7 @@ export const enSurveys: Record<keyof typeof viSurveys, string> = {
   'surveys.r.unit': 'Unit',
   'surveys.r.all': 'All',
   'surveys.r.suppressed': 'Fewer than 5 responses: withheld to protect respondents',
+  'surveys.r.byUnitNote': 'Factor columns: share satisfied (4–5).',
   'surveys.r.factors': 'By factor',
   'surveys.r.factorScore': 'Satisfaction: mean {mean}, satisfied {share}, {n} answers.',
   'surveys.r.statement': 'Statement',

@@ -86,6 +86,7 @@ export const viSurveys = {
   'surveys.r.unit': 'Đơn vị',
   'surveys.r.all': 'Tất cả',
   'surveys.r.suppressed': 'Dưới 5 phiếu: không công bố để giữ bí mật cho người trả lời',
+  'surveys.r.byUnitNote': 'Cột của từng yếu tố: tỷ lệ hài lòng (4–5 điểm).',
   'surveys.r.factors': 'Theo từng yếu tố',
   'surveys.r.factorScore': 'Mức độ hài lòng: điểm trung bình {mean}, hài lòng {share}, {n} câu trả lời.',
   'surveys.r.statement': 'Ý kiến',
