@@ -106,6 +106,11 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                           <a href="/work/follow-ups">{t('site.nav.followUps')}</a>
                         </li>
                       )}
+                      {actor.roles.some((g) => g.role === 'city_admin') && (
+                        <li>
+                          <a href="/admin/surveys">{t('site.nav.surveys')}</a>
+                        </li>
+                      )}
                       <li>
                         <a href="/inbox">{t('site.nav.inbox')}</a>
                       </li>
