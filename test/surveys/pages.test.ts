@@ -98,6 +98,7 @@ describe(`survey pages without JavaScript (${ENGINE})`, () => {
 
   test('the admin sees the response rate, closes the survey, and the public page shows it with the small unit withheld', async () => {
     assert.equal((await t.app.inject({ url: `/statistics/surveys/${id}` })).statusCode, 409);
+    assert.match((await t.app.inject({ url: '/statistics/surveys' })).body, /Chưa có cuộc khảo sát nào kết thúc/);
     const open = await admin.get(`/admin/surveys/${id}`);
     assert.match(open.body, /data-figure="response-rate">50 %/);
     const closed = await admin.postForm(`/admin/surveys/${id}/close`, {});
@@ -109,6 +110,8 @@ describe(`survey pages without JavaScript (${ENGINE})`, () => {
     assert.equal(pub.statusCode, 200);
     assert.match(pub.body, /Dưới 5 phiếu: không công bố/);
     assert.match(pub.body, /Cách tính: số câu trả lời/);
+    const listed = await t.app.inject({ url: '/statistics/surveys' });
+    assert.match(listed.body, new RegExp(`href="/statistics/surveys/${id}">Khảo sát quý IV`));
     const late = await new Browser(t.app).get(`/survey/${token}`);
     assert.match(late.body, /Ông\/Bà đã gửi phiếu này rồi/);
   });

@@ -6,15 +6,8 @@ import { pageContext, renderHtml } from '../../web/render.js';
 import { auditContext, type App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
 import { MAX_SAMPLE, type CreateSurveyInput } from './surveys.schema.js';
-import {
-  PreviewPage,
-  PublicResultsPage,
-  RespondPage,
-  SurveyPage,
-  SurveysPage,
-  type CreateForm,
-  type RespondData,
-} from './surveys.views.js';
+import { PublicResultsPage, SurveyPage, SurveysPage, PublicListPage, type CreateForm } from './surveys.views.js';
+import { PreviewPage, RespondPage, type RespondData } from './surveys.respond-view.js';
 
 const ADMIN = { policy: policies.official('city_admin') };
 const PUBLIC = { policy: policies.public };
@@ -188,6 +181,10 @@ export async function surveyPageRoutes(app: App) {
       return reply.redirect(`/admin/surveys/${id}?done=${action === 'launch' ? 'launched' : 'closed'}`, 303);
     });
   }
+
+  app.get('/statistics/surveys', { config: PUBLIC, schema: { hide: true } }, async (req, reply) =>
+    renderHtml(reply, <PublicListPage ctx={pageContext(req, reply)} rows={await surveyResponses.closed()} />),
+  );
 
   app.get('/statistics/surveys/:id', { config: PUBLIC, schema: { hide: true } }, async (req, reply) => {
     const r = await surveyResponses.results(idParam(req.params), { publicView: true });

@@ -70,6 +70,21 @@ export class SurveyResponses {
     });
   }
 
+  /** Closed surveys, newest first, for the public list. */
+  async closed(now = new Date()) {
+    const rows = await this.db
+      .selectFrom('survey as s')
+      .select(['s.id', 's.title', 's.opens_at', 's.closes_at', 's.state'])
+      .select((eb) =>
+        eb.selectFrom('survey_response as r').whereRef('r.survey_id', '=', 's.id').select(eb.fn.countAll<string>().as('n')).as('responses'),
+      )
+      .where('s.state', '!=', 'draft')
+      .orderBy('s.closes_at', 'desc')
+      .limit(100)
+      .execute();
+    return rows.filter((s) => phaseOf(s, now) === 'closed').map((s) => ({ ...s, responses: Number(s.responses ?? 0) }));
+  }
+
   /**
    * Figures per unit and overall. `publicView`: only once the survey is closed, and units (or the
    * whole) with fewer than MIN_PUBLIC_RESPONSES responses are marked suppressed with no scores.

@@ -98,6 +98,12 @@ export const enSurveys: Record<keyof typeof viSurveys, string> = {
   'surveys.r.opendata': 'Open data (JSON)',
   'surveys.r.public': 'Public results page',
 
+  'surveys.public.title': 'Satisfaction survey results',
+  'surveys.public.lead':
+    'Results of the surveys that have ended, on the five SIPAS factors. Units with fewer than 5 responses are withheld.',
+  'surveys.public.none': 'No survey has ended yet.',
+  'surveys.public.item': '(from {from} to {to}, {n} responses)',
+
   'err.survey_not_found': 'There is no such survey.',
   'err.survey_token_invalid': 'This survey link is not valid. Please open the link from your invitation again.',
   'err.survey_not_open': 'The survey is not open yet.',

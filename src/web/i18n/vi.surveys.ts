@@ -98,6 +98,12 @@ export const viSurveys = {
   'surveys.r.opendata': 'Dữ liệu mở (JSON)',
   'surveys.r.public': 'Trang kết quả công khai',
 
+  'surveys.public.title': 'Kết quả khảo sát sự hài lòng',
+  'surveys.public.lead':
+    'Kết quả các cuộc khảo sát đã kết thúc, theo 5 yếu tố của Chỉ số SIPAS. Đơn vị có dưới 5 phiếu không được công bố.',
+  'surveys.public.none': 'Chưa có cuộc khảo sát nào kết thúc.',
+  'surveys.public.item': '(từ {from} đến {to}, {n} phiếu trả lời)',
+
   'err.survey_not_found': 'Không tìm thấy cuộc khảo sát này.',
   'err.survey_token_invalid': 'Đường dẫn khảo sát không đúng. Xin Ông/Bà mở lại đường dẫn trong tin nhắn hoặc thư mời.',
   'err.survey_not_open': 'Cuộc khảo sát chưa bắt đầu nhận phiếu.',
