@@ -206,6 +206,9 @@ describe(`satisfaction surveys (${ENGINE})`, () => {
     assert.equal(row(UNITS.vanQuan).sipasIndex, null);
     assert.equal(row(UNITS.vanQuan).responded, 1);
     assert.doesNotMatch(od.body, /0912345678|0900000|Nhanh gọn|Người dân/);
+    const odCsv = await t.app.inject({ url: `/api/v1/open-data/surveys/${surveyId}.csv` });
+    assert.equal(odCsv.statusCode, 200);
+    assert.match(odCsv.body, new RegExp(`${UNITS.vanQuan.replace(/\./g, '\\.')},[^\r]*,2,1,50,true,,`));
     const csv = await t.app.inject({ url: `/api/v1/surveys/${surveyId}/results.csv`, headers: tok.cityAdmin });
     assert.equal(csv.statusCode, 200);
     assert.match(csv.body, /^\uFEFFunitCode,unitNameVi,unitNameEn,invited,responded,responseRate,suppressed,sipasIndex/);
