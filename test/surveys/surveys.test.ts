@@ -137,6 +137,11 @@ describe(`satisfaction surveys (${ENGINE})`, () => {
     const early = await respond([...(await surveyLinks(t, since)).byPhone.values()][0]!, fullAnswers());
     assert.equal(early.statusCode, 409);
     assert.equal(early.json().code, 'survey_not_open');
+    // Closed before it opened: an empty window, answers refused as closed.
+    const closed = await post(`/api/v1/surveys/${id}/close`, tok.cityAdmin);
+    assert.equal(closed.statusCode, 200, closed.body);
+    assert.equal(closed.json().closesAt, closed.json().opensAt);
+    assert.equal((await respond([...(await surveyLinks(t, since)).byPhone.values()][0]!, fullAnswers())).json().code, 'survey_closed');
   });
 
   test('launching over units without returned dossiers is refused', async () => {

@@ -28,7 +28,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       launched_at timestamptz,
       closed_by integer references account (id),
       closed_at timestamptz,
-      check (closes_at > opens_at)
+      -- Equal only when a survey is closed before it opened (no answers were possible).
+      check (closes_at >= opens_at)
     );
 
     create table survey_invitation (

@@ -265,7 +265,8 @@ export class SurveyService {
       const phase = phaseOf(s, now);
       if (phase === 'draft') throw new AppError('survey_not_launched');
       if (s.state === 'closed') throw new AppError('survey_closed');
-      const closesAt = s.closes_at < now ? s.closes_at : now;
+      // A survey closed before its opening keeps an empty window rather than one ending before it starts.
+      const closesAt = s.closes_at < now ? s.closes_at : now < s.opens_at ? s.opens_at : now;
       await trx
         .updateTable('survey')
         .set({ state: 'closed', closes_at: closesAt, closed_by: actor.accountId, closed_at: now })
