@@ -59,6 +59,8 @@ import { ratingRoutes } from './modules/ratings/ratings.routes.js';
 import { faqApiRoutes } from './modules/faq/faq.routes.js';
 import { faqPageRoutes } from './modules/faq/faq.pages.js';
 import { faqWorkRoutes } from './modules/faq/faq.work.js';
+import { surveyApiRoutes } from './modules/surveys/surveys.routes.js';
+import { surveyPageRoutes } from './modules/surveys/surveys.pages.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -280,6 +282,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(faqApiRoutes);
   await app.register(faqPageRoutes);
   await app.register(faqWorkRoutes);
+  await app.register(surveyApiRoutes);
+  await app.register(surveyPageRoutes);
   await app.register(statsPageRoutes);
   await app.register(openDataRoutes);
   if (config.payment.provider === 'sandbox') {

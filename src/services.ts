@@ -21,6 +21,8 @@ import { StatsService } from './modules/stats/stats.service.js';
 import { TrackingService } from './modules/tracking/tracking.service.js';
 import { RatingService } from './modules/ratings/ratings.service.js';
 import { FaqService } from './modules/faq/faq.service.js';
+import { SurveyService } from './modules/surveys/surveys.service.js';
+import { SurveyResponses } from './modules/surveys/surveys.responses.js';
 
 export interface Services {
   database: Database;
@@ -43,6 +45,10 @@ export interface Services {
   ratings: RatingService;
   /** FAQ / knowledge base: questions and answers linked to procedures. */
   faq: FaqService;
+  /** SIPAS-style satisfaction surveys: drafts, sampling and invitations, close. */
+  surveys: SurveyService;
+  /** Survey responses by token, and the figures. */
+  surveyResponses: SurveyResponses;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -93,5 +99,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     tracking,
     ratings: new RatingService(db, tracking, config.baseUrl),
     faq: new FaqService(db),
+    surveys: new SurveyService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
+    surveyResponses: new SurveyResponses(db),
   };
 }

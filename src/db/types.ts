@@ -437,6 +437,9 @@ export interface DB {
   dossier_rating: DossierRatingTable;
   faq_entry: FaqEntryTable;
   faq_procedure: FaqProcedureTable;
+  survey: SurveyTable;
+  survey_invitation: SurveyInvitationTable;
+  survey_response: SurveyResponseTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -474,4 +477,46 @@ export interface FaqEntryTable {
 export interface FaqProcedureTable {
   faq_id: number;
   procedure_id: number;
+}
+
+export type SurveyState = 'draft' | 'open' | 'closed';
+
+export interface SurveyTable {
+  id: Generated<number>;
+  title: string;
+  questionnaire: ColumnType<unknown, string, string>;
+  unit_ids: number[] | null;
+  sample_mode: 'per_unit' | 'total';
+  sample_size: number;
+  opens_at: Timestamp;
+  closes_at: Timestamp;
+  state: Generated<SurveyState>;
+  seed: string | null;
+  population: number | null;
+  eligible_from: Date | null;
+  created_by: number;
+  created_at: Generated<Date>;
+  launched_by: number | null;
+  launched_at: Date | null;
+  closed_by: number | null;
+  closed_at: Date | null;
+}
+
+export interface SurveyInvitationTable {
+  id: Generated<number>;
+  survey_id: number;
+  unit_id: number;
+  dossier_id: number;
+  applicant_key: string;
+  token_hash: string;
+  invited_at: Timestamp;
+  responded_at: Date | null;
+}
+
+export interface SurveyResponseTable {
+  invitation_id: number;
+  survey_id: number;
+  unit_id: number;
+  answers: ColumnType<unknown, string, string>;
+  submitted_at: Timestamp;
 }

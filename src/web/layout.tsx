@@ -114,6 +114,11 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                           <a href="/work/faq">{t('site.nav.faqWork')}</a>
                         </li>
                       )}
+                      {actor.roles.some((g) => g.role === 'city_admin') && (
+                        <li>
+                          <a href="/admin/surveys">{t('site.nav.surveys')}</a>
+                        </li>
+                      )}
                       <li>
                         <a href="/inbox">{t('site.nav.inbox')}</a>
                       </li>

@@ -4,6 +4,7 @@ import { enDossiers } from './en.dossiers.js';
 import { enResults } from './en.results.js';
 import { enStats } from './en.stats.js';
 import { enRatings } from './en.ratings.js';
+import { enSurveys } from './en.surveys.js';
 import { enDashboard } from './en.dashboard.js';
 import { enWebhooks } from './en.webhooks.js';
 import { enTracking } from './en.tracking.js';
@@ -335,6 +336,7 @@ export const en: Record<MessageKey, string> = {
   ...enResults,
   ...enStats,
   ...enRatings,
+  ...enSurveys,
   ...enDashboard,
   ...enProcessing,
   ...enWebhooks,
