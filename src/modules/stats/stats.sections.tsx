@@ -211,6 +211,9 @@ export function SatisfactionSection(p: { ctx: PageContext; figures: Awaited<Retu
           </table>
         </>
       )}
+      <p>
+        <a href="/statistics/surveys">{t('sat.surveysLink')}</a>
+      </p>
     </section>
   );
 }

@@ -48,6 +48,7 @@ export const enRatings: Record<keyof typeof viRatings, string> = {
   'sat.ratings': 'Ratings',
   'sat.rate': 'Satisfied (%)',
   'sat.rateDef': '(Very satisfied + satisfied) ÷ ratings × 100.',
+  'sat.surveysLink': 'Results of the satisfaction surveys (five SIPAS factors)',
   'sat.criterion': 'Criterion',
   'sat.average': 'Average score (0–2)',
   'sat.answers': 'Answers',

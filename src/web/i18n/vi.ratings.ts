@@ -47,6 +47,7 @@ export const viRatings = {
   'sat.ratings': 'Số lượt đánh giá',
   'sat.rate': 'Tỷ lệ hài lòng (%)',
   'sat.rateDef': '(Rất hài lòng + Hài lòng) ÷ số lượt đánh giá × 100.',
+  'sat.surveysLink': 'Kết quả các cuộc khảo sát sự hài lòng (năm yếu tố SIPAS)',
   'sat.criterion': 'Tiêu chí',
   'sat.average': 'Điểm trung bình (0–2)',
   'sat.answers': 'Số người trả lời',
