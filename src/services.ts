@@ -20,6 +20,7 @@ import { ResultService } from './modules/results/results.service.js';
 import { StatsService } from './modules/stats/stats.service.js';
 import { TrackingService } from './modules/tracking/tracking.service.js';
 import { RatingService } from './modules/ratings/ratings.service.js';
+import { ConferenceService } from './modules/conferences/conferences.service.js';
 
 export interface Services {
   database: Database;
@@ -40,6 +41,8 @@ export interface Services {
   /** Public lookup by code and second factor, with its per-code failure limits. */
   tracking: TrackingService;
   ratings: RatingService;
+  /** Dialogue conferences, their questions and commitments. */
+  conferences: ConferenceService;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -89,5 +92,6 @@ export function createServices(config: Config, database: Database, log: JobLog |
     stats: new StatsService(db, calendar),
     tracking,
     ratings: new RatingService(db, tracking, config.baseUrl),
+    conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
   };
 }
