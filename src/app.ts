@@ -57,6 +57,8 @@ import { openDataRoutes } from './modules/stats/opendata.routes.js';
 import { indexApiRoutes } from './modules/stats/index766.routes.js';
 import { ratingRoutes } from './modules/ratings/ratings.routes.js';
 import { conferenceApiRoutes } from './modules/conferences/conferences.routes.js';
+import { conferencePageRoutes } from './modules/conferences/conferences.pages.js';
+import { conferenceWorkRoutes } from './modules/conferences/conferences.work.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -276,6 +278,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(indexApiRoutes);
   await app.register(ratingRoutes);
   await app.register(conferenceApiRoutes);
+  await app.register(conferencePageRoutes);
+  await app.register(conferenceWorkRoutes);
   await app.register(statsPageRoutes);
   await app.register(openDataRoutes);
   if (config.payment.provider === 'sandbox') {

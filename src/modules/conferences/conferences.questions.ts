@@ -13,7 +13,7 @@ import type { ModerationInput, PublicQuestion, QuestionInput, RoomQuestionInput 
 function questionText(raw: string): string {
   const text = raw.normalize('NFC').trim();
   if (!text) throw new AppError('question_required');
-  if (charLength(text) > QUESTION_MAX) throw new AppError('question_too_long', { max: QUESTION_MAX });
+  if (charLength(text) > QUESTION_MAX) throw new AppError('question_too_long');
   return text;
 }
 

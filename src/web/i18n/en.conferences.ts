@@ -157,7 +157,7 @@ export const enConferences: Record<keyof typeof viConferences, string> = {
   'err.conference_full': 'The conference is full.',
   'err.already_registered': 'This phone number or e-mail is already registered for the conference.',
   'err.question_required': 'Please write your question.',
-  'err.question_too_long': 'The question is longer than {max} characters. Please shorten it.',
+  'err.question_too_long': 'The question is longer than 2,000 characters. Please shorten it.',
   'err.question_not_found': 'Question not found.',
   'err.unknown_procedure': 'There is no procedure with this code.',
   'err.already_supported': 'You already support this question.',

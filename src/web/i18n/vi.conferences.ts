@@ -156,7 +156,7 @@ export const viConferences = {
   'err.conference_full': 'Hội nghị đã đủ chỗ, không nhận thêm người đăng ký.',
   'err.already_registered': 'Số điện thoại hoặc thư điện tử này đã đăng ký dự hội nghị.',
   'err.question_required': 'Ông/Bà chưa viết câu hỏi.',
-  'err.question_too_long': 'Câu hỏi dài quá {max} ký tự. Ông/Bà vui lòng viết ngắn lại.',
+  'err.question_too_long': 'Câu hỏi dài quá 2.000 ký tự. Ông/Bà vui lòng viết ngắn lại.',
   'err.question_not_found': 'Không tìm thấy câu hỏi.',
   'err.unknown_procedure': 'Không có thủ tục với mã này.',
   'err.already_supported': 'Ông/Bà đã ủng hộ câu hỏi này rồi.',
