@@ -74,6 +74,9 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
               <li>
                 <a href="/statistics">{t('site.nav.statistics')}</a>
               </li>
+              <li>
+                <a href="/conferences">{t('site.nav.conferences')}</a>
+              </li>
               {actor ? (
                 <>
                   {actor.kind !== 'official' && (
@@ -104,6 +107,11 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                       {actor.roles.some((g) => g.role === 'leader') && (
                         <li>
                           <a href="/work/follow-ups">{t('site.nav.followUps')}</a>
+                        </li>
+                      )}
+                      {actor.roles.some((g) => g.role !== 'desk_officer') && (
+                        <li>
+                          <a href="/work/conferences">{t('site.nav.workConferences')}</a>
                         </li>
                       )}
                       <li>
