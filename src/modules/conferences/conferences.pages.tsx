@@ -5,6 +5,7 @@ import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
 import type { MessageKey } from '../../web/i18n/index.js';
 import { policies } from '../auth/policy.js';
+import { publicFormRateLimit } from './conferences.routes.js';
 import { COMMITMENT_STATUS, type CommitmentStatus } from '../../db/types.js';
 import { CommitmentsPage, ConferenceListPage, ConferencePage, type ConferencePageData } from './conferences.views.js';
 
@@ -123,7 +124,8 @@ export async function conferencePageRoutes(app: App) {
     return showConference(req, reply, idParam(req.params), { notice: done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : undefined });
   });
 
-  app.post('/conferences/:id/register', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) =>
+  const open = { policy: policies.public, rateLimit: publicFormRateLimit(app) };
+  app.post('/conferences/:id/register', { config: open, schema: { hide: true } }, async (req, reply) =>
     formAction(
       req,
       reply,
@@ -143,7 +145,7 @@ export async function conferencePageRoutes(app: App) {
     ),
   );
 
-  app.post('/conferences/:id/questions', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) =>
+  app.post('/conferences/:id/questions', { config: open, schema: { hide: true } }, async (req, reply) =>
     formAction(
       req,
       reply,

@@ -23,6 +23,9 @@ import {
 } from './conferences.schema.js';
 
 const tags = ['conferences'];
+
+/** Per address, for the forms anyone can send (registration, questions). */
+export const publicFormRateLimit = (app: App) => ({ max: app.config.loginRateLimit * 2, timeWindow: '1 minute' });
 const OFFICIAL = policies.official('specialist', 'leader', 'unit_admin', 'city_admin');
 const Created = Type.Object({ id: Type.Integer() });
 /** Bumped only when a column changes meaning or disappears; new columns may be added at the end. */
@@ -31,6 +34,8 @@ const SCHEMA_VERSION = 1;
 export async function conferenceApiRoutes(app: App) {
   const { conferences } = app.services;
   const { questions, commitments } = conferences;
+  // Anyone may register or ask without an account: a per-address limit keeps floods out.
+  const open = { policy: policies.public, rateLimit: publicFormRateLimit(app) };
 
   app.get('/api/v1/conferences', {
     config: { policy: policies.public },
@@ -102,7 +107,7 @@ export async function conferenceApiRoutes(app: App) {
   });
 
   app.post('/api/v1/conferences/:id/registrations', {
-    config: { policy: policies.public },
+    config: open,
     schema: {
       tags,
       summary: 'Register to attend (one registration per phone or e-mail)',
@@ -128,7 +133,7 @@ export async function conferenceApiRoutes(app: App) {
   });
 
   app.post('/api/v1/conferences/:id/questions', {
-    config: { policy: policies.public },
+    config: open,
     schema: {
       tags,
       summary: 'Send a question ahead (at most 2000 characters); public once an official accepts it',
