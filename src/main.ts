@@ -5,6 +5,7 @@ import { DataDirLockedError } from './db/datadir-lock.js';
 import { openDatabase } from './db/engine.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits } from './seed/seed.js';
+import { seedDemoConferences } from './seed/conferences.js';
 import { startDeadlineSweep } from './modules/processing/sweep.js';
 import { startStatsRollup } from './modules/stats/stats.job.js';
 
@@ -36,6 +37,7 @@ async function main() {
   const catalogue = await seedCatalogue(database.db);
   const demo = config.demoData ? await seedDemoAccounts(database.db) : 0;
   if (config.demoData) await seedDemoOffers(database.db);
+  if (config.demoData) await seedDemoConferences(database.db);
   const app = await buildApp(config, database);
   if (config.jobs) {
     app.jobs.start();

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Browser, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { startedAlready } from './helpers.js';
+import { seedDemoConferences } from '../../src/seed/conferences.js';
 
 /** A datetime-local value (Vietnam time) some days from now. */
 const local = (days: number) => new Date(Date.now() + days * 86_400_000 + 7 * 3600_000).toISOString().slice(0, 16);
@@ -170,5 +171,32 @@ describe(`conference pages, without JavaScript (${ENGINE})`, () => {
     assert.equal((await t.app.inject({ url: '/conferences/999999' })).statusCode, 404);
     assert.equal((await t.app.inject({ url: '/conferences/abc' })).statusCode, 404);
     assert.equal((await official.get('/work/conferences/999999')).statusCode, 404);
+  });
+
+  test('the demo data (npm start) adds one past and one upcoming Hà Đông conference, once', async () => {
+    assert.equal(await seedDemoConferences(t.db), 2);
+    assert.equal(await seedDemoConferences(t.db), 0, 'a restart adds nothing');
+    const upcoming = (await t.app.inject({ url: `/api/v1/conferences?unit=${UNITS.haDong}` })).json() as { id: number; topic: string }[];
+    const past = (await t.app.inject({ url: `/api/v1/conferences?unit=${UNITS.haDong}&when=past` })).json() as {
+      id: number;
+      topic: string;
+    }[];
+    const demoPast = past.find((c) => /dữ liệu mẫu/.test(c.topic))!;
+    assert.ok(upcoming.some((c) => /dữ liệu mẫu/.test(c.topic)));
+    const minutes = await t.app.inject({ url: `/conferences/${demoPast.id}` });
+    assert.equal(minutes.statusCode, 200);
+    assert.match(minutes.body, /Biên bản hội nghị/);
+    const commitments = (await t.app.inject({ url: `/api/v1/commitments?conference=${demoPast.id}` })).json() as {
+      status: string;
+      late: boolean;
+    }[];
+    assert.deepEqual(
+      commitments.map((c) => [c.status, c.late]).sort(),
+      [
+        ['done', false],
+        ['in_progress', false],
+        ['open', true],
+      ].sort(),
+    );
   });
 });
