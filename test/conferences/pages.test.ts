@@ -138,6 +138,13 @@ describe(`conference pages, without JavaScript (${ENGINE})`, () => {
       dueDate: '2099-01-31',
     });
     assert.match(r.headers.location as string, /saved=1/);
+    r = await official.postForm(`/work/conferences/${id}/questions/${q.id}/commitments`, {
+      what: 'Bố trí ghế chờ cho người cao tuổi tại bộ phận một cửa phường',
+      responsible: 'UBND phường Quang Trung',
+      responsibleUnit: UNITS.quangTrung,
+      dueDate: '2099-02-28',
+    });
+    assert.match(r.headers.location as string, /saved=1/);
     r = await official.postForm(`/work/conferences/${id}/publish`, {});
     assert.equal(r.statusCode, 403, 'a unit administrator does not publish the minutes');
     await leader.get(`/work/conferences/${id}`);
@@ -165,6 +172,26 @@ describe(`conference pages, without JavaScript (${ENGINE})`, () => {
     assert.match(page.body, /Đã niêm yết ngày 02\/12/);
     page = await t.app.inject({ url: '/commitments?late=true' });
     assert.doesNotMatch(page.body, /Niêm yết quy trình/);
+
+    // The responsible ward's official finds the commitment in their list and updates it there.
+    const ward = await new Browser(t.app).login(DEMO.specialistQuangTrung);
+    page = await ward.get('/work/conferences');
+    assert.match(page.body, /Bố trí ghế chờ/);
+    assert.doesNotMatch(page.body, /Niêm yết quy trình/, 'done, and not theirs');
+    const seats = await t.db
+      .selectFrom('conference_commitment')
+      .select('id')
+      .where('responsible', '=', 'UBND phường Quang Trung')
+      .executeTakeFirstOrThrow();
+    r = await ward.postForm(`/work/commitments/${seats.id}/status`, {
+      status: 'in_progress',
+      note: 'Đã đặt mua ghế',
+      evidence: '',
+      evidenceUrl: '',
+    });
+    assert.equal(r.headers.location, `/work/conferences?saved=1#commitment-${seats.id}`);
+    page = await t.app.inject({ url: `/conferences/${id}` });
+    assert.match(page.body, /Đang thực hiện/);
   });
 
   test('unknown or malformed ids are 404 pages', async () => {

@@ -198,6 +198,33 @@ export class CommitmentService {
     return this.withEvents(rows, today);
   }
 
+  /** Commitments still to finish that the official's units organised or are responsible for. */
+  async forOfficial(actor: Actor, now = new Date()) {
+    const paths = actor.roles.filter((g) => OFFICIALS.includes(g.role)).map((g) => g.unitPath);
+    if (paths.length === 0) return [];
+    const rows = await this.base()
+      .where('c.status', '=', 'minutes_published')
+      .where('m.status', '<>', 'done')
+      .where(
+        sql<boolean>`(${sql.join(
+          paths.map((p) => sql`u.path <@ ${p}::ltree or ru.path <@ ${p}::ltree`),
+          sql` or `,
+        )})`,
+      )
+      .orderBy('m.due_date')
+      .orderBy('m.id')
+      .limit(200)
+      .execute();
+    return this.withEvents(rows, todayInVietnam(now));
+  }
+
+  /** Whether the official works for the conference's unit (else only for the responsible one). */
+  async organisedBy(actor: Actor, cid: number) {
+    const m = await this.base().where('m.id', '=', cid).executeTakeFirst();
+    if (!m) throw new AppError('commitment_not_found');
+    return { conferenceId: m.conference_id, organiser: hasUnitScope(actor, m.unit_path, OFFICIALS) };
+  }
+
   async get(cid: number, now = new Date()) {
     const rows = await this.base().where('m.id', '=', cid).where('c.status', '=', 'minutes_published').execute();
     const [v] = await this.withEvents(rows, todayInVietnam(now));

@@ -154,7 +154,7 @@ export function QuestionWork(p: {
   );
 }
 
-function StatusForm({ ctx, m }: { ctx: PageContext; m: CommitmentView }) {
+export function StatusForm({ ctx, m }: { ctx: PageContext; m: CommitmentView }) {
   const { t } = ctx;
   const next = COMMITMENT_STATUS.filter((s) => canMoveCommitment(m.status, s));
   return (

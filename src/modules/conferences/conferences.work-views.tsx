@@ -3,20 +3,29 @@ import { CsrfField, FormError, SelectField, TextField } from '../../web/componen
 import type { PageContext } from '../../web/context.js';
 import { formatDateTime, type MessageKey } from '../../web/i18n/index.js';
 import { Layout } from '../../web/layout.js';
-import { localInput, StatusBadge, TextArea } from './conferences.parts.js';
+import { CommitmentItem, localInput, StatusBadge, TextArea } from './conferences.parts.js';
 import type { Leader } from './conferences.schema.js';
-import { QuestionWork, type WorkQuestion } from './conferences.work-questions.js';
+import { QuestionWork, StatusForm, type WorkQuestion } from './conferences.work-questions.js';
 import type { CommitmentView } from './conferences.schema.js';
 
 export function WorkListPage(p: {
   ctx: PageContext;
   canCreate: boolean;
   rows: { id: number; topic: string; starts_at: Date; status: ConferenceStatus; unit_vi: string; unit_en: string; pending: number }[];
+  commitments: (CommitmentView & { topic: string })[];
+  saved: boolean;
+  error: MessageKey | undefined;
 }) {
   const { t, locale } = p.ctx;
   return (
     <Layout ctx={p.ctx} title={t('work.conf.title')}>
       <h1>{t('work.conf.title')}</h1>
+      {p.saved && (
+        <div class="success" role="status">
+          <p>{t('work.conf.saved')}</p>
+        </div>
+      )}
+      <FormError t={t} message={p.error} />
       {p.canCreate && (
         <p>
           <a class="button" href="/work/conferences/new">
@@ -53,6 +62,21 @@ export function WorkListPage(p: {
             ))}
           </tbody>
         </table>
+      )}
+      <h2 id="commitments">{t('work.conf.commitments')}</h2>
+      {p.commitments.length === 0 ? (
+        <p>{t('commit.none')}</p>
+      ) : (
+        <ul class="commitment-list">
+          {p.commitments.map((m) => (
+            <CommitmentItem key={m.id} ctx={p.ctx} m={m} history={false}>
+              <p class="meta">
+                <a href={`/conferences/${m.conferenceId}#question-${m.questionId}`}>{m.topic}</a>
+              </p>
+              <StatusForm ctx={p.ctx} m={m} />
+            </CommitmentItem>
+          ))}
+        </ul>
       )}
     </Layout>
   );

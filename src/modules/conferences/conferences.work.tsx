@@ -31,6 +31,13 @@ function detailsValues(body: unknown): DetailsValues {
   };
 }
 
+/** The refusal a redirect carries (?error=code), when it names a known message. */
+function errorKey(query: unknown): MessageKey | undefined {
+  const code = formText(query, 'error', 40);
+  const key = `err.${code}`;
+  return code && isMessageKey(key) ? key : undefined;
+}
+
 /** "Name, title" per line; a line without a comma is a name alone. */
 function parseLeaders(text: string): Leader[] {
   return text
@@ -89,14 +96,16 @@ export async function conferenceWorkRoutes(app: App) {
   };
 
   /** Runs an action and returns to the conference page, with the refusal shown there if any. */
-  const act = async (req: FastifyRequest, reply: FastifyReply, id: number, anchor: string, run: () => Promise<unknown>) => {
+  const act = async (req: FastifyRequest, reply: FastifyReply, id: number | null, anchor: string, run: () => Promise<unknown>) => {
+    // null: back to the list (an official of a responsible unit does not see the conference itself).
+    const page = id === null ? '/work/conferences' : `/work/conferences/${id}`;
     try {
       await run();
     } catch (e) {
       if (!(e instanceof AppError) || FATAL.has(e.code) || ERROR_STATUS[e.code] >= 500) throw e;
-      return reply.redirect(`/work/conferences/${id}?error=${e.code}#${anchor}`, 303);
+      return reply.redirect(`${page}?error=${e.code}#${anchor}`, 303);
     }
-    return reply.redirect(`/work/conferences/${id}?saved=1#${anchor}`, 303);
+    return reply.redirect(`${page}?saved=1#${anchor}`, 303);
   };
   const qidOf = (req: FastifyRequest) => idParam({ id: (req.params as Record<string, unknown>).qid });
   const opts = { config: { policy: OFFICIAL }, schema: { hide: true } };
@@ -104,7 +113,18 @@ export async function conferenceWorkRoutes(app: App) {
   app.get('/work/conferences', opts, async (req, reply) => {
     const rows = await conferences.forOfficial(req.actor!);
     const canCreate = req.actor!.roles.some((g) => ORGANISERS.includes(g.role));
-    return renderHtml(reply, <WorkListPage ctx={pageContext(req, reply)} rows={rows} canCreate={canCreate} />);
+    const commitments = await conferences.commitments.forOfficial(req.actor!);
+    return renderHtml(
+      reply,
+      <WorkListPage
+        ctx={pageContext(req, reply)}
+        rows={rows}
+        canCreate={canCreate}
+        commitments={commitments}
+        saved={formText(req.query, 'saved', 1) === '1'}
+        error={errorKey(req.query)}
+      />,
+    );
   });
 
   app.get('/work/conferences/new', opts, async (req, reply) => {
@@ -145,7 +165,6 @@ export async function conferenceWorkRoutes(app: App) {
     const id = idParam(req.params);
     const actor = req.actor!;
     const c = await conferences.scoped(actor, id, ['specialist', 'leader', 'unit_admin', 'city_admin']);
-    const error = `err.${formText(req.query, 'error', 40)}`;
     return renderHtml(
       reply,
       <WorkConferencePage
@@ -158,7 +177,7 @@ export async function conferenceWorkRoutes(app: App) {
           questions: await conferences.questions.forOfficials(actor, id),
           commitments: await conferences.commitments.byQuestion(id),
           saved: formText(req.query, 'saved', 1) === '1',
-          error: error !== 'err.' && isMessageKey(error) ? (error as MessageKey) : undefined,
+          error: errorKey(req.query),
         }}
       />,
     );
@@ -247,14 +266,9 @@ export async function conferenceWorkRoutes(app: App) {
 
   app.post('/work/commitments/:id/status', opts, async (req, reply) => {
     const cid = idParam(req.params);
-    const m = await db
-      .selectFrom('conference_commitment')
-      .select(['conference_id', 'question_id'])
-      .where('id', '=', cid)
-      .executeTakeFirst();
-    if (!m) throw new AppError('commitment_not_found');
+    const m = await conferences.commitments.organisedBy(req.actor!, cid);
     const status = formText(req.body, 'status', 20);
-    return act(req, reply, m.conference_id, `commitment-${cid}`, () => {
+    return act(req, reply, m.organiser ? m.conferenceId : null, `commitment-${cid}`, () => {
       if (!(COMMITMENT_STATUS as readonly string[]).includes(status)) throw new AppError('validation_failed');
       return conferences.commitments.setStatus(
         req.actor!,

@@ -91,6 +91,7 @@ export const enConferences: Record<keyof typeof viConferences, string> = {
   'work.conf.new': 'Schedule a new conference',
   'work.conf.none': 'No conferences yet.',
   'work.conf.pending': '{n} questions to review',
+  'work.conf.commitments': 'Commitments to carry out',
   'work.conf.manage': 'Manage',
   'work.conf.saved': 'Saved.',
   'work.conf.details': 'Conference details',

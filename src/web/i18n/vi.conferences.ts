@@ -90,6 +90,7 @@ export const viConferences = {
   'work.conf.new': 'Lên lịch hội nghị mới',
   'work.conf.none': 'Đơn vị chưa có hội nghị nào.',
   'work.conf.pending': '{n} câu hỏi chờ xem xét',
+  'work.conf.commitments': 'Việc cam kết cần thực hiện',
   'work.conf.manage': 'Quản lý',
   'work.conf.saved': 'Đã lưu.',
   'work.conf.details': 'Thông tin hội nghị',
