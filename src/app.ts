@@ -61,6 +61,9 @@ import { faqPageRoutes } from './modules/faq/faq.pages.js';
 import { faqWorkRoutes } from './modules/faq/faq.work.js';
 import { surveyApiRoutes } from './modules/surveys/surveys.routes.js';
 import { surveyPageRoutes } from './modules/surveys/surveys.pages.js';
+import { conferenceApiRoutes } from './modules/conferences/conferences.routes.js';
+import { conferencePageRoutes } from './modules/conferences/conferences.pages.js';
+import { conferenceWorkRoutes } from './modules/conferences/conferences.work.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -284,6 +287,9 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(faqWorkRoutes);
   await app.register(surveyApiRoutes);
   await app.register(surveyPageRoutes);
+  await app.register(conferenceApiRoutes);
+  await app.register(conferencePageRoutes);
+  await app.register(conferenceWorkRoutes);
   await app.register(statsPageRoutes);
   await app.register(openDataRoutes);
   if (config.payment.provider === 'sandbox') {

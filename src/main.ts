@@ -6,6 +6,7 @@ import { openDatabase } from './db/engine.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits } from './seed/seed.js';
 import { seedFaq } from './modules/faq/faq.seed.js';
+import { seedDemoConferences } from './seed/conferences.js';
 import { startDeadlineSweep } from './modules/processing/sweep.js';
 import { startStatsRollup } from './modules/stats/stats.job.js';
 
@@ -39,6 +40,7 @@ async function main() {
   if (catalogue) await seedFaq(database.db);
   const demo = config.demoData ? await seedDemoAccounts(database.db) : 0;
   if (config.demoData) await seedDemoOffers(database.db);
+  if (config.demoData) await seedDemoConferences(database.db);
   const app = await buildApp(config, database);
   if (config.jobs) {
     app.jobs.start();

@@ -23,6 +23,7 @@ import { RatingService } from './modules/ratings/ratings.service.js';
 import { FaqService } from './modules/faq/faq.service.js';
 import { SurveyService } from './modules/surveys/surveys.service.js';
 import { SurveyResponses } from './modules/surveys/surveys.responses.js';
+import { ConferenceService } from './modules/conferences/conferences.service.js';
 
 export interface Services {
   database: Database;
@@ -49,6 +50,8 @@ export interface Services {
   surveys: SurveyService;
   /** Survey responses by token, and the figures. */
   surveyResponses: SurveyResponses;
+  /** Dialogue conferences, their questions and commitments. */
+  conferences: ConferenceService;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -101,5 +104,6 @@ export function createServices(config: Config, database: Database, log: JobLog |
     faq: new FaqService(db),
     surveys: new SurveyService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     surveyResponses: new SurveyResponses(db),
+    conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
   };
 }

@@ -440,6 +440,12 @@ export interface DB {
   survey: SurveyTable;
   survey_invitation: SurveyInvitationTable;
   survey_response: SurveyResponseTable;
+  conference: ConferenceTable;
+  conference_registration: ConferenceRegistrationTable;
+  conference_question: ConferenceQuestionTable;
+  conference_question_support: ConferenceQuestionSupportTable;
+  conference_commitment: ConferenceCommitmentTable;
+  conference_commitment_event: ConferenceCommitmentEventTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -519,4 +525,100 @@ export interface SurveyResponseTable {
   unit_id: number;
   answers: ColumnType<unknown, string, string>;
   submitted_at: Timestamp;
+}
+
+export const CONFERENCE_STATUS = ['scheduled', 'held', 'minutes_published', 'cancelled'] as const;
+export type ConferenceStatus = (typeof CONFERENCE_STATUS)[number];
+export const COMMITMENT_STATUS = ['open', 'in_progress', 'done'] as const;
+export type CommitmentStatus = (typeof COMMITMENT_STATUS)[number];
+export type QuestionModeration = 'pending' | 'accepted' | 'declined';
+
+export interface ConferenceTable {
+  id: Generated<number>;
+  unit_id: number;
+  topic: string;
+  description: Generated<string>;
+  starts_at: Timestamp;
+  place: string;
+  chair: string;
+  leaders: ColumnType<unknown, string, string>;
+  registration_closes_at: Timestamp;
+  capacity: number | null;
+  status: Generated<ConferenceStatus>;
+  cancel_reason: string | null;
+  held_at: Date | null;
+  minutes_published_at: Date | null;
+  cancelled_at: Date | null;
+  created_by: number;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ConferenceRegistrationTable {
+  id: Generated<number>;
+  conference_id: number;
+  full_name: string;
+  phone: string | null;
+  email: string | null;
+  organisation: string | null;
+  account_id: number | null;
+  locale: Generated<'vi' | 'en'>;
+  created_at: Generated<Date>;
+}
+
+export interface ConferenceQuestionTable {
+  id: Generated<number>;
+  conference_id: number;
+  source: 'advance' | 'room';
+  asker_name: string | null;
+  asker_phone: string | null;
+  asker_email: string | null;
+  asker_account_id: number | null;
+  asker_locale: Generated<'vi' | 'en'>;
+  body: string;
+  procedure_code: string | null;
+  field_code: string | null;
+  moderation: Generated<QuestionModeration>;
+  decline_reason: string | null;
+  moderated_by: number | null;
+  moderated_at: Date | null;
+  supports: Generated<number>;
+  draft_answer: string | null;
+  answer: string | null;
+  answered_by: number | null;
+  answered_at: Date | null;
+  created_at: Generated<Date>;
+}
+
+export interface ConferenceQuestionSupportTable {
+  question_id: number;
+  account_id: number;
+  created_at: Generated<Date>;
+}
+
+export interface ConferenceCommitmentTable {
+  id: Generated<number>;
+  conference_id: number;
+  question_id: number;
+  what: string;
+  responsible: string;
+  responsible_unit_id: number | null;
+  due_date: DateOnly;
+  status: Generated<CommitmentStatus>;
+  evidence: string | null;
+  evidence_url: string | null;
+  done_at: Date | null;
+  created_by: number;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ConferenceCommitmentEventTable {
+  id: Generated<number>;
+  commitment_id: number;
+  at: Generated<Date>;
+  actor_id: number;
+  status: CommitmentStatus;
+  note: string | null;
+  evidence_url: string | null;
 }

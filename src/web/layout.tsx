@@ -77,6 +77,9 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
               <li>
                 <a href="/statistics">{t('site.nav.statistics')}</a>
               </li>
+              <li>
+                <a href="/conferences">{t('site.nav.conferences')}</a>
+              </li>
               {actor ? (
                 <>
                   {actor.kind !== 'official' && (
@@ -117,6 +120,11 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                       {actor.roles.some((g) => g.role === 'city_admin') && (
                         <li>
                           <a href="/admin/surveys">{t('site.nav.surveys')}</a>
+                        </li>
+                      )}
+                      {actor.roles.some((g) => g.role !== 'desk_officer') && (
+                        <li>
+                          <a href="/work/conferences">{t('site.nav.workConferences')}</a>
                         </li>
                       )}
                       <li>

@@ -22,6 +22,9 @@ const PARAMS = {
   holder: 'Lê Văn Cường',
   lookup: 'https://dichvucong.example.vn/lookup?code=000.13.42.H26-261127-0001',
   comment: 'Phải đi lại ba lần',
+  topic: 'Thủ tục hộ tịch và đăng ký kinh doanh',
+  when: '08:00 05/12/2026',
+  place: 'Hội trường UBND quận Hà Đông',
 };
 
 describe(`notifications (${ENGINE})`, () => {

@@ -11,6 +11,7 @@
 
 import { PROCESSING_TEMPLATES } from './templates.processing.js';
 import { SURVEY_TEMPLATES } from './templates.surveys.js';
+import { CONFERENCE_TEMPLATES } from './templates.conferences.js';
 
 export type Locale = 'vi' | 'en';
 
@@ -29,6 +30,7 @@ export interface TemplateDefinition {
 export const TEMPLATES = {
   ...PROCESSING_TEMPLATES,
   ...SURVEY_TEMPLATES,
+  ...CONFERENCE_TEMPLATES,
   'dossier.submitted': {
     version: 1,
     vi: {

@@ -5,6 +5,7 @@ import { enResults } from './en.results.js';
 import { enStats } from './en.stats.js';
 import { enRatings } from './en.ratings.js';
 import { enSurveys } from './en.surveys.js';
+import { enConferences } from './en.conferences.js';
 import { enDashboard } from './en.dashboard.js';
 import { enWebhooks } from './en.webhooks.js';
 import { enTracking } from './en.tracking.js';
@@ -337,6 +338,7 @@ export const en: Record<MessageKey, string> = {
   ...enStats,
   ...enRatings,
   ...enSurveys,
+  ...enConferences,
   ...enDashboard,
   ...enProcessing,
   ...enWebhooks,

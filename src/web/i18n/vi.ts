@@ -5,6 +5,7 @@ import { viResults } from './vi.results.js';
 import { viStats } from './vi.stats.js';
 import { viRatings } from './vi.ratings.js';
 import { viSurveys } from './vi.surveys.js';
+import { viConferences } from './vi.conferences.js';
 import { viDashboard } from './vi.dashboard.js';
 import { viWebhooks } from './vi.webhooks.js';
 import { viTracking } from './vi.tracking.js';
@@ -332,6 +333,7 @@ export const vi = {
   ...viStats,
   ...viRatings,
   ...viSurveys,
+  ...viConferences,
   ...viDashboard,
   ...viProcessing,
   ...viWebhooks,

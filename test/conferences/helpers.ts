@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import type { TestApp } from '../helpers/app.js';
+import { UNITS } from '../helpers/app.js';
+
+type Auth = Record<string, string>;
+const DAY = 86_400_000;
+
+/** A valid conference of Hà Đông a week ahead; registration closes a day before. */
+export function conferenceBody(over: Record<string, unknown> = {}) {
+  const now = Date.now();
+  return {
+    unit: UNITS.haDong,
+    topic: 'Thủ tục hộ tịch, cư trú và đăng ký kinh doanh',
+    description: 'Lãnh đạo quận trả lời câu hỏi của người dân và doanh nghiệp.',
+    startsAt: new Date(now + 7 * DAY).toISOString(),
+    place: 'Hội trường UBND quận Hà Đông, số 2 Hà Cầu',
+    chair: 'Nguyễn Văn Hùng, Chủ tịch UBND quận',
+    leaders: [
+      { name: 'Trần Thị Lan', title: 'Phó Chủ tịch UBND quận' },
+      { name: 'Phạm Quốc Tuấn', title: 'Trưởng Công an quận' },
+    ],
+    registrationClosesAt: new Date(now + 6 * DAY).toISOString(),
+    ...over,
+  };
+}
+
+export async function schedule(app: FastifyInstance, auth: Auth, over: Record<string, unknown> = {}): Promise<number> {
+  const r = await app.inject({ method: 'POST', url: '/api/v1/conferences', headers: auth, payload: conferenceBody(over) });
+  assert.equal(r.statusCode, 201, r.body);
+  return r.json().id as number;
+}
+
+/** The meeting has happened: moves its times into the past (what the clock would do). */
+export async function startedAlready(t: TestApp, id: number) {
+  await sql`update conference set starts_at = now() - interval '2 hours', registration_closes_at = now() - interval '1 day' where id = ${id}`.execute(
+    t.db,
+  );
+}
+
+/** Registration closed but the meeting still ahead. */
+export async function registrationOver(t: TestApp, id: number) {
+  await sql`update conference set registration_closes_at = now() - interval '1 minute' where id = ${id}`.execute(t.db);
+}
