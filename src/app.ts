@@ -56,6 +56,7 @@ import { statsPageRoutes } from './modules/stats/stats.pages.js';
 import { openDataRoutes } from './modules/stats/opendata.routes.js';
 import { indexApiRoutes } from './modules/stats/index766.routes.js';
 import { ratingRoutes } from './modules/ratings/ratings.routes.js';
+import { feedbackApiRoutes } from './modules/feedback/feedback.routes.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -274,6 +275,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(statsApiRoutes);
   await app.register(indexApiRoutes);
   await app.register(ratingRoutes);
+  await app.register(feedbackApiRoutes);
   await app.register(statsPageRoutes);
   await app.register(openDataRoutes);
   if (config.payment.provider === 'sandbox') {

@@ -20,6 +20,7 @@ import { ResultService } from './modules/results/results.service.js';
 import { StatsService } from './modules/stats/stats.service.js';
 import { TrackingService } from './modules/tracking/tracking.service.js';
 import { RatingService } from './modules/ratings/ratings.service.js';
+import { FeedbackService } from './modules/feedback/feedback.service.js';
 
 export interface Services {
   database: Database;
@@ -40,6 +41,8 @@ export interface Services {
   /** Public lookup by code and second factor, with its per-code failure limits. */
   tracking: TrackingService;
   ratings: RatingService;
+  /** Feedback and questions (phản ánh, kiến nghị): submission, answers, public list, figures. */
+  feedback: FeedbackService;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -89,5 +92,13 @@ export function createServices(config: Config, database: Database, log: JobLog |
     stats: new StatsService(db, calendar),
     tracking,
     ratings: new RatingService(db, tracking, config.baseUrl),
+    feedback: new FeedbackService({
+      db,
+      calendar,
+      files,
+      uploadMaxBytes: config.uploadMaxBytes,
+      baseUrl: config.baseUrl,
+      channels: { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' },
+    }),
   };
 }

@@ -114,6 +114,13 @@ describe('redaction of personal data', () => {
     );
   });
 
+  test("the author's name, as typed, in any case; a one-word name is left alone", () => {
+    const r = redact('Tôi là NGUYỄN THỊ HOA, ở Hoa Kỳ về. Nguyễn  Thị Hoa xin cảm ơn.', { names: ['Nguyễn Thị Hoa', 'Hoa'] });
+    assert.equal(r.text, `Tôi là ${REDACTED}, ở Hoa Kỳ về. ${REDACTED} xin cảm ơn.`);
+    assert.equal(r.removed.name, 2);
+    assert.equal(redactText('Ông Nguyễn Thị Hoang', ['Nguyễn Thị Hoa']), 'Ông Nguyễn Thị Hoang');
+  });
+
   test('phone numbers: mobile and fixed-line forms', () => {
     assert.ok(isVietnamesePhone('0912345678'));
     assert.ok(isVietnamesePhone('84912345678'));

@@ -5,7 +5,7 @@
 /** What replaces a removed item: the same in every language, so a reader sees something was there. */
 export const REDACTED = '[***]';
 
-export type RedactedKind = 'email' | 'phone' | 'citizen_id';
+export type RedactedKind = 'email' | 'phone' | 'citizen_id' | 'name';
 
 // A run must not continue a word, a number or a code on either side ("H26-261127-0001").
 const BEFORE = String.raw`(?<![\p{L}\p{N}@]|[\p{L}\p{N}][.\-/])`;
@@ -30,12 +30,27 @@ export interface Redaction {
   removed: Partial<Record<RedactedKind, number>>;
 }
 
-/** Replaces every phone number, ID number and e-mail address in `text` by REDACTED. */
-export function redact(text: string): Redaction {
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Replaces every phone number, ID number and e-mail address in `text` by REDACTED, and the
+ * names given (the author's, as typed in the form). A name of one word is left alone: "Hoa"
+ * alone is also a word of ordinary text ("Hoa Kỳ").
+ */
+export function redact(text: string, opts: { names?: readonly string[] } = {}): Redaction {
   const removed: Partial<Record<RedactedKind, number>> = {};
   const count = (k: RedactedKind) => (removed[k] = (removed[k] ?? 0) + 1);
-  const out = text
-    .normalize('NFC')
+  let named = text.normalize('NFC');
+  for (const raw of opts.names ?? []) {
+    const parts = raw.normalize('NFC').trim().split(/\s+/).filter(Boolean);
+    if (parts.length < 2) continue;
+    const re = new RegExp(`(?<![\\p{L}\\p{N}])${parts.map(escape).join('\\s+')}(?![\\p{L}\\p{N}])`, 'giu');
+    named = named.replace(re, () => {
+      count('name');
+      return REDACTED;
+    });
+  }
+  const out = named
     .replace(EMAIL, () => {
       count('email');
       return REDACTED;
@@ -53,6 +68,6 @@ export function redact(text: string): Redaction {
 }
 
 /** The published form of a text. */
-export function redactText(text: string): string {
-  return redact(text).text;
+export function redactText(text: string, names: readonly string[] = []): string {
+  return redact(text, { names }).text;
 }

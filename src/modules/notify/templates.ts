@@ -10,6 +10,7 @@
 // Change a text => bump its version: the inbox row records which version a citizen received.
 
 import { PROCESSING_TEMPLATES } from './templates.processing.js';
+import { FEEDBACK_TEMPLATES } from './templates.feedback.js';
 
 export type Locale = 'vi' | 'en';
 
@@ -27,6 +28,7 @@ export interface TemplateDefinition {
 
 export const TEMPLATES = {
   ...PROCESSING_TEMPLATES,
+  ...FEEDBACK_TEMPLATES,
   'dossier.submitted': {
     version: 1,
     vi: {

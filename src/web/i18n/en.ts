@@ -4,6 +4,7 @@ import { enDossiers } from './en.dossiers.js';
 import { enResults } from './en.results.js';
 import { enStats } from './en.stats.js';
 import { enRatings } from './en.ratings.js';
+import { enFeedback } from './en.feedback.js';
 import { enDashboard } from './en.dashboard.js';
 import { enWebhooks } from './en.webhooks.js';
 import { enTracking } from './en.tracking.js';
@@ -334,6 +335,7 @@ export const en: Record<MessageKey, string> = {
   ...enResults,
   ...enStats,
   ...enRatings,
+  ...enFeedback,
   ...enDashboard,
   ...enProcessing,
   ...enWebhooks,

@@ -4,6 +4,7 @@ import { viDossiers } from './vi.dossiers.js';
 import { viResults } from './vi.results.js';
 import { viStats } from './vi.stats.js';
 import { viRatings } from './vi.ratings.js';
+import { viFeedback } from './vi.feedback.js';
 import { viDashboard } from './vi.dashboard.js';
 import { viWebhooks } from './vi.webhooks.js';
 import { viTracking } from './vi.tracking.js';
@@ -329,6 +330,7 @@ export const vi = {
   ...viResults,
   ...viStats,
   ...viRatings,
+  ...viFeedback,
   ...viDashboard,
   ...viProcessing,
   ...viWebhooks,
