@@ -57,6 +57,8 @@ import { openDataRoutes } from './modules/stats/opendata.routes.js';
 import { indexApiRoutes } from './modules/stats/index766.routes.js';
 import { ratingRoutes } from './modules/ratings/ratings.routes.js';
 import { feedbackApiRoutes } from './modules/feedback/feedback.routes.js';
+import { feedbackPageRoutes } from './modules/feedback/feedback.pages.js';
+import { feedbackWorkRoutes } from './modules/feedback/feedback.work.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -276,6 +278,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(indexApiRoutes);
   await app.register(ratingRoutes);
   await app.register(feedbackApiRoutes);
+  await app.register(feedbackPageRoutes);
+  await app.register(feedbackWorkRoutes);
   await app.register(statsPageRoutes);
   await app.register(openDataRoutes);
   if (config.payment.provider === 'sandbox') {

@@ -83,6 +83,9 @@ export function searchText(...texts: (string | null)[]): string {
   return ` ${words(foldText(texts.filter(Boolean).join(' '))).join(' ')} `;
 }
 
+// Drafts and returns between officials and their leaders are internal steps.
+const AUTHOR_SEES = new Set(['submit', 'transfer', 'reject', 'request_info', 'reply', 'approve', 'rate', 'reopen', 'attach']);
+
 const trimmed = (s: string | undefined) => (s ?? '').normalize('NFC').trim();
 
 /** Feedback and questions from anyone: submission, the author's follow link, and what is public. */
@@ -315,7 +318,9 @@ export class FeedbackService {
       canRate: published && !rating,
       canReopen: published && f.reopen_count === 0,
       attachments,
-      history: history.map((h) => ({ action: h.action, at: h.at.toISOString(), status: h.to_status })),
+      history: history
+        .filter((h) => AUTHOR_SEES.has(h.action))
+        .map((h) => ({ action: h.action, at: h.at.toISOString(), status: h.to_status })),
     };
   }
 
