@@ -71,7 +71,10 @@ export async function feedbackPageRoutes(app: App) {
   });
 
   app.post('/feedback/new', { config: { policy: policies.public, multipart: true }, schema: hide }, async (req, reply) => {
-    const { fields, file } = await readMultipart(app, req, reply, true);
+    // The page posts multipart (for the file); a plain form post (checked for CSRF already) is read too.
+    const { fields, file } = req.isMultipart()
+      ? await readMultipart(app, req, reply, true)
+      : { fields: (req.body ?? {}) as Record<string, string>, file: null };
     const v: NewFormValues = {
       kind: formText(fields, 'kind', 20),
       title: formText(fields, 'title', 2000),

@@ -2,6 +2,7 @@ import type { viFeedback } from './vi.feedback.js';
 
 export const enFeedback: Record<keyof typeof viFeedback, string> = {
   'site.nav.feedback': 'Feedback and questions',
+  'site.nav.workFeedback': 'Feedback to handle',
   'feedback.kind.question': 'A question about a procedure',
   'feedback.kind.regulation': 'A complaint about a rule or procedure',
   'feedback.kind.conduct': "A complaint about an officer's conduct",

@@ -1,6 +1,7 @@
 // Feedback and questions (phản ánh, kiến nghị), public pages and officials' pages; spread into vi.ts.
 export const viFeedback = {
   'site.nav.feedback': 'Phản ánh, kiến nghị',
+  'site.nav.workFeedback': 'Xử lý phản ánh',
   'feedback.kind.question': 'Hỏi về thủ tục',
   'feedback.kind.regulation': 'Phản ánh về quy định, thủ tục',
   'feedback.kind.conduct': 'Phản ánh về thái độ, hành vi của cán bộ',
