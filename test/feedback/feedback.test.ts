@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
+import { act as officialAct } from '../../src/modules/feedback/feedback.actions.js';
+import { SYSTEM_CONTEXT } from '../../src/modules/audit/audit.js';
+import type { SubmitInput } from '../../src/modules/feedback/feedback.schema.js';
 import { ENGINE } from '../helpers/db.js';
 import { multipart, PDF } from '../helpers/dossiers.js';
 import { receivedDossier, tokens, type Auth } from '../helpers/processing.js';
 
 type Tokens = Record<keyof typeof DEMO, Auth>;
 
-const COMPLAINT = {
+const COMPLAINT: SubmitInput = {
   kind: 'conduct',
   title: 'Cán bộ một cửa hướng dẫn chưa tận tình',
   content:
@@ -245,6 +248,36 @@ describe(`feedback and questions (${ENGINE})`, () => {
       'unitCode',
     ]);
     assert.equal(row.onTime, true);
+  });
+
+  test('figures: an answer approved after its deadline is late; an open item past it is overdue now', async () => {
+    const svc = t.app.services.feedback;
+    const actor = (await t.app.services.auth.actorFromToken(tok.leaderHaDong.authorization!.slice(7)))!;
+    // Received Fri 13/2/2026 before Tết: answer due Fri 13/3; approved on Mon 16/3 is late.
+    const received = new Date('2026-02-13T10:00:00+07:00');
+    const late = await svc.submit({ ...COMPLAINT, kind: 'regulation', unit: UNITS.haDong }, null, received);
+    assert.equal(late.answerBy, '2026-03-13T10:00:00.000Z');
+    await officialAct(
+      svc,
+      actor,
+      SYSTEM_CONTEXT,
+      late.code,
+      { action: 'answer', text: 'Trả lời muộn', submit: true },
+      new Date('2026-03-16T09:00:00+07:00'),
+    );
+    await officialAct(svc, actor, SYSTEM_CONTEXT, late.code, { action: 'approve' }, new Date('2026-03-16T10:00:00+07:00'));
+    await svc.submit({ ...COMPLAINT, unit: UNITS.haDong }, null, received);
+    const { path } = await svc.db.selectFrom('unit').select('path').where('code', '=', UNITS.haDong).executeTakeFirstOrThrow();
+    const f = await svc.figures({ unitPath: path, from: '2026-02-01', to: '2026-03-31' });
+    const hd = f.units.find((u) => u.code === UNITS.haDong)!;
+    assert.equal(hd.received, 2);
+    assert.deepEqual(hd.byKind, { question: 0, regulation: 1, conduct: 1 });
+    assert.equal(hd.answered, 1);
+    assert.equal(hd.late, 1);
+    assert.equal(hd.onTimeRate, 0);
+    assert.equal(hd.openOverdue, 1);
+    const pub = (await t.app.inject({ url: `/api/v1/feedback/${late.code}` })).json();
+    assert.equal(pub.onTime, false);
   });
 
   describe('bad input: 4xx with a stable code', () => {
