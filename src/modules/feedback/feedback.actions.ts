@@ -12,7 +12,8 @@ import { assertUnitScope, hasUnitScope, type Actor } from '../auth/policy.js';
 import { notify } from '../notify/notify.service.js';
 import { isTemplateFor } from './answer-templates.js';
 import type { ActionInput, QueueItem } from './feedback.schema.js';
-import { appendEvent, loadByCode, searchText, type FeedbackRow, type FeedbackService, type Q } from './feedback.service.js';
+import { appendEvent, loadByCode, searchText, type FeedbackRow, type Q } from './feedback.repo.js';
+import type { FeedbackService } from './feedback.service.js';
 
 /** Who works feedback in a unit; the city admin works the city's reception. */
 export const WORKERS: readonly Role[] = ['desk_officer', 'specialist', 'leader', 'city_admin'];

@@ -1,12 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB, FeedbackRating, FeedbackStatus } from '../../db/types.js';
+import type { Kysely } from 'kysely';
+import type { DB, FeedbackRating } from '../../db/types.js';
 import { toVnDate } from '../../domain/calendar/index.js';
 import { answerBy, receiptDeadlines, type FeedbackClock } from '../../domain/feedback/deadlines.js';
 import { moderate } from '../../domain/feedback/moderation.js';
 import { redactText } from '../../domain/feedback/redact.js';
 import { normalizeEmail, normalizePhone } from '../../domain/identity.js';
-import { foldText, words } from '../../domain/search-index.js';
 import { randomToken, sha256 } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import type { FileStore } from '../../lib/storage.js';
@@ -19,8 +18,7 @@ import type { TemplateKey } from '../notify/templates.js';
 import { feedbackFigures, type FeedbackFiguresQuery } from './feedback.figures.js';
 import { openDataRows, publicItem, publicList } from './feedback.public.js';
 import type { AuthorView, PublicListQuery, SubmitInput } from './feedback.schema.js';
-
-export type Q = Kysely<DB> | Transaction<DB>;
+import { allocateCode, appendEvent, loadByCode, type Q } from './feedback.repo.js';
 
 export interface FeedbackDeps {
   db: Kysely<DB>;
@@ -29,58 +27,6 @@ export interface FeedbackDeps {
   uploadMaxBytes: number;
   baseUrl: string;
   channels: NotifyChannels;
-}
-
-export type FeedbackRow = Awaited<ReturnType<typeof loadByCode>>;
-
-/** A feedback item with its unit; `lock` for an update inside a transaction. */
-export async function loadByCode(db: Q, code: string, lock = false) {
-  let q = db
-    .selectFrom('feedback as f')
-    .innerJoin('unit as u', 'u.id', 'f.unit_id')
-    .selectAll('f')
-    .select(['u.code as unit_code', 'u.path as unit_path', 'u.name_vi as unit_vi', 'u.name_en as unit_en'])
-    .where('f.code', '=', code.trim().toUpperCase());
-  if (lock) q = q.forUpdate('f');
-  const row = await q.executeTakeFirst();
-  if (!row) throw new AppError('feedback_not_found');
-  return row;
-}
-
-export async function appendEvent(
-  trx: Q,
-  f: { id: number; unit_id: number; status: FeedbackStatus },
-  e: {
-    action: string;
-    to?: FeedbackStatus | null;
-    actorId: number | null;
-    actorKind: 'author' | 'official' | 'system';
-    note?: string | null;
-    data?: unknown;
-    at: Date;
-    unitId?: number;
-  },
-) {
-  await trx
-    .insertInto('feedback_event')
-    .values({
-      feedback_id: f.id,
-      at: e.at,
-      unit_id: e.unitId ?? f.unit_id,
-      actor_id: e.actorId,
-      actor_kind: e.actorKind,
-      action: e.action,
-      from_status: f.status,
-      to_status: e.to === undefined ? f.status : e.to,
-      note: e.note ?? null,
-      data: e.data === undefined ? null : JSON.stringify(e.data),
-    })
-    .execute();
-}
-
-/** Folded words of the public texts, for searching without diacritics. */
-export function searchText(...texts: (string | null)[]): string {
-  return ` ${words(foldText(texts.filter(Boolean).join(' '))).join(' ')} `;
 }
 
 // Drafts and returns between officials and their leaders are internal steps.
@@ -171,7 +117,7 @@ export class FeedbackService {
     if (!phone && !email) throw new AppError('feedback_contact_required', {}, { phone: 'feedback_contact_required' });
     const r = await this.route(input);
     const deadlines = receiptDeadlines(now, await this.clock(r.unit.code));
-    const code = await this.allocateCode(now);
+    const code = await allocateCode(this.db, now);
     const key = await this.keyFor(this.db, code);
     const locale = input.locale ?? actor?.locale ?? 'vi';
     await this.db.transaction().execute(async (trx) => {
@@ -234,18 +180,6 @@ export class FeedbackService {
       unit: r.unit.code,
       answerBy: deadlines.answerBy.toISOString(),
     };
-  }
-
-  private async allocateCode(now: Date): Promise<string> {
-    const day = toVnDate(now);
-    const row = await sql<{ last: number }>`
-      insert into feedback_code_counter (day, last) values (${day}, 1)
-      on conflict (day) do update set last = feedback_code_counter.last + 1
-      where feedback_code_counter.last < 99999
-      returning last`.execute(this.db);
-    const last = row.rows[0]?.last;
-    if (last === undefined) throw new AppError('daily_sequence_exhausted');
-    return `PAKN-${day.slice(2).replace(/-/g, '')}-${String(last).padStart(5, '0')}`;
   }
 
   /** Messages the author by every channel they gave, with their follow link (code and secret). */
