@@ -64,6 +64,9 @@ import { surveyPageRoutes } from './modules/surveys/surveys.pages.js';
 import { conferenceApiRoutes } from './modules/conferences/conferences.routes.js';
 import { conferencePageRoutes } from './modules/conferences/conferences.pages.js';
 import { conferenceWorkRoutes } from './modules/conferences/conferences.work.js';
+import { feedbackApiRoutes } from './modules/feedback/feedback.routes.js';
+import { feedbackPageRoutes } from './modules/feedback/feedback.pages.js';
+import { feedbackWorkRoutes } from './modules/feedback/feedback.work.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
@@ -290,6 +293,9 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(conferenceApiRoutes);
   await app.register(conferencePageRoutes);
   await app.register(conferenceWorkRoutes);
+  await app.register(feedbackApiRoutes);
+  await app.register(feedbackPageRoutes);
+  await app.register(feedbackWorkRoutes);
   await app.register(statsPageRoutes);
   await app.register(openDataRoutes);
   if (config.payment.provider === 'sandbox') {

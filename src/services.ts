@@ -24,6 +24,7 @@ import { FaqService } from './modules/faq/faq.service.js';
 import { SurveyService } from './modules/surveys/surveys.service.js';
 import { SurveyResponses } from './modules/surveys/surveys.responses.js';
 import { ConferenceService } from './modules/conferences/conferences.service.js';
+import { FeedbackService } from './modules/feedback/feedback.service.js';
 
 export interface Services {
   database: Database;
@@ -52,6 +53,8 @@ export interface Services {
   surveyResponses: SurveyResponses;
   /** Dialogue conferences, their questions and commitments. */
   conferences: ConferenceService;
+  /** Feedback and questions (phản ánh, kiến nghị): submission, answers, public list, figures. */
+  feedback: FeedbackService;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -105,5 +108,13 @@ export function createServices(config: Config, database: Database, log: JobLog |
     surveys: new SurveyService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     surveyResponses: new SurveyResponses(db),
     conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
+    feedback: new FeedbackService({
+      db,
+      calendar,
+      files,
+      uploadMaxBytes: config.uploadMaxBytes,
+      baseUrl: config.baseUrl,
+      channels: { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' },
+    }),
   };
 }

@@ -446,6 +446,11 @@ export interface DB {
   conference_question_support: ConferenceQuestionSupportTable;
   conference_commitment: ConferenceCommitmentTable;
   conference_commitment_event: ConferenceCommitmentEventTable;
+  feedback_code_counter: FeedbackCodeCounterTable;
+  feedback: FeedbackTable;
+  feedback_event: FeedbackEventTable;
+  feedback_rating: FeedbackRatingTable;
+  feedback_attachment: FeedbackAttachmentTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -621,4 +626,88 @@ export interface ConferenceCommitmentEventTable {
   status: CommitmentStatus;
   note: string | null;
   evidence_url: string | null;
+}
+
+export const FEEDBACK_KINDS = ['question', 'regulation', 'conduct'] as const;
+export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
+export const FEEDBACK_STATUSES = ['received', 'rejected', 'info_requested', 'answering', 'awaiting_approval', 'published'] as const;
+export type FeedbackStatus = (typeof FEEDBACK_STATUSES)[number];
+export const FEEDBACK_RATINGS = ['satisfied', 'not_satisfied'] as const;
+export type FeedbackRating = (typeof FEEDBACK_RATINGS)[number];
+
+export interface FeedbackCodeCounterTable {
+  day: DateOnly;
+  last: number;
+}
+
+export interface FeedbackTable {
+  id: Generated<number>;
+  code: string;
+  key_hash: string;
+  kind: FeedbackKind;
+  status: FeedbackStatus;
+  title: string;
+  content: string;
+  public_title: string;
+  public_content: string;
+  author_name: string;
+  author_phone: string | null;
+  author_email: string | null;
+  author_account_id: number | null;
+  locale: 'vi' | 'en';
+  unit_id: number;
+  about_unit_id: number | null;
+  dossier_id: number | null;
+  procedure_id: number | null;
+  received_at: Date;
+  reject_by: Date;
+  request_info_by: Date;
+  answer_by: Date;
+  answer_from: Date;
+  waits: ColumnType<unknown, string | undefined, string>;
+  info_question: string | null;
+  info_requested_at: Date | null;
+  reason: string | null;
+  answer_text: string | null;
+  answer_public: string | null;
+  answer_template: string | null;
+  answered_by: number | null;
+  approved_by: number | null;
+  approved_at: Date | null;
+  publish_by: Date | null;
+  published_at: Date | null;
+  reopen_count: Generated<number>;
+  search_text: Generated<string>;
+  updated_at: Date;
+}
+
+export interface FeedbackEventTable {
+  id: Generated<number>;
+  feedback_id: number;
+  at: Date;
+  unit_id: number;
+  actor_id: number | null;
+  actor_kind: 'author' | 'official' | 'system';
+  action: string;
+  from_status: FeedbackStatus | null;
+  to_status: FeedbackStatus | null;
+  note: string | null;
+  data: Json;
+}
+
+export interface FeedbackRatingTable {
+  feedback_id: number;
+  round: number;
+  rating: FeedbackRating;
+  rated_at: Date;
+}
+
+export interface FeedbackAttachmentTable {
+  id: Generated<number>;
+  feedback_id: number;
+  file_sha256: string;
+  name: string;
+  media_type: MediaType;
+  size: number;
+  uploaded_at: Date;
 }

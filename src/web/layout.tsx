@@ -78,6 +78,9 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                 <a href="/statistics">{t('site.nav.statistics')}</a>
               </li>
               <li>
+                <a href="/feedback">{t('site.nav.feedback')}</a>
+              </li>
+              <li>
                 <a href="/conferences">{t('site.nav.conferences')}</a>
               </li>
               {actor ? (
@@ -100,6 +103,11 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                   {actor.roles.some((g) => g.role === 'desk_officer' || g.role === 'specialist' || g.role === 'leader') && (
                     <li>
                       <a href="/work">{t('site.nav.work')}</a>
+                    </li>
+                  )}
+                  {actor.roles.some((g) => ['desk_officer', 'specialist', 'leader', 'city_admin'].includes(g.role)) && (
+                    <li>
+                      <a href="/work/feedback">{t('site.nav.workFeedback')}</a>
                     </li>
                   )}
                   {actor.kind === 'official' && (

@@ -12,6 +12,7 @@
 import { PROCESSING_TEMPLATES } from './templates.processing.js';
 import { SURVEY_TEMPLATES } from './templates.surveys.js';
 import { CONFERENCE_TEMPLATES } from './templates.conferences.js';
+import { FEEDBACK_TEMPLATES } from './templates.feedback.js';
 
 export type Locale = 'vi' | 'en';
 
@@ -31,6 +32,7 @@ export const TEMPLATES = {
   ...PROCESSING_TEMPLATES,
   ...SURVEY_TEMPLATES,
   ...CONFERENCE_TEMPLATES,
+  ...FEEDBACK_TEMPLATES,
   'dossier.submitted': {
     version: 1,
     vi: {

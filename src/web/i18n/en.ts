@@ -6,6 +6,7 @@ import { enStats } from './en.stats.js';
 import { enRatings } from './en.ratings.js';
 import { enSurveys } from './en.surveys.js';
 import { enConferences } from './en.conferences.js';
+import { enFeedback } from './en.feedback.js';
 import { enDashboard } from './en.dashboard.js';
 import { enWebhooks } from './en.webhooks.js';
 import { enTracking } from './en.tracking.js';
@@ -339,6 +340,7 @@ export const en: Record<MessageKey, string> = {
   ...enRatings,
   ...enSurveys,
   ...enConferences,
+  ...enFeedback,
   ...enDashboard,
   ...enProcessing,
   ...enWebhooks,

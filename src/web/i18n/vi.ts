@@ -6,6 +6,7 @@ import { viStats } from './vi.stats.js';
 import { viRatings } from './vi.ratings.js';
 import { viSurveys } from './vi.surveys.js';
 import { viConferences } from './vi.conferences.js';
+import { viFeedback } from './vi.feedback.js';
 import { viDashboard } from './vi.dashboard.js';
 import { viWebhooks } from './vi.webhooks.js';
 import { viTracking } from './vi.tracking.js';
@@ -334,6 +335,7 @@ export const vi = {
   ...viRatings,
   ...viSurveys,
   ...viConferences,
+  ...viFeedback,
   ...viDashboard,
   ...viProcessing,
   ...viWebhooks,

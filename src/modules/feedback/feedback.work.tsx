@@ -1,0 +1,77 @@
+import { AppError } from '../../lib/errors.js';
+import { formText } from '../../web/page-params.js';
+import { pageContext, renderHtml } from '../../web/render.js';
+import { auditContext, type App } from '../../web/request-context.js';
+import { policies } from '../auth/policy.js';
+import { act, officialView, queue, WORKERS } from './feedback.actions.js';
+import type { ActionInput } from './feedback.schema.js';
+import { WorkDetailPage, WorkQueuePage } from './feedback.work-views.js';
+
+const hide = { hide: true };
+const CODE = /^PAKN-\d{6}-\d{5}$/;
+const codeParam = (params: unknown) => {
+  const code = formText(params, 'code', 20).toUpperCase();
+  if (!CODE.test(code)) throw new AppError('not_found');
+  return code;
+};
+
+/** The form's fields as the API's action body. */
+function formAction(body: unknown): ActionInput {
+  const f = (n: string, max = 20000) => formText(body, n, max);
+  switch (f('action', 20)) {
+    case 'transfer':
+      return { action: 'transfer', unit: f('unit', 40), reason: f('reason') };
+    case 'reject':
+      return { action: 'reject', reason: f('reason') };
+    case 'request_info':
+      return { action: 'request_info', question: f('question') };
+    case 'answer':
+      return { action: 'answer', template: f('template', 60) || undefined, text: f('text'), submit: f('submit', 1) === '1' };
+    case 'approve':
+      return { action: 'approve' };
+    case 'return':
+      return { action: 'return', reason: f('reason') };
+    default:
+      throw new AppError('validation_failed');
+  }
+}
+
+export async function feedbackWorkRoutes(app: App) {
+  const { feedback, files } = app.services;
+  const config = { policy: policies.official(...WORKERS) };
+
+  app.get('/work/feedback', { config, schema: hide }, async (req, reply) =>
+    renderHtml(reply, <WorkQueuePage ctx={pageContext(req, reply)} items={await queue(feedback, req.actor!)} />),
+  );
+
+  app.get('/work/feedback/:code', { config, schema: hide }, async (req, reply) => {
+    const v = await officialView(feedback, req.actor!, codeParam(req.params));
+    const done = formText(req.query, 'done', 20);
+    return renderHtml(reply, <WorkDetailPage ctx={pageContext(req, reply)} v={v} done={/^[a-z_]+$/.test(done) ? done : ''} />);
+  });
+
+  app.post('/work/feedback/:code/act', { config, schema: hide }, async (req, reply) => {
+    const code = codeParam(req.params);
+    const input = formAction(req.body);
+    await act(feedback, req.actor!, auditContext(req), code, input);
+    const done = input.action === 'answer' ? (input.submit ? 'submit_answer' : 'draft_answer') : input.action;
+    return reply.redirect(`/work/feedback/${code}?done=${done}`, 303);
+  });
+
+  app.get('/work/feedback/:code/files/:id', { config, schema: hide }, async (req, reply) => {
+    const v = await officialView(feedback, req.actor!, codeParam(req.params));
+    const id = Number(formText(req.params, 'id', 15));
+    const a = await feedback.db
+      .selectFrom('feedback_attachment')
+      .select(['file_sha256', 'name', 'media_type'])
+      .where('id', '=', id)
+      .where('feedback_id', '=', v.f.id)
+      .executeTakeFirst();
+    if (!a) throw new AppError('not_found');
+    return reply
+      .type(a.media_type)
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.name)}`)
+      .header('x-content-type-options', 'nosniff')
+      .send(await files.get(a.file_sha256));
+  });
+}
