@@ -72,7 +72,8 @@ describe('Decision 766 index: scoring', () => {
         score: null,
       },
     );
-    assert.equal(ind('5.2').reason, 'no_feedback_module');
+    assert.equal(ind('5.1').reason, 'no_method');
+    assert.equal(ind('5.2').reason, 'not_recorded', '5.2 is measured by the caller; without a measurement it is not');
     assert.equal(ind('5.4').reason, 'not_recorded', '5.4 is measured by the caller; without a measurement it is not');
     assert.equal(ind('5.4').lateRate, 12.5);
     assert.equal(ind('1.1').reason, 'not_recorded');
@@ -255,7 +256,9 @@ describe(`Decision 766 index on live dossiers (${ENGINE})`, () => {
     for (const [code, reason] of [
       ['1.1', 'not_recorded'],
       ['4.3', 'not_recorded'],
-      ['5.2', 'no_feedback_module'],
+      ['5.1', 'no_method'],
+      ['5.2', 'no_feedback'],
+      ['5.3', 'no_feedback'],
     ] as const) {
       assert.deepEqual([ind(w, code).measured, ind(w, code).reason, ind(w, code).value, ind(w, code).score], [false, reason, null, null]);
     }
@@ -299,6 +302,45 @@ describe(`Decision 766 index on live dossiers (${ENGINE})`, () => {
     const alone: ServiceIndex = await get(`/api/v1/reports/index?unit=${DISTRICT}&from=${today}&to=${today}&subtree=false`);
     assert.deepEqual(alone.units, []);
     assert.deepEqual([ind(alone.total, '3.3').measured, ind(alone.total, '3.3').reason], [false, 'no_dossiers']);
+  });
+
+  test('feedback feeds 5.2 and 5.3; a complaint naming a dossier counts in 5.4 like a dislike', async () => {
+    const q = `unit=${WARD}&from=${today}&to=${today}&subtree=false`;
+    const before: ServiceIndex = await get(`/api/v1/reports/index?${q}`);
+    const post = (url: string, payload: object, headers = {}) => t.app.inject({ method: 'POST', url, payload, headers });
+    const answered = async (body: object) => {
+      const s = await post('/api/v1/feedback', { name: 'Trần Văn Bình', phone: '0987654321', unit: WARD, ...body });
+      assert.equal(s.statusCode, 201, s.body);
+      const { code, key } = s.json() as { code: string; key: string };
+      const a = await post(
+        `/api/v1/feedback/${code}/actions`,
+        { action: 'answer', text: 'Đơn vị đã kiểm tra và trả lời.', submit: true },
+        tok.specialistQuangTrung,
+      );
+      assert.equal(a.statusCode, 204, a.body);
+      assert.equal((await post(`/api/v1/feedback/${code}/actions`, { action: 'approve' }, tok.leaderQuangTrung)).statusCode, 204);
+      return { code, key };
+    };
+    const complained = await receivedDossier(t, tok);
+    await answered({ kind: 'conduct', title: 'Cán bộ thiếu hướng dẫn', content: 'Tôi phải hỏi lại nhiều lần.', dossier: complained.code });
+    const disliked = await answered({ kind: 'question', title: 'Hỏi về lệ phí', content: 'Lệ phí là bao nhiêu?' });
+    assert.equal((await post(`/api/v1/feedback/${disliked.code}/rate`, { key: disliked.key, rating: 'not_satisfied' })).statusCode, 204);
+    const reopened = await answered({ kind: 'regulation', title: 'Thời hạn quá dài', content: 'Đề nghị rút ngắn thời hạn.' });
+    assert.equal(
+      (await post(`/api/v1/feedback/${reopened.code}/reopen`, { key: reopened.key, reason: 'Chưa trả lời đúng ý' })).statusCode,
+      204,
+    );
+
+    const idx: ServiceIndex = await get(`/api/v1/reports/index?${q}`);
+    const w = idx.total;
+    // 5.2: three answers approved, all by their deadline, none overdue.
+    assert.deepEqual([ind(w, '5.2').numerator, ind(w, '5.2').denominator, ind(w, '5.2').value], [3, 3, 100]);
+    // 5.3: (3 - 1 disliked - 0 late - 1 reopened) / 3.
+    assert.deepEqual([ind(w, '5.3').numerator, ind(w, '5.3').denominator, ind(w, '5.3').value], [1, 3, 33.33]);
+    // 5.4: one more dossier handled, and it was complained about.
+    const b = ind(before.total, '5.4');
+    assert.deepEqual([ind(w, '5.4').numerator, ind(w, '5.4').denominator], [b.numerator, b.denominator! + 1]);
+    assert.equal(ind(w, '5.1').reason, 'no_method');
   });
 
   test('bad queries are 4xx with the report API codes', async () => {

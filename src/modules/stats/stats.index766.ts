@@ -36,7 +36,7 @@ export const INDEX_CODES = [
   '5.3',
   '5.4',
 ] as const;
-export const INDEX_REASONS = ['not_recorded', 'no_method', 'no_feedback_module', 'no_fees', 'no_dossiers', 'no_procedures'] as const;
+export const INDEX_REASONS = ['not_recorded', 'no_method', 'no_feedback', 'no_fees', 'no_dossiers', 'no_procedures'] as const;
 export const BANDS = ['good', 'fair', 'average', 'weak'] as const;
 
 export type IndexCode = (typeof INDEX_CODES)[number];
@@ -177,9 +177,7 @@ const UNMEASURED: Partial<Record<IndexCode, IndexReason>> = {
   '4.3': 'not_recorded',
   '4.4': 'not_recorded',
   '4.5': 'not_recorded',
-  '5.1': 'no_feedback_module',
-  '5.2': 'no_feedback_module',
-  '5.3': 'no_feedback_module',
+  '5.1': 'no_method',
 };
 
 /** The indicators and the total of one row; a zero denominator leaves the indicator unmeasured, never scored 0. */
@@ -268,6 +266,16 @@ function measurements(acc: FigureAcc, offers: OfferCount, voice: VoiceCounts) {
   // ratio, (handled - late - disliked) / handled, never below 0.
   const late = f.finished.late + f.inProgress.overdue;
   measured['5.4'] = { num: Math.max(0, handled - late - voice.disliked), den: handled, emptyReason: 'no_dossiers' };
+  // 5.2 and 5.3 over the feedback answered in the period plus the items overdue now: an item
+  // nobody answered must not vanish from its unit's rate.
+  const fbTotal = voice.answered + voice.openOverdue;
+  measured['5.2'] = { num: voice.answeredOnTime, den: fbTotal, emptyReason: 'no_feedback' };
+  const fbLate = voice.answered - voice.answeredOnTime + voice.openOverdue;
+  measured['5.3'] = {
+    num: Math.max(0, fbTotal - voice.answerDisliked - fbLate - voice.reopened),
+    den: fbTotal,
+    emptyReason: 'no_feedback',
+  };
   return { measured, lateRate: rate(late, handled) };
 }
 
@@ -285,7 +293,7 @@ export async function serviceIndex(deps: ReportDeps, q: IndexQuery, now = new Da
   const [sums, offers, voice] = await Promise.all([
     sumFigures(deps, scopeOf(r, null), measuredAt),
     offersByBranch(deps.db, r.unit, r.subtree),
-    voiceByUnit(deps.db, r.unit, r.subtree, r.period.from, r.period.to),
+    voiceByUnit(deps.db, r.unit, r.subtree, r.period.from, r.period.to, measuredAt.getTime() >= now.getTime()),
   ]);
   type Acc = { fig: FigureAcc; voice: VoiceCounts };
   const acc = (): Acc => ({ fig: new FigureAcc(), voice: zeroVoice() });

@@ -123,7 +123,7 @@ export const enStats: Record<keyof typeof viStats, string> = {
   'stats.index.notMeasured': 'Not measured',
   'stats.index.reason.not_recorded': 'The system does not record the data for this indicator yet.',
   'stats.index.reason.no_method': 'There is no official scoring method for this indicator yet.',
-  'stats.index.reason.no_feedback_module': 'The system cannot receive feedback yet.',
+  'stats.index.reason.no_feedback': 'No feedback was answered in the period, and none is overdue.',
   'stats.index.reason.no_fees': 'No dossier in the period had a fee to pay.',
   'stats.index.reason.no_dossiers': 'No dossier in the period to count.',
   'stats.index.reason.no_procedures': 'The unit offers no procedures yet.',

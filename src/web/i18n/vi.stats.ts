@@ -125,7 +125,7 @@ export const viStats = {
   'stats.index.notMeasured': 'Chưa tính được',
   'stats.index.reason.not_recorded': 'Hệ thống chưa ghi nhận số liệu cho chỉ số này.',
   'stats.index.reason.no_method': 'Chưa có cách chấm điểm chính thức cho chỉ số này.',
-  'stats.index.reason.no_feedback_module': 'Hệ thống chưa có chức năng nhận phản ánh, kiến nghị.',
+  'stats.index.reason.no_feedback': 'Trong kỳ không có phản ánh, kiến nghị nào được trả lời, và không có phản ánh nào quá hạn.',
   'stats.index.reason.no_fees': 'Trong kỳ không có hồ sơ nào phải nộp phí, lệ phí.',
   'stats.index.reason.no_dossiers': 'Trong kỳ không có hồ sơ nào để tính.',
   'stats.index.reason.no_procedures': 'Đơn vị chưa cung cấp thủ tục nào.',
