@@ -21,6 +21,8 @@ import {
 } from '../../src/modules/stats/stats.index766.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
+import { formatNumber } from '../../src/web/i18n/index.js';
+import { periodOf } from '../../src/domain/stats/periods.js';
 import { act, receivedDossier, tokens } from '../helpers/processing.js';
 import { residenceBody, uploadFile } from '../helpers/dossiers.js';
 
@@ -341,6 +343,16 @@ describe(`Decision 766 index on live dossiers (${ENGINE})`, () => {
     const b = ind(before.total, '5.4');
     assert.deepEqual([ind(w, '5.4').numerator, ind(w, '5.4').denominator], [b.numerator, b.denominator! + 1]);
     assert.equal(ind(w, '5.1').reason, 'no_method');
+
+    // The unit's public page shows the same figures for the current year (all of this test's data is today's).
+    const page = await t.app.inject({ url: `/units/${WARD}` });
+    assert.equal(page.statusCode, 200);
+    const year: ServiceIndex = await get(`/api/v1/reports/index?unit=${WARD}&period=${periodOf('year', today).name}`);
+    const feedback = await get(`/api/v1/reports/feedback?unit=${WARD}&from=${periodOf('year', today).from}&to=${today}`);
+    const cell = (label: string) => page.body.match(new RegExp(`${label}</a></th><td class="num">([^<]*)</td>`))?.[1];
+    const band = { good: 'Tốt', fair: 'Khá', average: 'Trung bình', weak: 'Yếu' }[year.total.band!];
+    assert.equal(cell('Chỉ số phục vụ theo Quyết định 766 \\(%\\)'), `${formatNumber(year.total.percent!, 'vi')} (${band})`);
+    assert.equal(cell('Trả lời phản ánh, kiến nghị đúng hạn \\(%\\)'), formatNumber(feedback.total.onTimeRate, 'vi'));
   });
 
   test('bad queries are 4xx with the report API codes', async () => {

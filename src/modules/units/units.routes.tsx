@@ -18,6 +18,7 @@ import {
   type UnitNode,
 } from './units.schema.js';
 import type { PageContext } from '../../web/context.js';
+import { unitQuality, UnitQualitySection, type UnitQuality } from '../stats/stats.unit-card.js';
 import { ProcedureList } from '../catalogue/catalogue.views.js';
 
 export async function unitRoutes(app: App) {
@@ -79,10 +80,22 @@ export async function unitRoutes(app: App) {
       app.services.calendar.officeHours(code),
       app.services.catalogue.search({ unit: code, limit: 100 }),
     ]);
-    const canManage = hasUnitScope(req.actor, (await units.findRow(code)).path, ['unit_admin', 'city_admin']);
+    const row = await units.findRow(code);
+    const canManage = hasUnitScope(req.actor, row.path, ['unit_admin', 'city_admin']);
+    // A unit that no longer exists has no current figures to show.
+    const quality = row.valid_to === null ? await unitQuality(app, row) : null;
     return renderHtml(
       reply,
-      <UnitPage ctx={ctx} unit={unit} parent={parent} children={children} hours={hours} procedures={procedures} canManage={canManage} />,
+      <UnitPage
+        ctx={ctx}
+        unit={unit}
+        parent={parent}
+        children={children}
+        hours={hours}
+        procedures={procedures}
+        canManage={canManage}
+        quality={quality}
+      />,
     );
   });
 
@@ -115,6 +128,7 @@ function UnitPage({
   children,
   hours,
   procedures,
+  quality,
 }: {
   ctx: PageContext;
   unit: Awaited<ReturnType<App['services']['units']['detail']>>;
@@ -123,6 +137,7 @@ function UnitPage({
   hours: { sessions: { start: string; end: string }[]; cutoff: string };
   procedures: Awaited<ReturnType<App['services']['catalogue']['search']>>;
   canManage: boolean;
+  quality: UnitQuality | null;
 }) {
   const { t, locale } = ctx;
   return (
@@ -155,6 +170,7 @@ function UnitPage({
           </ul>
         </>
       )}
+      {quality && <UnitQualitySection ctx={ctx} code={unit.code} q={quality} />}
       <h2>{t('units.procedures', { n: procedures.length })}</h2>
       {canManage && (
         <p>

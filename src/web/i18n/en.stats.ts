@@ -143,4 +143,14 @@ export const enStats: Record<keyof typeof viStats, string> = {
   'stats.index.total': 'Whole unit',
   'stats.index.unconfirmed':
     'The points of each indicator and the rating bands are motcua’s provisional method, not yet checked against the official one.',
+  'unitq.title': 'Service quality ({period})',
+  'unitq.received': 'Dossiers received',
+  'unitq.receivedDef': 'Dossiers received by the unit and the units under it in the period.',
+  'unitq.onTimeDef': '(Finished early + on time) ÷ finished × 100.',
+  'unitq.satisfiedDef': 'From {n} ratings by the people who received a result.',
+  'unitq.feedbackOnTime': 'Feedback answered on time (%)',
+  'unitq.feedbackDef': 'From {n} published answers; {overdue} items overdue now.',
+  'unitq.index': 'Decision 766 service index (%)',
+  'unitq.indexDef': 'Share of the points reached on the indicators that can be measured; open it for each indicator.',
+  'unitq.conferences': "The unit's dialogue conferences and commitments",
 };

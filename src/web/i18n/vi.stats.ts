@@ -145,4 +145,14 @@ export const viStats = {
   'stats.index.total': 'Toàn đơn vị',
   'stats.index.unconfirmed':
     'Số điểm của từng chỉ số và các mức xếp loại là cách tính tạm của motcua, chưa được đối chiếu với phương pháp chính thức.',
+  'unitq.title': 'Chất lượng phục vụ ({period})',
+  'unitq.received': 'Hồ sơ tiếp nhận',
+  'unitq.receivedDef': 'Số hồ sơ đơn vị và các đơn vị trực thuộc tiếp nhận trong kỳ.',
+  'unitq.onTimeDef': '(Giải quyết trước hạn + đúng hạn) ÷ hồ sơ đã giải quyết × 100.',
+  'unitq.satisfiedDef': 'Trên {n} lượt đánh giá của người nhận kết quả.',
+  'unitq.feedbackOnTime': 'Trả lời phản ánh, kiến nghị đúng hạn (%)',
+  'unitq.feedbackDef': 'Trên {n} câu trả lời đã công bố; {overdue} phản ánh đang quá hạn.',
+  'unitq.index': 'Chỉ số phục vụ theo Quyết định 766 (%)',
+  'unitq.indexDef': 'Tỷ lệ điểm đạt trên các chỉ số đo được; bấm để xem từng chỉ số.',
+  'unitq.conferences': 'Hội nghị đối thoại và các cam kết của đơn vị',
 } as const;
