@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { auditContext, type App } from '../../web/request-context.js';
-import { policies } from '../auth/policy.js';
+import { hasUnitScope, policies } from '../auth/policy.js';
+import { OFFICIALS } from './conferences.service.js';
 import { conferencesOpenData } from './conferences.opendata.js';
 import {
   CommitmentBody,
@@ -154,8 +155,9 @@ export async function conferenceApiRoutes(app: App) {
       params: IdParams,
     },
     handler: async (req) => {
-      if (req.actor?.kind !== 'official') {
-        const c = await conferences.row(req.params.id);
+      const c = await conferences.row(req.params.id);
+      // Anyone else, an official of another unit included, gets what the public page shows.
+      if (!req.actor || !hasUnitScope(req.actor, c.unit_path, OFFICIALS)) {
         return questions.publicList(req.params.id, c.status === 'minutes_published');
       }
       return (await questions.forOfficials(req.actor, req.params.id)).map((q) => ({
