@@ -593,6 +593,8 @@ export interface ConferenceQuestionTable {
   answered_by: number | null;
   answered_at: Date | null;
   created_at: Generated<Date>;
+  /** The published text (personal data removed), set on acceptance: migration 202611300005. */
+  body_public: string | null;
 }
 
 export interface ConferenceQuestionSupportTable {

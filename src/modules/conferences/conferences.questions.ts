@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { charLength, initials, QUESTION_MAX, registrationRefusal } from '../../domain/conferences/rules.js';
+import { redactText } from '../../domain/feedback/redact.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
 import type { Actor } from '../auth/policy.js';
 import { isUniqueViolation } from '../dossiers/dossier.service.js';
 import type { ConferenceService } from './conferences.service.js';
-import { contact, OFFICIALS } from './conferences.service.js';
+import { contact, OFFICIALS, ORGANISERS } from './conferences.service.js';
+import type { FaqService } from '../faq/faq.service.js';
 import type { ModerationInput, PublicQuestion, QuestionInput, RoomQuestionInput } from './conferences.schema.js';
 
 /** A question's text: trimmed, not empty, at most 2000 characters (each with its own code). */
@@ -15,6 +17,11 @@ function questionText(raw: string): string {
   if (!text) throw new AppError('question_required');
   if (charLength(text) > QUESTION_MAX) throw new AppError('question_too_long');
   return text;
+}
+
+/** The text as published: no phone, ID number, e-mail or the asker's own full name. */
+export function publicText(body: string, askerName: string | null): string {
+  return redactText(body, askerName ? [askerName] : []);
 }
 
 /** Questions sent ahead or raised in the room: moderation, support, draft and recorded answers. */
@@ -112,7 +119,14 @@ export class QuestionService {
     await this.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('conference_question')
-        .set({ moderation, decline_reason: moderation === 'declined' ? reason : null, moderated_by: actor.accountId, moderated_at: now })
+        .set({
+          moderation,
+          decline_reason: moderation === 'declined' ? reason : null,
+          // Stored once, when it becomes public, so every page, the API and open data show the same text.
+          body_public: moderation === 'accepted' ? publicText(q.body, q.asker_name) : null,
+          moderated_by: actor.accountId,
+          moderated_at: now,
+        })
         .where('id', '=', qid)
         .execute();
       await recordAudit(trx, ctx, {
@@ -175,6 +189,7 @@ export class QuestionService {
           source: 'room',
           asker_name: input.askerName?.trim() || null,
           body: text,
+          body_public: publicText(text, input.askerName?.trim() || null),
           moderation: 'accepted',
           moderated_by: actor.accountId,
           moderated_at: now,
@@ -198,7 +213,7 @@ export class QuestionService {
   async publicList(id: number, published: boolean, now = new Date()): Promise<PublicQuestion[]> {
     const rows = await this.db
       .selectFrom('conference_question')
-      .select(['id', 'source', 'asker_name', 'body', 'procedure_code', 'field_code', 'supports', 'answer'])
+      .select(['id', 'source', 'asker_name', 'body', 'body_public', 'procedure_code', 'field_code', 'supports', 'answer'])
       .where('conference_id', '=', id)
       .where('moderation', '=', 'accepted')
       .orderBy('supports', 'desc')
@@ -209,7 +224,8 @@ export class QuestionService {
       id: r.id,
       source: r.source,
       asker: initials(r.asker_name),
-      text: r.body,
+      // A row accepted without the column filled (none should be) is still never shown unredacted.
+      text: r.body_public ?? publicText(r.body, r.asker_name),
       procedureCode: r.procedure_code,
       fieldCode: r.field_code,
       supports: r.supports,
@@ -221,26 +237,67 @@ export class QuestionService {
   /** Every question, with moderation state and drafts, for the unit's officials. */
   async forOfficials(actor: Actor, id: number) {
     await this.conferences.scoped(actor, id, OFFICIALS);
-    return this.db
-      .selectFrom('conference_question')
-      .select([
-        'id',
-        'source',
-        'asker_name',
-        'body',
-        'procedure_code',
-        'field_code',
-        'moderation',
-        'decline_reason',
-        'supports',
-        'draft_answer',
-        'answer',
-        'created_at',
-      ])
-      .where('conference_id', '=', id)
-      .orderBy('supports', 'desc')
-      .orderBy('id')
+    return (
+      this.db
+        .selectFrom('conference_question')
+        .select([
+          'id',
+          'source',
+          'asker_name',
+          'body',
+          'body_public',
+          'procedure_code',
+          'field_code',
+          'moderation',
+          'decline_reason',
+          'supports',
+          'draft_answer',
+          'answer',
+          'created_at',
+        ])
+        .where('conference_id', '=', id)
+        .orderBy('supports', 'desc')
+        .orderBy('id')
+        .execute()
+        // What is (or, still pending, would be) published, for officials to check before accepting.
+        .then((rows) => rows.map((r) => ({ ...r, published_text: r.body_public ?? publicText(r.body, r.asker_name) })))
+    );
+  }
+
+  /** The FAQ entry made from each question of the conference, by question id. */
+  async faqEntries(id: number): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom('faq_entry')
+      .select(['id', 'source_ref'])
+      .where('source', '=', 'conference')
+      .where('source_ref', 'like', `${id}:%`)
       .execute();
+    return new Map(rows.map((r) => [Number(String(r.source_ref).slice(String(id).length + 1)), r.id]));
+  }
+
+  /**
+   * An answered question of published minutes becomes a draft FAQ entry of the unit, with the
+   * published (redacted) text; a second call returns the same entry.
+   */
+  async toFaq(actor: Actor, id: number, qid: number, faq: FaqService, ctx: AuditContext): Promise<{ id: number; created: boolean }> {
+    const c = await this.conferences.scoped(actor, id, ORGANISERS);
+    if (c.status !== 'minutes_published') throw new AppError('minutes_not_published');
+    const q = await this.question(id, qid);
+    if (q.moderation !== 'accepted') throw new AppError('question_not_found');
+    if (!q.answer?.trim()) throw new AppError('answer_required');
+    return faq.createFromSource(
+      {
+        source: 'conference',
+        sourceRef: `${id}:${qid}`,
+        unitId: c.unit_id,
+        question: q.body_public ?? publicText(q.body, q.asker_name),
+        answer: q.answer,
+        procedureCodes: q.procedure_code ? [q.procedure_code] : [],
+        field: q.field_code,
+      },
+      actor,
+      ctx,
+    );
   }
 
   /** Which accepted questions the citizen already supported (to show the button or not). */

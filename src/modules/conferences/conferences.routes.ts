@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { auditContext, type App } from '../../web/request-context.js';
-import { policies } from '../auth/policy.js';
+import { hasUnitScope, policies } from '../auth/policy.js';
+import { OFFICIALS } from './conferences.service.js';
 import { conferencesOpenData } from './conferences.opendata.js';
 import {
   CommitmentBody,
@@ -28,6 +29,7 @@ const tags = ['conferences'];
 export const publicFormRateLimit = (app: App) => ({ max: app.config.loginRateLimit * 2, timeWindow: '1 minute' });
 const OFFICIAL = policies.official('specialist', 'leader', 'unit_admin', 'city_admin');
 const Created = Type.Object({ id: Type.Integer() });
+const FaqRef = Type.Object({ id: Type.Integer(), created: Type.Boolean() });
 /** Bumped only when a column changes meaning or disappears; new columns may be added at the end. */
 const SCHEMA_VERSION = 1;
 
@@ -145,14 +147,25 @@ export async function conferenceApiRoutes(app: App) {
   });
 
   app.get('/api/v1/conferences/:id/questions', {
-    config: { policy: OFFICIAL },
-    schema: { tags, summary: 'Every question with its moderation state and draft answer (officials)', params: IdParams },
-    handler: async (req) =>
-      (await questions.forOfficials(req.actor!, req.params.id)).map((q) => ({
+    config: { policy: policies.public },
+    schema: {
+      tags,
+      summary:
+        "Accepted questions as published (personal data removed); the unit's officials get every question, as sent, with its moderation state, draft answer and published text",
+      params: IdParams,
+    },
+    handler: async (req) => {
+      const c = await conferences.row(req.params.id);
+      // Anyone else, an official of another unit included, gets what the public page shows.
+      if (!req.actor || !hasUnitScope(req.actor, c.unit_path, OFFICIALS)) {
+        return questions.publicList(req.params.id, c.status === 'minutes_published');
+      }
+      return (await questions.forOfficials(req.actor, req.params.id)).map((q) => ({
         id: q.id,
         source: q.source,
         askerName: q.asker_name,
         text: q.body,
+        publishedText: q.published_text,
         procedureCode: q.procedure_code,
         fieldCode: q.field_code,
         moderation: q.moderation,
@@ -161,7 +174,22 @@ export async function conferenceApiRoutes(app: App) {
         draftAnswer: q.draft_answer,
         answer: q.answer,
         createdAt: q.created_at.toISOString(),
-      })),
+      }));
+    },
+  });
+
+  app.post('/api/v1/conferences/:id/questions/:qid/faq', {
+    config: { policy: policies.official('leader', 'unit_admin', 'city_admin') },
+    schema: {
+      tags,
+      summary: 'Turn an answered question of published minutes into a draft FAQ entry of the unit (once; again returns the same entry)',
+      params: QuestionParams,
+      response: { 200: FaqRef, 201: FaqRef },
+    },
+    handler: async (req, reply) => {
+      const r = await questions.toFaq(req.actor!, req.params.id, req.params.qid, app.services.faq, auditContext(req));
+      return reply.status(r.created ? 201 : 200).send(r);
+    },
   });
 
   app.post('/api/v1/conferences/:id/questions/:qid/support', {

@@ -11,6 +11,8 @@ export interface WorkQuestion {
   source: 'advance' | 'room';
   asker_name: string | null;
   body: string;
+  /** What the public sees: personal data removed. */
+  published_text: string;
   procedure_code: string | null;
   moderation: QuestionModeration;
   decline_reason: string | null;
@@ -26,6 +28,8 @@ export function QuestionWork(p: {
   status: ConferenceStatus;
   q: WorkQuestion;
   commitments: CommitmentView[];
+  faqId: number | undefined;
+  canFaq: boolean;
 }) {
   const { t, locale } = p.ctx;
   const { q, status } = p;
@@ -47,6 +51,12 @@ export function QuestionWork(p: {
         </strong>
       </p>
       <p class="conf-text">{q.body}</p>
+      {q.published_text !== q.body && q.moderation !== 'declined' && (
+        <div class="conf-published">
+          <p class="hint">{t(accepted ? 'work.conf.publishedAs' : 'work.conf.willPublishAs')}</p>
+          <p class="conf-text">{q.published_text}</p>
+        </div>
+      )}
       {live && q.moderation === 'pending' && (
         <div class="button-row">
           <form method="post" action={`${at}/moderate`} class="inline-form">
@@ -141,6 +151,22 @@ export function QuestionWork(p: {
       {status === 'minutes_published' && accepted && (
         <>
           {q.answer && <p class="conf-answer">{q.answer}</p>}
+          {p.faqId !== undefined ? (
+            <p>
+              <a href={`/work/faq/${p.faqId}/edit`}>{t('work.conf.faq.open')}</a>
+            </p>
+          ) : (
+            p.canFaq &&
+            q.answer && (
+              <form method="post" action={`${at}/faq`} class="inline-form">
+                {csrf}
+                <p class="hint">{t('work.conf.faq.hint')}</p>
+                <button type="submit" class="button button-secondary">
+                  {t('work.conf.faq.create')}
+                </button>
+              </form>
+            )
+          )}
           <ul class="commitment-list">
             {p.commitments.map((m) => (
               <CommitmentItem key={m.id} ctx={p.ctx} m={m}>

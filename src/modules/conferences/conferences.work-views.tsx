@@ -193,6 +193,8 @@ export interface WorkConferenceData {
   registrations: { id: number; full_name: string; phone: string | null; email: string | null; organisation: string | null }[];
   questions: WorkQuestion[];
   commitments: Map<number, CommitmentView[]>;
+  /** FAQ entry id made from a question, by question id. */
+  faq: Map<number, number>;
   saved: boolean;
   error: MessageKey | undefined;
 }
@@ -250,7 +252,16 @@ export function WorkConferencePage(p: { ctx: PageContext; data: WorkConferenceDa
       ) : (
         <ol class="conf-questions">
           {p.data.questions.map((q) => (
-            <QuestionWork key={q.id} ctx={p.ctx} base={base} status={c.status} q={q} commitments={p.data.commitments.get(q.id) ?? []} />
+            <QuestionWork
+              key={q.id}
+              ctx={p.ctx}
+              base={base}
+              status={c.status}
+              q={q}
+              commitments={p.data.commitments.get(q.id) ?? []}
+              faqId={p.data.faq.get(q.id)}
+              canFaq={p.data.canOrganise}
+            />
           ))}
         </ol>
       )}

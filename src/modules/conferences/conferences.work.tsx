@@ -96,16 +96,24 @@ export async function conferenceWorkRoutes(app: App) {
   };
 
   /** Runs an action and returns to the conference page, with the refusal shown there if any. */
-  const act = async (req: FastifyRequest, reply: FastifyReply, id: number | null, anchor: string, run: () => Promise<unknown>) => {
+  const act = async <T,>(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: number | null,
+    anchor: string,
+    run: () => Promise<T>,
+    next?: (result: T) => string,
+  ) => {
     // null: back to the list (an official of a responsible unit does not see the conference itself).
     const page = id === null ? '/work/conferences' : `/work/conferences/${id}`;
+    let result: T;
     try {
-      await run();
+      result = await run();
     } catch (e) {
       if (!(e instanceof AppError) || FATAL.has(e.code) || ERROR_STATUS[e.code] >= 500) throw e;
       return reply.redirect(`${page}?error=${e.code}#${anchor}`, 303);
     }
-    return reply.redirect(`${page}?saved=1#${anchor}`, 303);
+    return reply.redirect(next ? next(result) : `${page}?saved=1#${anchor}`, 303);
   };
   const qidOf = (req: FastifyRequest) => idParam({ id: (req.params as Record<string, unknown>).qid });
   const opts = { config: { policy: OFFICIAL }, schema: { hide: true } };
@@ -176,6 +184,7 @@ export async function conferenceWorkRoutes(app: App) {
           registrations: await conferences.registrations(actor, id),
           questions: await conferences.questions.forOfficials(actor, id),
           commitments: await conferences.commitments.byQuestion(id),
+          faq: await conferences.questions.faqEntries(id),
           saved: formText(req.query, 'saved', 1) === '1',
           error: errorKey(req.query),
         }}
@@ -225,6 +234,20 @@ export async function conferenceWorkRoutes(app: App) {
     const qid = qidOf(req);
     return act(req, reply, id, `question-${qid}`, () =>
       conferences.questions.answer(req.actor!, id, qid, formText(req.body, 'text', 10000), auditContext(req)),
+    );
+  });
+
+  // The new (or existing) entry opens in the FAQ editor, where it is reviewed and published.
+  app.post('/work/conferences/:id/questions/:qid/faq', opts, async (req, reply) => {
+    const id = idParam(req.params);
+    const qid = qidOf(req);
+    return act(
+      req,
+      reply,
+      id,
+      `question-${qid}`,
+      () => conferences.questions.toFaq(req.actor!, id, qid, app.services.faq, auditContext(req)),
+      (r) => `/work/faq/${r.id}/edit`,
     );
   });
 

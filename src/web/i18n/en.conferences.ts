@@ -128,6 +128,13 @@ export const enConferences: Record<keyof typeof viConferences, string> = {
   'work.conf.draft': 'Draft answer (not public)',
   'work.conf.saveDraft': 'Save the draft',
   'work.conf.answer': 'Answer given at the conference',
+  'work.conf.willPublishAs':
+    "If accepted, the question is shown in public as follows (phone numbers, ID numbers, e-mail addresses and the asker's name removed):",
+  'work.conf.publishedAs':
+    "The question is shown in public as follows (phone numbers, ID numbers, e-mail addresses and the asker's name removed):",
+  'work.conf.faq.create': 'Add to the FAQ',
+  'work.conf.faq.hint': 'Creates a draft FAQ entry from the published question and this answer; you review it before publishing.',
+  'work.conf.faq.open': 'See the FAQ entry made from this question',
   'work.conf.saveAnswer': 'Save the answer',
   'work.conf.addCommitment': 'Add a commitment',
   'work.conf.commit.what': 'Commitment',

@@ -128,6 +128,12 @@ export const viConferences = {
   'work.conf.saveDraft': 'Lưu dự thảo',
   'work.conf.answer': 'Câu trả lời tại hội nghị',
   'work.conf.saveAnswer': 'Lưu câu trả lời',
+  'work.conf.willPublishAs':
+    'Nếu chấp nhận, câu hỏi hiện công khai như sau (đã bỏ số điện thoại, số giấy tờ, thư điện tử và họ tên người hỏi):',
+  'work.conf.publishedAs': 'Câu hỏi hiện công khai như sau (đã bỏ số điện thoại, số giấy tờ, thư điện tử và họ tên người hỏi):',
+  'work.conf.faq.create': 'Đưa vào mục Hỏi đáp',
+  'work.conf.faq.hint': 'Tạo bản nháp hỏi đáp từ câu hỏi (bản công khai) và câu trả lời này; anh chị xem lại rồi mới đăng.',
+  'work.conf.faq.open': 'Xem mục hỏi đáp đã tạo từ câu hỏi này',
   'work.conf.addCommitment': 'Thêm việc cam kết',
   'work.conf.commit.what': 'Việc cam kết',
   'work.conf.commit.responsible': 'Người hoặc bộ phận chịu trách nhiệm',
