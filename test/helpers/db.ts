@@ -14,7 +14,15 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Changes to migrations or seeds give a new template, so a stale one is never reused. */
 async function fingerprint(): Promise<string> {
   const h = createHash('sha256');
-  for (const dir of ['src/db/migrations', 'seed/units', 'seed/procedures', 'seed/demo', 'seed/faq', 'src/domain/calendar']) {
+  for (const dir of [
+    'src/db/migrations',
+    'seed/units',
+    'seed/procedures',
+    'seed/demo',
+    'seed/faq',
+    'src/domain/calendar',
+    'src/domain/feedback',
+  ]) {
     for (const f of (await readdir(join(ROOT, dir))).sort()) h.update(f).update(await readFile(join(ROOT, dir, f)));
   }
   h.update(await readFile(join(ROOT, 'src/seed/seed.ts')));
