@@ -1,15 +1,7 @@
 // Messages to people who registered for a dialogue conference or sent it a question. Same wording
 // rules as templates.ts; {topic}, {when} (e.g. 08:00 05/12/2026) and {place} describe the meeting.
 import type { TemplateDefinition } from './templates.js';
-
-const SIGN_VI = `Trân trọng,
-{unit}
-
-Đây là thư tự động. Ông/Bà không cần trả lời thư này.`;
-const SIGN_EN = `Kind regards,
-{unit}
-
-This is an automatic message. Please do not reply to it.`;
+import { SIGN_EN, SIGN_VI } from './templates.processing.js';
 
 export const CONFERENCE_TEMPLATES = {
   'conference.registered': {

@@ -2,15 +2,7 @@
 // account (e-mail, SMS, and the inbox when logged in), and to the unit's leaders (inbox only).
 // {link} is the author's follow page (code + secret key), which needs no login.
 import type { TemplateDefinition } from './templates.js';
-
-const SIGN_VI = `Trân trọng,
-{unit}
-
-Đây là thư tự động. Ông/Bà không cần trả lời thư này.`;
-const SIGN_EN = `Kind regards,
-{unit}
-
-This is an automatic message. Please do not reply to it.`;
+import { SIGN_EN, SIGN_VI } from './templates.processing.js';
 
 export const FEEDBACK_TEMPLATES = {
   'feedback.received': {

@@ -2,11 +2,12 @@
 // officials (deadline warnings and escalations, inbox only). Same wording rules as templates.ts.
 import type { TemplateDefinition } from './templates.js';
 
-const SIGN_VI = `Trân trọng,
+/** The signature of messages sent on a unit's behalf (shared by the template files). */
+export const SIGN_VI = `Trân trọng,
 {unit}
 
 Đây là thư tự động. Ông/Bà không cần trả lời thư này.`;
-const SIGN_EN = `Kind regards,
+export const SIGN_EN = `Kind regards,
 {unit}
 
 This is an automatic message. Please do not reply to it.`;
