@@ -144,6 +144,22 @@ describe(`feedback to FAQ (${ENGINE})`, () => {
     await specialist.get(`/work/feedback/${wardPage}`);
     assert.equal((await specialist.postForm(`/work/feedback/${wardPage}/faq`, { question: 'Câu hỏi thử?', answer: 'x' })).statusCode, 403);
 
+    const refusals: [Record<string, string>, RegExp][] = [
+      [{ question: 'Hỏi', answer: 'Giữ nguyên câu trả lời này.', procedures: '' }, /Câu hỏi cần từ 5 đến 500 ký tự/],
+      [{ question: 'Đăng ký thường trú ở đâu?', answer: '', procedures: '' }, /Câu trả lời không được để trống/],
+      [
+        { question: 'Đăng ký thường trú ở đâu?', answer: 'Giữ nguyên câu trả lời này.', procedures: '9.999999' },
+        /Không có thủ tục mã 9.999999/,
+      ],
+    ];
+    for (const [fields, message] of refusals) {
+      const res = await leader.postForm(`/work/feedback/${wardPage}/faq`, fields);
+      assert.equal(res.statusCode, 400, JSON.stringify(fields));
+      assert.match(res.body, message);
+      if (fields.answer) assert.match(res.body, /Giữ nguyên câu trả lời này\./, 'the text typed is kept');
+    }
+    assert.equal(await t.db.selectFrom('faq_entry').select('id').where('source_ref', '=', wardPage).executeTakeFirst(), undefined);
+
     const sent = await leader.postForm(`/work/feedback/${wardPage}/faq`, {
       question: 'Đăng ký thường trú cho con mới sinh ở đâu?',
       answer: 'Tại bộ phận một cửa của phường nơi cư trú.',

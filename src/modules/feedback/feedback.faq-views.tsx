@@ -3,7 +3,7 @@ import { CsrfField } from '../../web/components/form.js';
 import type { FaqOffer } from './feedback.faq.js';
 
 /** On a published item: the link to its FAQ entry, or the prefilled form that makes one. */
-export function FaqOfferSection(p: { ctx: PageContext; code: string; offer: FaqOffer }) {
+export function FaqOfferSection(p: { ctx: PageContext; code: string; offer: FaqOffer; error?: string }) {
   const { t } = p.ctx;
   const { offer } = p;
   return (
@@ -15,6 +15,11 @@ export function FaqOfferSection(p: { ctx: PageContext; code: string; offer: FaqO
         </p>
       ) : (
         <form method="post" action={`/work/feedback/${p.code}/faq`} class="feedback-action">
+          {p.error && (
+            <div class="error-summary" role="alert" tabIndex={-1}>
+              <p>{p.error}</p>
+            </div>
+          )}
           <CsrfField token={p.ctx.csrfToken} />
           <p class="hint">{t('feedback.faq.lead')}</p>
           <div class="field">

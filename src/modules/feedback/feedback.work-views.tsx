@@ -81,7 +81,7 @@ function TextArea(p: { id: string; name: string; label: string; value?: string; 
 }
 
 /** One item for its unit's officials: the full text and contact, history, and the actions its state allows. */
-export function WorkDetailPage(p: { ctx: PageContext; v: View; done: string; faq?: FaqOffer | null }) {
+export function WorkDetailPage(p: { ctx: PageContext; v: View; done: string; faq?: FaqOffer | null; faqError?: string }) {
   const { t, locale } = p.ctx;
   const { f, events, attachments, extra, canApprove } = p.v;
   const open = ['received', 'info_requested', 'answering'].includes(f.status);
@@ -92,7 +92,7 @@ export function WorkDetailPage(p: { ctx: PageContext; v: View; done: string; faq
     </div>
   );
   return (
-    <Layout ctx={p.ctx} title={`${f.code} – ${t('feedback.work.title')}`}>
+    <Layout ctx={p.ctx} title={`${f.code} – ${t('feedback.work.title')}`} hasError={!!p.faqError}>
       <p>
         <a href="/work/feedback">{t('feedback.work.back')}</a>
       </p>
@@ -148,7 +148,7 @@ export function WorkDetailPage(p: { ctx: PageContext; v: View; done: string; faq
           <p class="message-body">{f.answer_text}</p>
         </section>
       )}
-      {p.faq && <FaqOfferSection ctx={p.ctx} code={f.code} offer={p.faq} />}
+      {p.faq && <FaqOfferSection ctx={p.ctx} code={f.code} offer={p.faq} error={p.faqError} />}
       {(f.status === 'received' || f.status === 'answering') && (
         <section aria-labelledby="answer-form-title">
           <h2 id="answer-form-title">{t('feedback.work.answerText')}</h2>

@@ -196,4 +196,7 @@ export const enFeedback: Record<keyof typeof viFeedback, string> = {
   'feedback.faq.submit': 'Create the FAQ draft',
   'feedback.faq.exists': 'This question is already in the FAQ.',
   'feedback.faq.edit': 'View, edit and publish the question in the FAQ',
+  'feedback.faq.bad.question': 'The question needs 5 to 500 characters.',
+  'feedback.faq.bad.answer': 'The answer must not be empty nor longer than 10,000 characters.',
+  'feedback.faq.bad.procedures': 'Give at most 20 procedure codes.',
 };

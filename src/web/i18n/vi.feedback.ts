@@ -195,4 +195,7 @@ export const viFeedback = {
   'feedback.faq.submit': 'Tạo bản nháp hỏi đáp',
   'feedback.faq.exists': 'Câu hỏi này đã được đưa vào mục Hỏi đáp.',
   'feedback.faq.edit': 'Xem, sửa và đăng câu hỏi trong mục Hỏi đáp',
+  'feedback.faq.bad.question': 'Câu hỏi cần từ 5 đến 500 ký tự.',
+  'feedback.faq.bad.answer': 'Câu trả lời không được để trống và không dài quá 10.000 ký tự.',
+  'feedback.faq.bad.procedures': 'Chỉ ghi tối đa 20 mã thủ tục.',
 };
