@@ -67,6 +67,12 @@ describe(`feedback: a complaint answered and published (${ENGINE})`, () => {
     await checkA11y(leader, 'the detail awaiting approval');
     await Promise.all([leader.waitForURL(/done=approve/), leader.click('form:has(input[value=approve]) button[type=submit]')]);
 
+    // The published item offers the leader an FAQ draft, prefilled without personal data.
+    await checkA11y(leader, 'the published detail with the FAQ form');
+    const draft = `${await leader.inputValue('#faq-question')} ${await leader.inputValue('#faq-answer')}`;
+    for (const secret of [NAME, PHONE, CITIZEN_ID]) assert.ok(!draft.includes(secret), `the FAQ draft has ${secret}`);
+    await Promise.all([leader.waitForURL(/\/work\/faq\/\d+\/edit$/), leader.click(`form[action="/work/feedback/${code}/faq"] button`)]);
+
     // The public list and detail: the answer, no name, phone or citizen ID.
     const visitor = await (await browser.newContext({ locale: 'vi-VN' })).newPage();
     await visitor.goto(`${t.url}/feedback?q=huong+dan+nguoi+cao+tuoi`);

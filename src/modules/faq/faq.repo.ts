@@ -206,3 +206,9 @@ export async function openDataRows(db: Q) {
     .orderBy('e.id')
     .execute();
 }
+
+/** The feedback item an entry came from, while it is published (the entry's page links to it). */
+export async function publishedFeedbackCode(db: Q, code: string): Promise<string | null> {
+  const row = await db.selectFrom('feedback').select('code').where('code', '=', code).where('status', '=', 'published').executeTakeFirst();
+  return row?.code ?? null;
+}

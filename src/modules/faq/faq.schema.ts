@@ -45,6 +45,9 @@ export const FaqDetail = Type.Composite([
     status: FaqStatus,
     publishedAt: Nullable(Type.String({ format: 'date-time' })),
     viewCount: Type.Integer(),
+    fromFeedback: Type.Optional(
+      Nullable(Type.String({ description: 'Code of the published feedback item (citizen question) the entry comes from' })),
+    ),
   }),
 ]);
 export type FaqDetail = Static<typeof FaqDetail>;

@@ -98,8 +98,10 @@ export class FaqService {
         .execute();
       d.viewCount++;
     }
-    const { unitPath: _p, source: _s, sourceRef: _r, ...pub } = d;
-    return pub;
+    const { unitPath: _p, source, sourceRef, ...pub } = d;
+    // The citizen's question is linked while it is public (a reopened item is not, for a while).
+    const fromFeedback = source === 'feedback' && sourceRef ? await repo.publishedFeedbackCode(this.db, sourceRef) : null;
+    return { ...pub, fromFeedback };
   }
 
   /** Any entry the official may edit (drafts and archived ones too). */
@@ -341,6 +343,17 @@ export class FaqService {
     });
     if (result.created) this.changed();
     return result;
+  }
+
+  /** The entry made from a feedback item or conference question, if there is one. */
+  async entryForSource(source: FromSource['source'], ref: string): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('faq_entry')
+      .select('id')
+      .where('source', '=', source)
+      .where('source_ref', '=', ref)
+      .executeTakeFirst();
+    return row?.id ?? null;
   }
 
   /** Units with published entries, for the public filter. */

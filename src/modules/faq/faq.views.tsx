@@ -175,6 +175,11 @@ export function FaqDetailPage({ ctx, e }: { ctx: PageContext; e: FaqDetail }) {
           </p>
         </div>
       )}
+      {e.fromFeedback && (
+        <p class="meta">
+          {t('faq.fromFeedback')} <a href={`/feedback/${e.fromFeedback}`}>{t('faq.fromFeedbackLink', { code: e.fromFeedback })}</a>
+        </p>
+      )}
       <h2>{t('faq.answer')}</h2>
       {englishAnswer ? <AnswerText text={e.answer.en!} /> : <AnswerText text={e.answer.vi} lang={locale === 'en' ? 'vi' : undefined} />}
       {locale === 'en' && !e.answer.en && <p class="meta">{t('faq.onlyVietnamese')}</p>}

@@ -4,7 +4,9 @@ import { readMultipart } from '../../web/multipart.js';
 import { auditContext, type App } from '../../web/request-context.js';
 import { loginRateLimit } from '../auth/auth.routes.js';
 import { policies } from '../auth/policy.js';
+import { FAQ_EDITORS } from '../faq/faq.service.js';
 import { act, queue, WORKERS } from './feedback.actions.js';
+import { toFaq } from './feedback.faq.js';
 import {
   ActionBody,
   AuthorView,
@@ -20,6 +22,8 @@ import {
   ReplyBody,
   SubmitBody,
   Submitted,
+  ToFaqBody,
+  ToFaqResult,
 } from './feedback.schema.js';
 
 const tags = ['feedback'];
@@ -28,7 +32,7 @@ const CodeParams = Type.Object({ code: FeedbackCode });
 export const FEEDBACK_OPEN_DATA_VERSION = 1;
 
 export async function feedbackApiRoutes(app: App) {
-  const { feedback } = app.services;
+  const { feedback, faq } = app.services;
   // The follow secret is long and random; the limit is there for symmetry with the other lookups.
   const guarded = () => ({ policy: policies.public, rateLimit: loginRateLimit(app) });
 
@@ -142,6 +146,21 @@ export async function feedbackApiRoutes(app: App) {
     handler: async (req, reply) => {
       await act(feedback, req.actor!, auditContext(req), req.params.code, req.body);
       return reply.status(204).send();
+    },
+  });
+
+  app.post('/api/v1/feedback/:code/faq', {
+    config: { policy: policies.official(...FAQ_EDITORS) },
+    schema: {
+      tags,
+      summary: 'Turn a published item into a draft FAQ entry (its redacted texts and procedure unless given); again returns the same entry',
+      params: CodeParams,
+      body: ToFaqBody,
+      response: { 200: ToFaqResult, 201: ToFaqResult },
+    },
+    handler: async (req, reply) => {
+      const r = await toFaq(feedback.db, faq, req.actor!, auditContext(req), req.params.code, req.body);
+      return reply.status(r.created ? 201 : 200).send(r);
     },
   });
 

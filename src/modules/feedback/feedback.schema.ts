@@ -1,5 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { FEEDBACK_KINDS, FEEDBACK_RATINGS, FEEDBACK_STATUSES } from '../../db/types.js';
+import { ProcedureCode } from '../catalogue/catalogue.schema.js';
 
 // Lengths here are generous on purpose: the service refuses oversize text with its own codes
 // (feedback_title_too_long, ...), which say more than a schema's validation_failed.
@@ -146,5 +147,26 @@ export const FiguresQuery = Type.Object(
   { additionalProperties: false },
 );
 export type FiguresQuery = Static<typeof FiguresQuery>;
+
+/**
+ * An answered item turned into an FAQ entry. Every field is optional: left out, it is taken from
+ * the item's public (redacted) texts and its procedure. Texts given are redacted again.
+ */
+export const ToFaqBody = Type.Object(
+  {
+    question: Type.Optional(Type.String({ minLength: 5, maxLength: 500 })),
+    answer: Type.Optional(Type.String({ minLength: 1, maxLength: 10000 })),
+    procedureCodes: Type.Optional(Type.Array(ProcedureCode, { maxItems: 20, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type ToFaqInput = Static<typeof ToFaqBody>;
+
+export const ToFaqResult = Type.Object({
+  id: Type.Integer(),
+  created: Type.Boolean({ description: 'false when the item already had an entry: that one is returned' }),
+  editUrl: Type.String(),
+});
+export type ToFaqResult = Static<typeof ToFaqResult>;
 
 export { Kind as FeedbackKindSchema, Rating as FeedbackRatingSchema, Status as FeedbackStatusSchema };

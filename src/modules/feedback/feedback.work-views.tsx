@@ -4,6 +4,8 @@ import { CsrfField } from '../../web/components/form.js';
 import { formatDate, formatDateTime, type MessageKey } from '../../web/i18n/index.js';
 import { Layout } from '../../web/layout.js';
 import { ANSWER_TEMPLATES } from './answer-templates.js';
+import type { FaqOffer } from './feedback.faq.js';
+import { FaqOfferSection } from './feedback.faq-views.js';
 import type { officialView } from './feedback.actions.js';
 import type { QueueItem } from './feedback.schema.js';
 
@@ -79,7 +81,7 @@ function TextArea(p: { id: string; name: string; label: string; value?: string; 
 }
 
 /** One item for its unit's officials: the full text and contact, history, and the actions its state allows. */
-export function WorkDetailPage(p: { ctx: PageContext; v: View; done: string }) {
+export function WorkDetailPage(p: { ctx: PageContext; v: View; done: string; faq?: FaqOffer | null; faqError?: string }) {
   const { t, locale } = p.ctx;
   const { f, events, attachments, extra, canApprove } = p.v;
   const open = ['received', 'info_requested', 'answering'].includes(f.status);
@@ -90,7 +92,7 @@ export function WorkDetailPage(p: { ctx: PageContext; v: View; done: string }) {
     </div>
   );
   return (
-    <Layout ctx={p.ctx} title={`${f.code} – ${t('feedback.work.title')}`}>
+    <Layout ctx={p.ctx} title={`${f.code} – ${t('feedback.work.title')}`} hasError={!!p.faqError}>
       <p>
         <a href="/work/feedback">{t('feedback.work.back')}</a>
       </p>
@@ -146,6 +148,7 @@ export function WorkDetailPage(p: { ctx: PageContext; v: View; done: string }) {
           <p class="message-body">{f.answer_text}</p>
         </section>
       )}
+      {p.faq && <FaqOfferSection ctx={p.ctx} code={f.code} offer={p.faq} error={p.faqError} />}
       {(f.status === 'received' || f.status === 'answering') && (
         <section aria-labelledby="answer-form-title">
           <h2 id="answer-form-title">{t('feedback.work.answerText')}</h2>

@@ -3,7 +3,9 @@ import { formText } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import { auditContext, type App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
+import { FAQ_EDITORS } from '../faq/faq.service.js';
 import { act, officialView, queue, WORKERS } from './feedback.actions.js';
+import { faqOffer, toFaq } from './feedback.faq.js';
 import type { ActionInput } from './feedback.schema.js';
 import { WorkDetailPage, WorkQueuePage } from './feedback.work-views.js';
 
@@ -37,7 +39,7 @@ function formAction(body: unknown): ActionInput {
 }
 
 export async function feedbackWorkRoutes(app: App) {
-  const { feedback, files } = app.services;
+  const { feedback, files, faq } = app.services;
   const config = { policy: policies.official(...WORKERS) };
 
   app.get('/work/feedback', { config, schema: hide }, async (req, reply) =>
@@ -47,7 +49,41 @@ export async function feedbackWorkRoutes(app: App) {
   app.get('/work/feedback/:code', { config, schema: hide }, async (req, reply) => {
     const v = await officialView(feedback, req.actor!, codeParam(req.params));
     const done = formText(req.query, 'done', 20);
-    return renderHtml(reply, <WorkDetailPage ctx={pageContext(req, reply)} v={v} done={/^[a-z_]+$/.test(done) ? done : ''} />);
+    const offer = await faqOffer(feedback.db, faq, req.actor!, v.f);
+    return renderHtml(reply, <WorkDetailPage ctx={pageContext(req, reply)} v={v} done={/^[a-z_]+$/.test(done) ? done : ''} faq={offer} />);
+  });
+
+  // The form always sends all three fields: an emptied one is refused rather than refilled. A
+  // refusal shows the page again with the texts as typed.
+  app.post('/work/feedback/:code/faq', { config: { policy: policies.official(...FAQ_EDITORS) }, schema: hide }, async (req, reply) => {
+    const code = codeParam(req.params);
+    const draft = {
+      question: formText(req.body, 'question', 2000),
+      answer: formText(req.body, 'answer', 20000),
+      procedureCodes: [
+        ...new Set(
+          formText(req.body, 'procedures', 400)
+            .split(/[\s,;]+/)
+            .filter(Boolean),
+        ),
+      ],
+    };
+    try {
+      if (draft.procedureCodes.length > 20) throw new AppError('validation_failed', {}, { procedures: 'validation_failed' });
+      const r = await toFaq(feedback.db, faq, req.actor!, auditContext(req), code, draft);
+      return reply.redirect(r.editUrl, 303);
+    } catch (e) {
+      if (!(e instanceof AppError) || (e.code !== 'validation_failed' && e.code !== 'faq_unknown_procedure')) throw e;
+      const ctx = pageContext(req, reply);
+      const field = Object.keys(e.fields)[0];
+      const message =
+        field === 'question' || field === 'answer' || field === 'procedures'
+          ? ctx.t(`feedback.faq.bad.${field}`)
+          : ctx.t(`err.${e.code}`, e.params);
+      const v = await officialView(feedback, req.actor!, code);
+      reply.status(400);
+      return renderHtml(reply, <WorkDetailPage ctx={ctx} v={v} done="" faq={{ entryId: null, draft }} faqError={message} />);
+    }
   });
 
   app.post('/work/feedback/:code/act', { config, schema: hide }, async (req, reply) => {

@@ -78,4 +78,6 @@ export const enFaq: Record<keyof typeof viFaq, string> = {
   'err.faq_unknown_procedure': 'There is no procedure with code {code} in the catalogue.',
   'err.faq_invalid_transition': 'The question already has this status.',
   'err.faq_already_confirmed': 'This answer is already confirmed.',
+  'faq.fromFeedback': 'A citizen sent this question through Feedback and questions.',
+  'faq.fromFeedbackLink': 'See the original question and answer ({code})',
 };

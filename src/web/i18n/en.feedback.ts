@@ -186,4 +186,17 @@ export const enFeedback: Record<keyof typeof viFeedback, string> = {
   'err.feedback_template_unknown': 'This answer template does not fit this kind of feedback.',
   'err.feedback_answer_required': 'The answer is empty.',
   'err.feedback_answer_too_long': 'The answer is longer than 10,000 characters.',
+  'feedback.faq.title': 'Add to the FAQ',
+  'feedback.faq.lead':
+    "The question and answer below have the sender's personal data removed. Shorten them if needed and press the button: a draft is created in the FAQ, to review and publish.",
+  'feedback.faq.question': 'Question',
+  'feedback.faq.answer': 'Answer',
+  'feedback.faq.procedures': 'Related procedure codes',
+  'feedback.faq.proceduresHint': 'Separated by commas, e.g. 1.004873, 1.001612. Leave empty if none.',
+  'feedback.faq.submit': 'Create the FAQ draft',
+  'feedback.faq.exists': 'This question is already in the FAQ.',
+  'feedback.faq.edit': 'View, edit and publish the question in the FAQ',
+  'feedback.faq.bad.question': 'The question needs 5 to 500 characters.',
+  'feedback.faq.bad.answer': 'The answer must not be empty nor longer than 10,000 characters.',
+  'feedback.faq.bad.procedures': 'Give at most 20 procedure codes.',
 };

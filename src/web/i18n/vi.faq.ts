@@ -77,4 +77,6 @@ export const viFaq = {
   'err.faq_unknown_procedure': 'Không có thủ tục mã {code} trong danh mục.',
   'err.faq_invalid_transition': 'Câu hỏi đã ở trạng thái này.',
   'err.faq_already_confirmed': 'Nội dung này đã được xác nhận.',
+  'faq.fromFeedback': 'Câu hỏi này do người dân gửi qua mục Phản ánh, kiến nghị.',
+  'faq.fromFeedbackLink': 'Xem câu hỏi gốc và câu trả lời ({code})',
 };

@@ -185,4 +185,17 @@ export const viFeedback = {
   'err.feedback_template_unknown': 'Mẫu câu trả lời không phù hợp với loại phản ánh.',
   'err.feedback_answer_required': 'Chưa có nội dung câu trả lời.',
   'err.feedback_answer_too_long': 'Câu trả lời dài quá 10.000 ký tự.',
+  'feedback.faq.title': 'Đưa vào Hỏi đáp',
+  'feedback.faq.lead':
+    'Câu hỏi và câu trả lời dưới đây đã ẩn thông tin cá nhân của người gửi. Có thể sửa cho gọn rồi bấm nút: một bản nháp được tạo trong mục Hỏi đáp, xem lại rồi đăng công khai.',
+  'feedback.faq.question': 'Câu hỏi',
+  'feedback.faq.answer': 'Trả lời',
+  'feedback.faq.procedures': 'Mã thủ tục liên quan',
+  'feedback.faq.proceduresHint': 'Cách nhau bởi dấu phẩy, ví dụ: 1.004873, 1.001612. Để trống nếu không có.',
+  'feedback.faq.submit': 'Tạo bản nháp hỏi đáp',
+  'feedback.faq.exists': 'Câu hỏi này đã được đưa vào mục Hỏi đáp.',
+  'feedback.faq.edit': 'Xem, sửa và đăng câu hỏi trong mục Hỏi đáp',
+  'feedback.faq.bad.question': 'Câu hỏi cần từ 5 đến 500 ký tự.',
+  'feedback.faq.bad.answer': 'Câu trả lời không được để trống và không dài quá 10.000 ký tự.',
+  'feedback.faq.bad.procedures': 'Chỉ ghi tối đa 20 mã thủ tục.',
 };
