@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/types.js';
+import { redactText } from '../domain/feedback/redact.js';
 import { todayInVietnam } from '../modules/units/units.service.js';
 
 // Demo data for `npm start` (DEMO_DATA): one past Hà Đông dialogue with published minutes and
@@ -68,6 +69,7 @@ export async function seedDemoConferences(db: Kysely<DB>): Promise<number> {
             source,
             asker_name: asker,
             body,
+            body_public: redactText(body, [asker]),
             moderation: 'accepted',
             moderated_by: specialist.account_id,
             moderated_at: at(-33, 9),
