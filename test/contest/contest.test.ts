@@ -21,6 +21,7 @@ describe(`contest API (${ENGINE})`, () => {
   let phoneSeq = 0;
   /** The participant who took the main round through the whole entry, all answers right. */
   let taker: { who: Auth; entryId: number };
+  let lateOne: { who: Auth; entryId: number; questionId: number };
 
   const api = (method: 'GET' | 'POST', url: string, headers: Auth = {}, payload?: object) =>
     t.app.inject({ method, url: `/api/v1/contest${url}`, headers, ...(payload ? { payload } : {}) });
@@ -228,6 +229,7 @@ describe(`contest API (${ENGINE})`, () => {
         .set({ started_at: new Date(Date.now() - s * 1000) })
         .where('id', '=', e.entryId)
         .execute();
+    lateOne = { who, entryId: e.entryId, questionId: q.id };
     await setBack(LIMIT + 3);
     assert.equal((await answer(who, e.entryId, q.id, key.get(q.id)!)).statusCode, 200);
     await setBack(LIMIT + 6);
@@ -313,6 +315,15 @@ describe(`contest API (${ENGINE})`, () => {
     const stranger = await register();
     assert.deepEqual(code(await api('GET', `/entries/${taker.entryId}/result`, stranger)), [404, 'contest_entry_not_found']);
     assert.deepEqual(code(await start(stranger, rounds.main)), [409, 'contest_round_not_open']);
+    // An entry still running when the round closed takes no more answers.
+    const running = await t.db
+      .selectFrom('contest_entry')
+      .select('id')
+      .where('round_id', '=', rounds.main)
+      .where('submitted_at', 'is', null)
+      .execute();
+    assert.ok(running.length > 0);
+    assert.deepEqual(code(await answer(lateOne.who, lateOne.entryId, lateOne.questionId, ['x'])), [409, 'contest_round_not_open']);
     assert.deepEqual(code(await answer(taker.who, taker.entryId, res.questions[0].id, res.questions[0].correct)), [
       409,
       'contest_already_submitted',

@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { drawEntry } from '../../src/domain/contest/draw.js';
 import { compareEntries, finalRanking, rankingHash, rankingText, type RankInput } from '../../src/domain/contest/ranking.js';
+import { isRight, scoreEntry } from '../../src/domain/contest/scoring.js';
 import { acceptUntil, deadlineOf, GRACE_MS, isLate, timeTakenMs } from '../../src/domain/contest/timing.js';
 
 const T0 = Date.UTC(2026, 11, 1, 1, 0, 0);
@@ -122,5 +123,35 @@ describe('contest draw', () => {
   });
   test('asking for more questions than the bank holds is an error', () => {
     assert.throws(() => drawEntry('x', bank, 31), RangeError);
+  });
+});
+
+describe('contest scoring', () => {
+  test('a question is right only when the choice is exactly the key (no partial marks for multiple choice)', () => {
+    assert.equal(isRight(['a'], ['a']), true);
+    assert.equal(isRight(['c', 'a'], ['a', 'c']), true);
+    assert.equal(isRight(['a'], ['a', 'c']), false);
+    assert.equal(isRight(['a', 'b', 'c'], ['a', 'c']), false);
+    assert.equal(isRight(['a', 'a'], ['a', 'c']), false);
+    assert.equal(isRight(undefined, ['a']), false);
+  });
+  test('score counts right questions; all-correct needs every drawn question right', () => {
+    const keys = new Map([
+      [1, ['x']],
+      [2, ['y', 'z']],
+    ]);
+    assert.deepEqual(
+      scoreEntry(
+        [1, 2],
+        new Map([
+          [1, ['x']],
+          [2, ['z', 'y']],
+        ]),
+        keys,
+      ),
+      { score: 2, allCorrect: true },
+    );
+    assert.deepEqual(scoreEntry([1, 2], new Map([[1, ['x']]]), keys), { score: 1, allCorrect: false });
+    assert.deepEqual(scoreEntry([], new Map(), keys), { score: 0, allCorrect: false });
   });
 });
