@@ -61,6 +61,7 @@ import { faqPageRoutes } from './modules/faq/faq.pages.js';
 import { faqWorkRoutes } from './modules/faq/faq.work.js';
 import { surveyApiRoutes } from './modules/surveys/surveys.routes.js';
 import { surveyPageRoutes } from './modules/surveys/surveys.pages.js';
+import { contestApiRoutes } from './modules/contest/contest.routes.js';
 import { conferenceApiRoutes } from './modules/conferences/conferences.routes.js';
 import { conferencePageRoutes } from './modules/conferences/conferences.pages.js';
 import { conferenceWorkRoutes } from './modules/conferences/conferences.work.js';
@@ -290,6 +291,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(faqWorkRoutes);
   await app.register(surveyApiRoutes);
   await app.register(surveyPageRoutes);
+  await app.register(contestApiRoutes);
   await app.register(conferenceApiRoutes);
   await app.register(conferencePageRoutes);
   await app.register(conferenceWorkRoutes);

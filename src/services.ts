@@ -25,6 +25,8 @@ import { SurveyService } from './modules/surveys/surveys.service.js';
 import { SurveyResponses } from './modules/surveys/surveys.responses.js';
 import { ConferenceService } from './modules/conferences/conferences.service.js';
 import { FeedbackService } from './modules/feedback/feedback.service.js';
+import { ContestAdmin } from './modules/contest/contest.admin.js';
+import { ContestEntries } from './modules/contest/contest.entries.js';
 
 export interface Services {
   database: Database;
@@ -55,6 +57,10 @@ export interface Services {
   conferences: ConferenceService;
   /** Feedback and questions (phản ánh, kiến nghị): submission, answers, public list, figures. */
   feedback: FeedbackService;
+  /** The contest "Tìm hiểu dịch vụ công trực tuyến": administration (city admin). */
+  contestAdmin: ContestAdmin;
+  /** The contest: registration, entries and the frozen results. */
+  contestEntries: ContestEntries;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -86,6 +92,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     config.baseUrl,
   );
   const tracking = new TrackingService(db);
+  const contestAdmin = new ContestAdmin(db);
   return {
     database,
     auth,
@@ -107,6 +114,8 @@ export function createServices(config: Config, database: Database, log: JobLog |
     faq: new FaqService(db),
     surveys: new SurveyService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     surveyResponses: new SurveyResponses(db),
+    contestAdmin,
+    contestEntries: new ContestEntries(db, contestAdmin),
     conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     feedback: new FeedbackService({
       db,

@@ -451,6 +451,13 @@ export interface DB {
   feedback_event: FeedbackEventTable;
   feedback_rating: FeedbackRatingTable;
   feedback_attachment: FeedbackAttachmentTable;
+  contest: ContestTable;
+  contest_round: ContestRoundTable;
+  contest_pool: ContestPoolTable;
+  contest_question: ContestQuestionTable;
+  contest_participant: ContestParticipantTable;
+  contest_entry: ContestEntryTable;
+  contest_answer: ContestAnswerTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -712,4 +719,83 @@ export interface FeedbackAttachmentTable {
   media_type: MediaType;
   size: number;
   uploaded_at: Date;
+}
+
+export type ContestRoundState = 'draft' | 'published';
+export type ContestQuestionKind = 'single' | 'multiple';
+
+export interface ContestTable {
+  id: Generated<number>;
+  title_vi: string;
+  title_en: string;
+  created_by: number;
+  created_at: Generated<Date>;
+}
+
+export interface ContestRoundTable {
+  id: Generated<number>;
+  contest_id: number;
+  opens_at: Date;
+  closes_at: Date;
+  question_count: number;
+  time_limit_seconds: number;
+  state: Generated<ContestRoundState>;
+  published_by: number | null;
+  published_at: Date | null;
+  ranking: Json;
+  ranking_hash: string | null;
+  ranked_at: Date | null;
+}
+
+export interface ContestPoolTable {
+  id: Generated<number>;
+  contest_id: number;
+  field_code: string;
+  name_vi: string;
+  name_en: string;
+}
+
+export interface ContestQuestionTable {
+  id: Generated<number>;
+  pool_id: number;
+  kind: ContestQuestionKind;
+  difficulty: number;
+  text_vi: string;
+  text_en: string;
+  options: ColumnType<{ id: string; vi: string; en: string }[], string, string>;
+  correct: string[];
+  explanation_vi: string;
+  explanation_en: string;
+  procedure_code: string | null;
+  created_by: number;
+  created_at: Generated<Date>;
+}
+
+export interface ContestParticipantTable {
+  id: Generated<number>;
+  contest_id: number;
+  name: string;
+  phone: string;
+  citizen_id: string | null;
+  unit_id: number;
+  token_hash: string;
+  registered_at: Generated<Date>;
+}
+
+export interface ContestEntryTable {
+  id: Generated<number>;
+  round_id: number;
+  participant_id: number;
+  seed: string;
+  questions: ColumnType<{ questionId: number; optionIds: string[] }[], string, string>;
+  started_at: Date;
+  submitted_at: Date | null;
+  prediction: number | null;
+}
+
+export interface ContestAnswerTable {
+  entry_id: number;
+  question_id: number;
+  chosen: string[];
+  answered_at: Date;
 }

@@ -11,6 +11,7 @@ import { enDashboard } from './en.dashboard.js';
 import { enWebhooks } from './en.webhooks.js';
 import { enTracking } from './en.tracking.js';
 import { enFaq } from './en.faq.js';
+import { enContest } from './en.contest.js';
 import type { MessageKey } from './vi.js';
 
 // Every key of vi.ts, no more and no fewer: the type check fails otherwise.
@@ -346,5 +347,6 @@ export const en: Record<MessageKey, string> = {
   ...enWebhooks,
   ...enTracking,
   ...enFaq,
+  ...enContest,
   'err.internal': 'Something went wrong.',
 };

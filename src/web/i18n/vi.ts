@@ -11,6 +11,7 @@ import { viDashboard } from './vi.dashboard.js';
 import { viWebhooks } from './vi.webhooks.js';
 import { viTracking } from './vi.tracking.js';
 import { viFaq } from './vi.faq.js';
+import { viContest } from './vi.contest.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
 export const vi = {
   'site.name': 'Cổng Dịch vụ công Thành phố Hà Nội',
@@ -341,6 +342,7 @@ export const vi = {
   ...viWebhooks,
   ...viTracking,
   ...viFaq,
+  ...viContest,
   'err.internal': 'Đã có lỗi xảy ra.',
 } as const;
 

@@ -1,0 +1,315 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/types.js';
+import { drawEntry } from '../../domain/contest/draw.js';
+import { finalRanking, rankingHash, type FinalRanking, type RankInput } from '../../domain/contest/ranking.js';
+import { isRight, scoreEntry } from '../../domain/contest/scoring.js';
+import { deadlineOf, GRACE_MS, isLate, timeTakenMs } from '../../domain/contest/timing.js';
+import { isValidCitizenId, normalizeName, normalizePhone } from '../../domain/identity.js';
+import { randomToken, sha256 } from '../../lib/crypto.js';
+import { AppError } from '../../lib/errors.js';
+import { recordAudit, SYSTEM_CONTEXT } from '../audit/audit.js';
+import { roundPhase, type ContestAdmin } from './contest.admin.js';
+import type { EntryResult, EntryView, RegisterInput } from './contest.schema.js';
+
+/** Units a participant is counted under (schools come with the learning mode). */
+const PARTICIPANT_LEVELS = ['commune', 'district', 'department'] as const;
+
+type EntryRow = Awaited<ReturnType<ContestEntries['entryRow']>>;
+
+/** Taking part: registration, the entry (start, answers, submission) and the results after the close. */
+export class ContestEntries {
+  constructor(
+    readonly db: Kysely<DB>,
+    private readonly admin: ContestAdmin,
+  ) {}
+
+  async register(contestId: number, input: RegisterInput) {
+    await this.admin.contest(contestId, { drafts: false });
+    const name = normalizeName(input.name);
+    if (!name) throw new AppError('invalid_name');
+    const phone = normalizePhone(input.phone);
+    if (!phone) throw new AppError('invalid_phone');
+    const citizenId = input.citizenId?.trim() || null;
+    if (citizenId && !isValidCitizenId(citizenId)) throw new AppError('invalid_citizen_id');
+    const unit = await this.db
+      .selectFrom('unit')
+      .select('id')
+      .where('code', '=', input.unitCode)
+      .where('level', 'in', PARTICIPANT_LEVELS)
+      .where('valid_to', 'is', null)
+      .executeTakeFirst();
+    if (!unit) throw new AppError('contest_unit_invalid');
+    const token = randomToken(32);
+    // The unique (contest, phone) key decides, so two registrations racing cannot both succeed.
+    const row = await this.db
+      .insertInto('contest_participant')
+      .values({ contest_id: contestId, name, phone, citizen_id: citizenId, unit_id: unit.id, token_hash: sha256(token) })
+      .onConflict((oc) => oc.columns(['contest_id', 'phone']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) throw new AppError('contest_phone_taken');
+    return { participantId: row.id, token };
+  }
+
+  async participant(token: string | undefined) {
+    if (!token || token.length > 100) throw new AppError('contest_token_invalid');
+    const p = await this.db
+      .selectFrom('contest_participant')
+      .select(['id', 'contest_id'])
+      .where('token_hash', '=', sha256(token))
+      .executeTakeFirst();
+    if (!p) throw new AppError('contest_token_invalid');
+    return p;
+  }
+
+  private async publishedRound(roundId: number) {
+    const r = await this.db.selectFrom('contest_round').selectAll().where('id', '=', roundId).executeTakeFirst();
+    // A draft round does not exist for participants.
+    if (!r || r.state !== 'published') throw new AppError('contest_round_not_found');
+    return r;
+  }
+
+  /**
+   * Starts the participant's entry in a round, or continues it (refresh, second tab, a second call
+   * racing the first): the unique (participant, round) key keeps exactly one, and every caller
+   * gets that one.
+   */
+  async start(token: string | undefined, roundId: number, now = new Date()): Promise<{ created: boolean; entry: EntryView }> {
+    const p = await this.participant(token);
+    const round = await this.publishedRound(roundId);
+    if (round.contest_id !== p.contest_id) throw new AppError('contest_round_not_found');
+    const existing = await this.db
+      .selectFrom('contest_entry')
+      .select('id')
+      .where('participant_id', '=', p.id)
+      .where('round_id', '=', roundId)
+      .executeTakeFirst();
+    if (existing) return { created: false, entry: await this.view(existing.id) };
+    if (roundPhase(round, now) !== 'open') throw new AppError('contest_round_not_open');
+    const bank = await this.admin.bank(round.contest_id);
+    const seed = randomBytes(32).toString('hex');
+    const questions = drawEntry(
+      seed,
+      bank.map((q) => ({ id: q.id, optionIds: q.options.map((o) => o.id) })),
+      Math.min(round.question_count, bank.length),
+    );
+    const inserted = await this.db
+      .insertInto('contest_entry')
+      .values({ round_id: roundId, participant_id: p.id, seed, questions: JSON.stringify(questions), started_at: now })
+      .onConflict((oc) => oc.columns(['participant_id', 'round_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return { created: true, entry: await this.view(inserted.id) };
+    const winner = await this.db
+      .selectFrom('contest_entry')
+      .select('id')
+      .where('participant_id', '=', p.id)
+      .where('round_id', '=', roundId)
+      .executeTakeFirstOrThrow();
+    return { created: false, entry: await this.view(winner.id) };
+  }
+
+  async entryRow(db: Kysely<DB> | Transaction<DB>, entryId: number, participantId: number, lock = false) {
+    let q = db
+      .selectFrom('contest_entry as e')
+      .innerJoin('contest_round as r', 'r.id', 'e.round_id')
+      .select(['e.id', 'e.round_id', 'e.participant_id', 'e.questions', 'e.started_at', 'e.submitted_at', 'e.prediction'])
+      .select(['r.state', 'r.opens_at', 'r.closes_at', 'r.time_limit_seconds', 'r.contest_id'])
+      .where('e.id', '=', entryId)
+      .where('e.participant_id', '=', participantId);
+    if (lock) q = q.forUpdate('e');
+    const e = await q.executeTakeFirst();
+    if (!e) throw new AppError('contest_entry_not_found');
+    return e;
+  }
+
+  /** The entry as its participant sees it while the round runs: no key, no explanation, no score. */
+  async view(entryId: number): Promise<EntryView> {
+    const e = await this.db
+      .selectFrom('contest_entry as e')
+      .innerJoin('contest_round as r', 'r.id', 'e.round_id')
+      .selectAll('e')
+      .select('r.time_limit_seconds')
+      .where('e.id', '=', entryId)
+      .executeTakeFirstOrThrow();
+    const ids = e.questions.map((q) => q.questionId);
+    const [rows, answers] = await Promise.all([
+      ids.length
+        ? this.db.selectFrom('contest_question').select(['id', 'kind', 'text_vi', 'text_en', 'options']).where('id', 'in', ids).execute()
+        : [],
+      this.db.selectFrom('contest_answer').select(['question_id', 'chosen']).where('entry_id', '=', entryId).execute(),
+    ]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const chosen = new Map(answers.map((a) => [a.question_id, a.chosen]));
+    return {
+      entryId: e.id,
+      roundId: e.round_id,
+      startedAt: e.started_at.toISOString(),
+      deadlineAt: deadlineOf(e.started_at, e.time_limit_seconds).toISOString(),
+      graceSeconds: GRACE_MS / 1000,
+      submittedAt: e.submitted_at?.toISOString() ?? null,
+      prediction: e.prediction,
+      questions: e.questions.map((d) => {
+        const q = byId.get(d.questionId)!;
+        const text = new Map(q.options.map((o) => [o.id, { vi: o.vi, en: o.en }]));
+        return {
+          id: q.id,
+          kind: q.kind,
+          text: { vi: q.text_vi, en: q.text_en },
+          options: d.optionIds.map((id) => ({ id, text: text.get(id)! })),
+          chosen: chosen.get(q.id) ?? [],
+        };
+      }),
+    };
+  }
+
+  /** Refusals common to answering and submitting, in the order a participant can act on them. */
+  private assertOpen(e: EntryRow, now: Date) {
+    if (e.submitted_at) throw new AppError('contest_already_submitted');
+    if (roundPhase(e, now) !== 'open') throw new AppError('contest_round_not_open');
+    if (isLate(now, e.started_at, e.time_limit_seconds)) throw new AppError('contest_time_up');
+  }
+
+  async answer(token: string | undefined, entryId: number, input: { questionId: number; chosen: string[] }, now = new Date()) {
+    const p = await this.participant(token);
+    return this.db.transaction().execute(async (trx) => {
+      const e = await this.entryRow(trx, entryId, p.id, true);
+      this.assertOpen(e, now);
+      const drawn = e.questions.find((q) => q.questionId === input.questionId);
+      if (!drawn) throw new AppError('contest_unknown_question');
+      const chosen = [...new Set(input.chosen)];
+      if (chosen.some((c) => !drawn.optionIds.includes(c))) throw new AppError('contest_option_not_offered');
+      const q = await trx.selectFrom('contest_question').select('kind').where('id', '=', input.questionId).executeTakeFirstOrThrow();
+      if (q.kind === 'single' && chosen.length > 1) throw new AppError('contest_one_option_only');
+      // Changing one's mind is allowed until the time is up: the last answer counts.
+      await trx
+        .insertInto('contest_answer')
+        .values({ entry_id: entryId, question_id: input.questionId, chosen, answered_at: now })
+        .onConflict((oc) => oc.columns(['entry_id', 'question_id']).doUpdateSet({ chosen, answered_at: now }))
+        .execute();
+      return { questionId: input.questionId, chosen, answeredAt: now.toISOString() };
+    });
+  }
+
+  async submit(token: string | undefined, entryId: number, prediction: number, now = new Date()): Promise<EntryView> {
+    const p = await this.participant(token);
+    await this.db.transaction().execute(async (trx) => {
+      const e = await this.entryRow(trx, entryId, p.id, true);
+      this.assertOpen(e, now);
+      await trx.updateTable('contest_entry').set({ submitted_at: now, prediction }).where('id', '=', entryId).execute();
+    });
+    return this.view(entryId);
+  }
+
+  /**
+   * The round's final ranking: computed once, at the first request after the close, stored with
+   * its hash and audited; every later request reads the stored one.
+   */
+  async results(roundId: number, now = new Date()): Promise<FinalRanking & { hash: string; rankedAt: string }> {
+    const round = await this.publishedRound(roundId);
+    if (roundPhase(round, now) !== 'closed') throw new AppError('contest_round_not_closed');
+    if (round.ranking_hash)
+      return { ...(round.ranking as FinalRanking), hash: round.ranking_hash, rankedAt: round.ranked_at!.toISOString() };
+    await this.db.transaction().execute(async (trx) => {
+      const r = await trx
+        .selectFrom('contest_round')
+        .select(['ranking_hash', 'time_limit_seconds'])
+        .where('id', '=', roundId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (r.ranking_hash) return;
+      const ranking = finalRanking(roundId, await this.rankInputs(trx, roundId, round.contest_id, r.time_limit_seconds));
+      const hash = rankingHash(ranking);
+      await trx
+        .updateTable('contest_round')
+        .set({ ranking: JSON.stringify(ranking), ranking_hash: hash, ranked_at: now })
+        .where('id', '=', roundId)
+        .execute();
+      await recordAudit(trx, SYSTEM_CONTEXT, {
+        action: 'contest.round.rank',
+        entityType: 'contest_round',
+        entityId: roundId,
+        after: { hash, entries: ranking.entries.length, actualAllCorrect: ranking.actualAllCorrect },
+      });
+    });
+    return this.results(roundId, now);
+  }
+
+  private async keys(db: Kysely<DB> | Transaction<DB>, contestId: number) {
+    const rows = await db
+      .selectFrom('contest_question as q')
+      .innerJoin('contest_pool as p', 'p.id', 'q.pool_id')
+      .select(['q.id', 'q.correct', 'q.explanation_vi', 'q.explanation_en', 'q.procedure_code'])
+      .where('p.contest_id', '=', contestId)
+      .execute();
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  private async rankInputs(trx: Transaction<DB>, roundId: number, contestId: number, limit: number): Promise<RankInput[]> {
+    const [entries, answers, keys] = await Promise.all([
+      trx
+        .selectFrom('contest_entry')
+        .select(['id', 'questions', 'started_at', 'submitted_at', 'prediction'])
+        .where('round_id', '=', roundId)
+        .execute(),
+      trx
+        .selectFrom('contest_answer as a')
+        .innerJoin('contest_entry as e', 'e.id', 'a.entry_id')
+        .select(['a.entry_id', 'a.question_id', 'a.chosen'])
+        .where('e.round_id', '=', roundId)
+        .execute(),
+      this.keys(trx, contestId),
+    ]);
+    const byEntry = new Map<number, Map<number, string[]>>();
+    for (const a of answers) {
+      const m = byEntry.get(a.entry_id) ?? new Map<number, string[]>();
+      m.set(a.question_id, a.chosen);
+      byEntry.set(a.entry_id, m);
+    }
+    const keyOf = new Map([...keys].map(([id, k]) => [id, k.correct]));
+    return entries.map((e) => {
+      const { score, allCorrect } = scoreEntry(
+        e.questions.map((q) => q.questionId),
+        byEntry.get(e.id) ?? new Map(),
+        keyOf,
+      );
+      // An entry that ran out of time without submitting closed at its deadline, with no prediction.
+      const closedAt = e.submitted_at ?? deadlineOf(e.started_at, limit);
+      return {
+        entryId: e.id,
+        score,
+        allCorrect,
+        prediction: e.submitted_at ? e.prediction : null,
+        timeTakenMs: timeTakenMs(e.started_at, e.submitted_at, limit),
+        submittedAt: closedAt.getTime(),
+      };
+    });
+  }
+
+  /** A participant's own result after the close: score, rank, and the key with its explanations. */
+  async entryResult(token: string | undefined, entryId: number, now = new Date()): Promise<EntryResult> {
+    const p = await this.participant(token);
+    const e = await this.entryRow(this.db, entryId, p.id);
+    const ranking = await this.results(e.round_id, now);
+    const [answers, keys] = await Promise.all([
+      this.db.selectFrom('contest_answer').select(['question_id', 'chosen']).where('entry_id', '=', entryId).execute(),
+      this.keys(this.db, e.contest_id),
+    ]);
+    const chosen = new Map(answers.map((a) => [a.question_id, a.chosen]));
+    const ranked = ranking.entries.find((r) => r.entryId === entryId);
+    const questions = e.questions.map((d) => {
+      const k = keys.get(d.questionId)!;
+      const mine = chosen.get(d.questionId) ?? [];
+      return {
+        id: d.questionId,
+        chosen: mine,
+        correct: k.correct,
+        right: isRight(mine, k.correct),
+        explanation: { vi: k.explanation_vi, en: k.explanation_en },
+        procedureCode: k.procedure_code,
+      };
+    });
+    return { entryId, rank: ranked?.rank ?? null, score: questions.filter((q) => q.right).length, questions };
+  }
+}

@@ -1,0 +1,171 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { auditContext, type App } from '../../web/request-context.js';
+import { policies } from '../auth/policy.js';
+import {
+  AdminQuestionView,
+  Answered,
+  AnswerBody,
+  ContestView,
+  CreateContestBody,
+  CreatePoolBody,
+  CreateQuestionBody,
+  CreateRoundBody,
+  EntryResult,
+  EntryView,
+  IdParams,
+  PoolView,
+  RegisterBody,
+  Registered,
+  RoundResults,
+  RoundView,
+  SubmitBody,
+} from './contest.schema.js';
+
+const tags = ['contest'];
+const ADMIN = policies.official('city_admin');
+/** Participants have no account: registration gives a token they send in this header. */
+export const TOKEN_HEADER = 'x-contest-token';
+const participantToken = (req: FastifyRequest) => {
+  const v = req.headers[TOKEN_HEADER];
+  return typeof v === 'string' ? v : undefined;
+};
+const tokenHeader = Type.Object({ [TOKEN_HEADER]: Type.Optional(Type.String({ description: 'The participant token from registration' })) });
+
+/** The contest API: administration by the city admin, entries by participant token, frozen results. */
+export async function contestApiRoutes(app: App) {
+  const { contestAdmin, contestEntries } = app.services;
+  const base = '/api/v1/contest';
+
+  app.post(`${base}/contests`, {
+    config: { policy: ADMIN },
+    schema: { tags, summary: 'Create a contest (bilingual title)', body: CreateContestBody, response: { 201: ContestView } },
+    handler: async (req, reply) => reply.status(201).send(await contestAdmin.createContest(req.actor!, req.body, auditContext(req))),
+  });
+
+  app.get(`${base}/contests/:id`, {
+    config: { policy: policies.public },
+    schema: { tags, summary: 'A contest with its published rounds', params: IdParams, response: { 200: ContestView } },
+    handler: async (req) => contestAdmin.contest(req.params.id, { drafts: false }),
+  });
+
+  app.post(`${base}/contests/:id/rounds`, {
+    config: { policy: ADMIN },
+    schema: {
+      tags,
+      summary: 'Add a round (draft): open and close instants, number of questions, time limit per entry',
+      params: IdParams,
+      body: CreateRoundBody,
+      response: { 201: RoundView },
+    },
+    handler: async (req, reply) =>
+      reply.status(201).send(await contestAdmin.createRound(req.actor!, req.params.id, req.body, auditContext(req))),
+  });
+
+  app.post(`${base}/contests/:id/pools`, {
+    config: { policy: ADMIN },
+    schema: { tags, summary: 'Add a question pool for a field', params: IdParams, body: CreatePoolBody, response: { 201: PoolView } },
+    handler: async (req, reply) =>
+      reply.status(201).send(await contestAdmin.createPool(req.actor!, req.params.id, req.body, auditContext(req))),
+  });
+
+  app.post(`${base}/pools/:id/questions`, {
+    config: { policy: ADMIN },
+    schema: {
+      tags,
+      summary: 'Add a single- or multiple-choice question (bilingual, with explanation and optional procedure code)',
+      params: IdParams,
+      body: CreateQuestionBody,
+      response: { 201: AdminQuestionView },
+    },
+    handler: async (req, reply) =>
+      reply.status(201).send(await contestAdmin.createQuestion(req.actor!, req.params.id, req.body, auditContext(req))),
+  });
+
+  app.post(`${base}/rounds/:id/publish`, {
+    config: { policy: ADMIN },
+    schema: {
+      tags,
+      summary: 'Publish a draft round (the bank must hold enough questions)',
+      params: IdParams,
+      response: { 200: RoundView },
+    },
+    handler: async (req) => contestAdmin.publish(req.actor!, req.params.id, auditContext(req)),
+  });
+
+  app.post(`${base}/contests/:id/participants`, {
+    config: { policy: policies.public },
+    schema: {
+      tags,
+      summary: 'Register for a contest (one registration per phone number); returns the participant token once',
+      params: IdParams,
+      body: RegisterBody,
+      response: { 201: Registered },
+    },
+    handler: async (req, reply) => reply.status(201).send(await contestEntries.register(req.params.id, req.body)),
+  });
+
+  app.post(`${base}/rounds/:id/start`, {
+    config: { policy: policies.public },
+    schema: {
+      tags,
+      summary: 'Start the entry for a round (201), or continue the one already started (200); questions drawn and shuffled by the server',
+      params: IdParams,
+      headers: tokenHeader,
+      response: { 200: EntryView, 201: EntryView },
+    },
+    handler: async (req, reply) => {
+      const r = await contestEntries.start(participantToken(req), req.params.id);
+      return reply.status(r.created ? 201 : 200).send(r.entry);
+    },
+  });
+
+  app.post(`${base}/entries/:id/answers`, {
+    config: { policy: policies.public },
+    schema: {
+      tags,
+      summary: 'Answer one question of the entry (the last answer counts); refused after the time limit plus grace',
+      params: IdParams,
+      headers: tokenHeader,
+      body: AnswerBody,
+      response: { 200: Answered },
+    },
+    handler: async (req) => contestEntries.answer(participantToken(req), req.params.id, req.body),
+  });
+
+  app.post(`${base}/entries/:id/submit`, {
+    config: { policy: policies.public },
+    schema: {
+      tags,
+      summary: 'Close the entry with the prediction (how many entries of this round will have every answer right)',
+      params: IdParams,
+      headers: tokenHeader,
+      body: SubmitBody,
+      response: { 200: EntryView },
+    },
+    handler: async (req) => contestEntries.submit(participantToken(req), req.params.id, req.body.prediction),
+  });
+
+  app.get(`${base}/entries/:id/result`, {
+    config: { policy: policies.public },
+    schema: {
+      tags,
+      summary: 'The entry’s score, rank, key and explanations (once the round has closed)',
+      params: IdParams,
+      headers: tokenHeader,
+      response: { 200: EntryResult },
+    },
+    handler: async (req) => contestEntries.entryResult(participantToken(req), req.params.id),
+  });
+
+  app.get(`${base}/rounds/:id/results`, {
+    config: { policy: policies.public },
+    schema: {
+      tags,
+      summary: 'The frozen final ranking of a closed round with its SHA-256 hash (computed once, never recomputed)',
+      params: IdParams,
+      response: { 200: RoundResults },
+    },
+    handler: async (req) => contestEntries.results(req.params.id),
+  });
+}

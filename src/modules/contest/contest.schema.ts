@@ -1,0 +1,183 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+// Participant-facing schemas are closed lists of fields with no place for a correct option, a
+// score or an explanation: the serializer drops anything else a service might ever return. Only
+// the result schemas, served after the round has closed, carry them.
+
+const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instant, e.g. 2026-12-01T08:00:00+07:00' });
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+const Bilingual = (max: number) => Type.Object({ vi: Text(max), en: Text(max) }, { additionalProperties: false });
+export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 });
+export const IdParams = Type.Object({ id: Id });
+
+export const CreateContestBody = Type.Object({ title: Bilingual(200) }, { additionalProperties: false });
+export type CreateContestInput = Static<typeof CreateContestBody>;
+
+export const CreateRoundBody = Type.Object(
+  {
+    opensAt: Instant,
+    closesAt: Instant,
+    questionCount: Type.Integer({ minimum: 1, maximum: 100 }),
+    timeLimitSeconds: Type.Integer({ minimum: 10, maximum: 7200 }),
+  },
+  { additionalProperties: false },
+);
+export type CreateRoundInput = Static<typeof CreateRoundBody>;
+
+export const CreatePoolBody = Type.Object(
+  { fieldCode: Type.String({ minLength: 1, maxLength: 60 }), name: Bilingual(200) },
+  { additionalProperties: false },
+);
+export type CreatePoolInput = Static<typeof CreatePoolBody>;
+
+export const CreateQuestionBody = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('single'), Type.Literal('multiple')]),
+    difficulty: Type.Integer({ minimum: 1, maximum: 3, description: '1 easy, 2 medium, 3 hard' }),
+    text: Bilingual(1000),
+    options: Type.Array(Type.Object({ text: Bilingual(500), correct: Type.Boolean() }, { additionalProperties: false }), {
+      minItems: 2,
+      maxItems: 8,
+    }),
+    explanation: Bilingual(2000),
+    procedureCode: Type.Optional(Type.String({ pattern: '^(\\d\\.\\d{6}|L\\.\\d{6})$' })),
+  },
+  { additionalProperties: false },
+);
+export type CreateQuestionInput = Static<typeof CreateQuestionBody>;
+
+export const RoundPhase = Type.Union([Type.Literal('draft'), Type.Literal('scheduled'), Type.Literal('open'), Type.Literal('closed')]);
+export type RoundPhase = Static<typeof RoundPhase>;
+
+export const RoundView = Type.Object({
+  id: Type.Integer(),
+  contestId: Type.Integer(),
+  phase: RoundPhase,
+  opensAt: Type.String(),
+  closesAt: Type.String(),
+  questionCount: Type.Integer(),
+  timeLimitSeconds: Type.Integer(),
+  graceSeconds: Type.Number(),
+});
+export type RoundView = Static<typeof RoundView>;
+
+export const ContestView = Type.Object({
+  id: Type.Integer(),
+  title: Type.Object({ vi: Type.String(), en: Type.String() }),
+  rounds: Type.Array(RoundView),
+});
+export type ContestView = Static<typeof ContestView>;
+
+export const PoolView = Type.Object({
+  id: Type.Integer(),
+  contestId: Type.Integer(),
+  fieldCode: Type.String(),
+  name: Type.Object({ vi: Type.String(), en: Type.String() }),
+});
+
+/** For the admin only (the route is city_admin): the question as stored, with its key. */
+export const AdminQuestionView = Type.Object({
+  id: Type.Integer(),
+  poolId: Type.Integer(),
+  kind: Type.String(),
+  difficulty: Type.Integer(),
+  options: Type.Array(Type.Object({ id: Type.String(), correct: Type.Boolean() })),
+});
+
+export const RegisterBody = Type.Object(
+  {
+    name: Text(120),
+    phone: Type.String({ minLength: 1, maxLength: 20 }),
+    citizenId: Type.Optional(Type.String({ maxLength: 20 })),
+    unitCode: Type.String({ minLength: 1, maxLength: 40, description: 'Code of the ward, district or department' }),
+  },
+  { additionalProperties: false },
+);
+export type RegisterInput = Static<typeof RegisterBody>;
+
+export const Registered = Type.Object({
+  participantId: Type.Integer(),
+  token: Type.String({ description: 'Send it as the x-contest-token header; it is shown only once' }),
+});
+
+const Label = Type.Object({ vi: Type.String(), en: Type.String() });
+
+/** What a participant sees of an entry while the round is open: questions and their own choices. */
+export const EntryView = Type.Object(
+  {
+    entryId: Type.Integer(),
+    roundId: Type.Integer(),
+    startedAt: Type.String(),
+    deadlineAt: Type.String({ description: 'Time is up then; answers are still accepted for graceSeconds' }),
+    graceSeconds: Type.Number(),
+    submittedAt: Type.Union([Type.String(), Type.Null()]),
+    prediction: Type.Union([Type.Integer(), Type.Null()]),
+    questions: Type.Array(
+      Type.Object(
+        {
+          id: Type.Integer(),
+          kind: Type.Union([Type.Literal('single'), Type.Literal('multiple')]),
+          text: Label,
+          options: Type.Array(Type.Object({ id: Type.String(), text: Label }, { additionalProperties: false })),
+          chosen: Type.Array(Type.String()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type EntryView = Static<typeof EntryView>;
+
+export const AnswerBody = Type.Object(
+  { questionId: Id, chosen: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: 8 }) },
+  { additionalProperties: false },
+);
+export const Answered = Type.Object({ questionId: Type.Integer(), chosen: Type.Array(Type.String()), answeredAt: Type.String() });
+
+export const SubmitBody = Type.Object(
+  {
+    prediction: Type.Integer({
+      minimum: 0,
+      maximum: 100_000_000,
+      description: 'How many entries of this round will have every answer right',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const RankedEntry = Type.Object({
+  rank: Type.Integer(),
+  entryId: Type.Integer(),
+  score: Type.Integer(),
+  prediction: Type.Union([Type.Integer(), Type.Null()]),
+  distance: Type.Union([Type.Integer(), Type.Null()]),
+  timeTakenMs: Type.Integer(),
+  submittedAt: Type.String(),
+});
+
+export const RoundResults = Type.Object({
+  roundId: Type.Integer(),
+  actualAllCorrect: Type.Integer(),
+  rankedAt: Type.String(),
+  hash: Type.String({ description: 'SHA-256 (hex) of the canonical JSON of {roundId, actualAllCorrect, entries}' }),
+  entries: Type.Array(RankedEntry),
+});
+
+/** One entry's result, after the round has closed: the key and the explanations are public then. */
+export const EntryResult = Type.Object({
+  entryId: Type.Integer(),
+  rank: Type.Union([Type.Integer(), Type.Null()]),
+  score: Type.Integer(),
+  questions: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      chosen: Type.Array(Type.String()),
+      correct: Type.Array(Type.String()),
+      right: Type.Boolean(),
+      explanation: Label,
+      procedureCode: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
+});
+export type EntryResult = Static<typeof EntryResult>;

@@ -1,0 +1,22 @@
+// Messages of the contest "Tìm hiểu dịch vụ công trực tuyến" (API errors for now; pages come later).
+export const viContest = {
+  'err.contest_not_found': 'Không tìm thấy cuộc thi.',
+  'err.contest_round_not_found': 'Không tìm thấy đợt thi.',
+  'err.contest_pool_not_found': 'Không tìm thấy nhóm câu hỏi.',
+  'err.contest_round_not_draft': 'Đợt thi đã được công bố, không sửa được nữa.',
+  'err.contest_round_window_invalid': 'Thời gian kết thúc phải sau thời gian bắt đầu và sau thời điểm hiện tại.',
+  'err.contest_not_enough_questions': 'Ngân hàng câu hỏi chưa đủ: cần {needed} câu, hiện có {available} câu.',
+  'err.contest_question_invalid': 'Câu hỏi chưa hợp lệ: {detail}',
+  'err.contest_unknown_procedure': 'Không có thủ tục mang mã {code}.',
+  'err.contest_round_not_open': 'Đợt thi hiện không mở. Xin Ông/Bà xem lại thời gian thi.',
+  'err.contest_round_not_closed': 'Kết quả chỉ được công bố khi đợt thi kết thúc.',
+  'err.contest_phone_taken': 'Số điện thoại này đã đăng ký dự thi. Mỗi người chỉ đăng ký một lần.',
+  'err.contest_unit_invalid': 'Xin chọn phường, xã, quận, huyện hoặc sở, ngành của Ông/Bà.',
+  'err.contest_token_invalid': 'Mã dự thi không đúng. Xin Ông/Bà đăng ký hoặc mở lại trang dự thi.',
+  'err.contest_entry_not_found': 'Không tìm thấy bài thi.',
+  'err.contest_already_submitted': 'Bài thi đã được nộp. Mỗi người chỉ thi một lần mỗi đợt.',
+  'err.contest_time_up': 'Đã hết thời gian làm bài. Câu trả lời này không được ghi nhận.',
+  'err.contest_unknown_question': 'Câu hỏi này không có trong bài thi của Ông/Bà.',
+  'err.contest_option_not_offered': 'Phương án đã chọn không có trong câu hỏi này.',
+  'err.contest_one_option_only': 'Câu hỏi này chỉ chọn một phương án.',
+} as const;
