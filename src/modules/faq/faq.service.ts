@@ -154,21 +154,26 @@ export class FaqService {
         .execute();
   }
 
+  /** The columns an official's form sets, the same for a new entry and an edit. */
+  private async columns(trx: Transaction<DB>, unitId: number, input: FaqInput) {
+    return {
+      unit_id: unitId,
+      field_code: await this.checkField(trx, input.field),
+      question_vi: input.questionVi.trim(),
+      question_en: blankToNull(input.questionEn),
+      answer_vi: input.answerVi.trim(),
+      answer_en: blankToNull(input.answerEn),
+      needs_confirmation: input.needsConfirmation ?? false,
+      confirmation_note: input.needsConfirmation ? blankToNull(input.confirmationNote) : null,
+    };
+  }
+
   /** A new draft written by an official of the unit (or above). */
   async create(actor: Actor, input: FaqInput, ctx: AuditContext): Promise<number> {
     const unit = await this.unitByCode(this.db, input.unit);
     assertUnitScope(actor, unit.path, FAQ_EDITORS);
     const id = await this.db.transaction().execute(async (trx) => {
-      const values = {
-        unit_id: unit.id,
-        field_code: await this.checkField(trx, input.field),
-        question_vi: input.questionVi.trim(),
-        question_en: blankToNull(input.questionEn),
-        answer_vi: input.answerVi.trim(),
-        answer_en: blankToNull(input.answerEn),
-        needs_confirmation: input.needsConfirmation ?? false,
-        confirmation_note: input.needsConfirmation ? blankToNull(input.confirmationNote) : null,
-      };
+      const values = await this.columns(trx, unit.id, input);
       const procedures = await this.procedureIds(trx, input.procedureCodes);
       const row = await trx
         .insertInto('faq_entry')
@@ -203,16 +208,7 @@ export class FaqService {
     const unit = await this.unitByCode(this.db, input.unit);
     assertUnitScope(actor, unit.path, FAQ_EDITORS);
     await this.db.transaction().execute(async (trx) => {
-      const values = {
-        unit_id: unit.id,
-        field_code: await this.checkField(trx, input.field),
-        question_vi: input.questionVi.trim(),
-        question_en: blankToNull(input.questionEn),
-        answer_vi: input.answerVi.trim(),
-        answer_en: blankToNull(input.answerEn),
-        needs_confirmation: input.needsConfirmation ?? false,
-        confirmation_note: input.needsConfirmation ? blankToNull(input.confirmationNote) : null,
-      };
+      const values = await this.columns(trx, unit.id, input);
       const procedures = await this.procedureIds(trx, input.procedureCodes);
       await trx
         .updateTable('faq_entry')
