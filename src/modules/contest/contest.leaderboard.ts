@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
+import { translator } from '../../web/i18n/index.js';
 import type { ContestEntries } from './contest.entries.js';
 import type { LeaderboardLevel, UnitsLeaderboard } from './contest.schema.js';
 
@@ -84,17 +85,19 @@ export class ContestLeaderboard {
     const ranking = await this.entries.results(roundId);
     const rows = ranking.entries.slice(0, top);
     const owners = await this.owners(rows.map((e) => e.entryId));
+    // The list goes to the city's prize committee: Vietnamese headers whatever the admin's language.
+    const t = translator('vi');
     const wb = new ExcelJS.Workbook();
-    const ws = wb.addWorksheet('Danh sách đoạt giải');
+    const ws = wb.addWorksheet(t('contest.winners.sheet'));
     ws.columns = [
-      { header: 'Hạng', key: 'rank', width: 8 },
-      { header: 'Họ và tên', key: 'name', width: 28 },
-      { header: 'Số điện thoại', key: 'phone', width: 16 },
-      { header: 'Đơn vị', key: 'unit', width: 36 },
-      { header: 'Số câu đúng', key: 'score', width: 12 },
-      { header: 'Dự đoán', key: 'prediction', width: 12 },
-      { header: 'Thời gian làm bài (giây)', key: 'seconds', width: 14 },
-      { header: 'Thời điểm nộp bài', key: 'submittedAt', width: 22 },
+      { header: t('contest.winners.col.rank'), key: 'rank', width: 8 },
+      { header: t('contest.winners.col.name'), key: 'name', width: 28 },
+      { header: t('contest.winners.col.phone'), key: 'phone', width: 16 },
+      { header: t('contest.winners.col.unit'), key: 'unit', width: 36 },
+      { header: t('contest.winners.col.score'), key: 'score', width: 12 },
+      { header: t('contest.winners.col.prediction'), key: 'prediction', width: 12 },
+      { header: t('contest.winners.col.seconds'), key: 'seconds', width: 14 },
+      { header: t('contest.winners.col.submittedAt'), key: 'submittedAt', width: 22 },
     ];
     ws.getRow(1).font = { bold: true };
     for (const e of rows) {
