@@ -27,6 +27,7 @@ import { ConferenceService } from './modules/conferences/conferences.service.js'
 import { FeedbackService } from './modules/feedback/feedback.service.js';
 import { ContestAdmin } from './modules/contest/contest.admin.js';
 import { ContestEntries } from './modules/contest/contest.entries.js';
+import { ContestLeaderboard } from './modules/contest/contest.leaderboard.js';
 
 export interface Services {
   database: Database;
@@ -61,6 +62,8 @@ export interface Services {
   contestAdmin: ContestAdmin;
   /** The contest: registration, entries and the frozen results. */
   contestEntries: ContestEntries;
+  /** The contest: per-unit leaderboards and the winners list, from the frozen ranking. */
+  contestLeaderboard: ContestLeaderboard;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -93,6 +96,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
   );
   const tracking = new TrackingService(db);
   const contestAdmin = new ContestAdmin(db);
+  const contestEntries = new ContestEntries(db, contestAdmin);
   return {
     database,
     auth,
@@ -115,7 +119,8 @@ export function createServices(config: Config, database: Database, log: JobLog |
     surveys: new SurveyService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     surveyResponses: new SurveyResponses(db),
     contestAdmin,
-    contestEntries: new ContestEntries(db, contestAdmin),
+    contestEntries,
+    contestLeaderboard: new ContestLeaderboard(db, contestEntries),
     conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     feedback: new FeedbackService({
       db,

@@ -14,12 +14,15 @@ import {
   EntryResult,
   EntryView,
   IdParams,
+  LeaderboardQuery,
   PoolView,
   RegisterBody,
   Registered,
   RoundResults,
   RoundView,
   SubmitBody,
+  UnitsLeaderboard,
+  WinnersQuery,
 } from './contest.schema.js';
 
 const tags = ['contest'];
@@ -34,7 +37,7 @@ const tokenHeader = Type.Object({ [TOKEN_HEADER]: Type.Optional(Type.String({ de
 
 /** The contest API: administration by the city admin, entries by participant token, frozen results. */
 export async function contestApiRoutes(app: App) {
-  const { contestAdmin, contestEntries } = app.services;
+  const { contestAdmin, contestEntries, contestLeaderboard } = app.services;
   const base = '/api/v1/contest';
 
   app.post(`${base}/contests`, {
@@ -167,5 +170,32 @@ export async function contestApiRoutes(app: App) {
       response: { 200: RoundResults },
     },
     handler: async (req) => contestEntries.results(req.params.id),
+  });
+
+  app.get(`${base}/rounds/:id/leaderboard/units`, {
+    config: { policy: policies.public },
+    schema: {
+      tags,
+      summary: 'After the close: entries and average score per district-level unit and department (or per ward with ?level=commune)',
+      params: IdParams,
+      querystring: LeaderboardQuery,
+      response: { 200: UnitsLeaderboard },
+    },
+    handler: async (req) => contestLeaderboard.units(req.params.id, req.query.level ?? 'district'),
+  });
+
+  app.get(`${base}/rounds/:id/winners.xlsx`, {
+    config: { policy: ADMIN },
+    schema: {
+      tags,
+      summary: 'After the close: the top of the frozen ranking as xlsx (phone numbers masked)',
+      params: IdParams,
+      querystring: WinnersQuery,
+    },
+    handler: async (req, reply) =>
+      reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="contest-round-${req.params.id}-winners.xlsx"`)
+        .send(await contestLeaderboard.winnersXlsx(req.params.id, req.query.top ?? 50)),
   });
 }

@@ -181,3 +181,38 @@ export const EntryResult = Type.Object({
   ),
 });
 export type EntryResult = Static<typeof EntryResult>;
+
+export const LeaderboardQuery = Type.Object(
+  {
+    level: Type.Optional(
+      Type.Union([Type.Literal('district'), Type.Literal('commune')], {
+        description: 'district (default): district-level units and departments; commune: wards and communes',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LeaderboardLevel = 'district' | 'commune';
+
+export const UnitsLeaderboard = Type.Object({
+  roundId: Type.Integer(),
+  level: Type.Union([Type.Literal('district'), Type.Literal('commune')]),
+  /** The hash of the frozen ranking these figures come from. */
+  hash: Type.String(),
+  units: Type.Array(
+    Type.Object({
+      rank: Type.Integer(),
+      unitCode: Type.String(),
+      name: Type.Object({ vi: Type.String(), en: Type.String() }),
+      level: Type.String(),
+      entries: Type.Integer(),
+      averageScore: Type.Union([Type.Number(), Type.Null()]),
+    }),
+  ),
+});
+export type UnitsLeaderboard = Static<typeof UnitsLeaderboard>;
+
+export const WinnersQuery = Type.Object(
+  { top: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 50 })) },
+  { additionalProperties: false },
+);

@@ -20,4 +20,13 @@ export const enContest: Record<keyof typeof viContest, string> = {
   'err.contest_unknown_question': 'This question is not part of your entry.',
   'err.contest_option_not_offered': 'The chosen option is not one of this question’s options.',
   'err.contest_one_option_only': 'Choose only one option for this question.',
+  'contest.winners.sheet': 'Winners',
+  'contest.winners.col.rank': 'Rank',
+  'contest.winners.col.name': 'Name',
+  'contest.winners.col.phone': 'Phone',
+  'contest.winners.col.unit': 'Unit',
+  'contest.winners.col.score': 'Correct answers',
+  'contest.winners.col.prediction': 'Prediction',
+  'contest.winners.col.seconds': 'Time taken (seconds)',
+  'contest.winners.col.submittedAt': 'Submitted at',
 };

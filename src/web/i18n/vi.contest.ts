@@ -19,4 +19,13 @@ export const viContest = {
   'err.contest_unknown_question': 'Câu hỏi này không có trong bài thi của Ông/Bà.',
   'err.contest_option_not_offered': 'Phương án đã chọn không có trong câu hỏi này.',
   'err.contest_one_option_only': 'Câu hỏi này chỉ chọn một phương án.',
+  'contest.winners.sheet': 'Danh sách đoạt giải',
+  'contest.winners.col.rank': 'Hạng',
+  'contest.winners.col.name': 'Họ và tên',
+  'contest.winners.col.phone': 'Số điện thoại',
+  'contest.winners.col.unit': 'Đơn vị',
+  'contest.winners.col.score': 'Số câu đúng',
+  'contest.winners.col.prediction': 'Dự đoán',
+  'contest.winners.col.seconds': 'Thời gian làm bài (giây)',
+  'contest.winners.col.submittedAt': 'Thời điểm nộp bài',
 } as const;
