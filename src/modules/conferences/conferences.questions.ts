@@ -5,7 +5,7 @@ import { redactText } from '../../domain/feedback/redact.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
 import type { Actor } from '../auth/policy.js';
-import { isUniqueViolation } from '../dossiers/dossier.service.js';
+import { isUniqueViolation } from '../../lib/db-errors.js';
 import type { ConferenceService } from './conferences.service.js';
 import { contact, OFFICIALS, ORGANISERS } from './conferences.service.js';
 import type { FaqService } from '../faq/faq.service.js';

@@ -5,7 +5,7 @@ import { registrationRefusal } from '../../domain/conferences/rules.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
 import { assertUnitScope, type Actor } from '../auth/policy.js';
-import { isUniqueViolation } from '../dossiers/dossier.service.js';
+import { isUniqueViolation } from '../../lib/db-errors.js';
 import type { NotifyChannels } from '../notify/notify.service.js';
 import { CommitmentService } from './conferences.commitments.js';
 import { notifyConference } from './conferences.notify.js';

@@ -336,7 +336,3 @@ export function timeLimitOf(d: {
     ? null
     : { amount: d.time_limit_amount, unit: d.time_limit_unit as TimeUnit };
 }
-
-export function isUniqueViolation(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
-}

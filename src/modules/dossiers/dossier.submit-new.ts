@@ -9,7 +9,8 @@ import { todayInVietnam } from '../units/units.service.js';
 import * as repo from './dossier.repo.js';
 import { appointment, checkApplicant, onlineDossierColumns } from './dossier.rules.js';
 import type { NewDossierBody } from './dossier.schema.js';
-import { isUniqueViolation, type DossierService } from './dossier.service.js';
+import { isUniqueViolation } from '../../lib/db-errors.js';
+import type { DossierService } from './dossier.service.js';
 
 export interface SubmitResult {
   id: number;
