@@ -12,6 +12,7 @@ const BENCHES = [
   { name: 'submission', file: 'bench/submission.bench.ts' },
   { name: 'queue-lookup', file: 'bench/queue-lookup.bench.ts' },
   { name: 'report', file: 'bench/report.bench.ts' },
+  { name: 'contest', file: 'bench/contest.bench.ts' },
 ];
 
 const args = process.argv.slice(2);
