@@ -5,6 +5,7 @@ import { GRACE_MS } from '../../domain/contest/timing.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
 import { assertUnitScope, type Actor } from '../auth/policy.js';
+import { ContestCache } from './contest.cache.js';
 import type {
   ContestView,
   CreateContestInput,
@@ -47,7 +48,12 @@ export const roundView = (r: RoundRow, now = new Date()): RoundView => ({
 
 /** The contest's administration by the city admin: contest, rounds, question pools, questions, publication. */
 export class ContestAdmin {
-  constructor(readonly db: Kysely<DB>) {}
+  /** Shared with ContestEntries: whoever writes a question must call `cache.invalidateBanks()`. */
+  readonly cache: ContestCache;
+
+  constructor(readonly db: Kysely<DB>) {
+    this.cache = new ContestCache(db);
+  }
 
   private async assertCityAdmin(actor: Actor) {
     const city = await this.db.selectFrom('unit').select('path').where('level', '=', 'city').orderBy('id').executeTakeFirstOrThrow();
@@ -159,6 +165,7 @@ export class ContestAdmin {
       await recordAudit(trx, ctx, { action: 'contest.question.create', entityType: 'contest_question', entityId: row.id, after: input });
       return row;
     });
+    this.cache.invalidateBanks();
     return {
       id: q.id,
       poolId,
@@ -168,14 +175,9 @@ export class ContestAdmin {
     };
   }
 
-  /** Questions a round can draw from: every question of the contest's pools. */
-  bank(contestId: number) {
-    return this.db
-      .selectFrom('contest_question as q')
-      .innerJoin('contest_pool as p', 'p.id', 'q.pool_id')
-      .select(['q.id', 'q.options'])
-      .where('p.contest_id', '=', contestId)
-      .execute();
+  /** Questions a round can draw from: every question of the contest's pools (cached, see contest.cache.ts). */
+  async bank(contestId: number) {
+    return (await this.cache.bank(contestId)).questions;
   }
 
   async publish(actor: Actor, roundId: number, ctx: AuditContext, now = new Date()): Promise<RoundView> {
