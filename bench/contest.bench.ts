@@ -46,6 +46,8 @@ const { values: opts } = parseArgs({
     'ranking-entries': { type: 'string', default: '600000' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
+    /** A directory: the server writes its V8 CPU profile there (open it in Chrome DevTools). */
+    profile: { type: 'string' },
     // Accepted and ignored: scripts/bench.mjs passes every benchmark the same extra arguments.
     engine: { type: 'string' },
   },
@@ -112,8 +114,22 @@ async function api<T>(port: number, method: string, path: string, auth: Record<s
 
 /** A contest with one pool of `bank` questions and one published round, open now, through the admin API. */
 async function setUpContest(port: number, admin: Record<string, string>, label: string, bank: number, questions: number) {
-  const c = await api<{ id: number }>(port, 'POST', '/contests', admin, { title: { vi: `Cuộc thi đo hiệu năng ${label}`, en: `Benchmark ${label}` } }, 201);
-  const p = await api<{ id: number }>(port, 'POST', `/contests/${c.id}/pools`, admin, { fieldCode: 'justice', name: { vi: 'Tư pháp', en: 'Justice' } }, 201);
+  const c = await api<{ id: number }>(
+    port,
+    'POST',
+    '/contests',
+    admin,
+    { title: { vi: `Cuộc thi đo hiệu năng ${label}`, en: `Benchmark ${label}` } },
+    201,
+  );
+  const p = await api<{ id: number }>(
+    port,
+    'POST',
+    `/contests/${c.id}/pools`,
+    admin,
+    { fieldCode: 'justice', name: { vi: 'Tư pháp', en: 'Justice' } },
+    201,
+  );
   for (let i = 0; i < bank; i++) {
     const multiple = i % 3 === 2;
     await api(
@@ -125,7 +141,10 @@ async function setUpContest(port: number, admin: Record<string, string>, label: 
         kind: multiple ? 'multiple' : 'single',
         difficulty: (i % 3) + 1,
         text: { vi: `Câu hỏi số ${i + 1} về dịch vụ công trực tuyến?`, en: `Question ${i + 1} on online public services?` },
-        options: [0, 1, 2, 3].map((o) => ({ text: { vi: `Phương án ${o + 1}`, en: `Option ${o + 1}` }, correct: o === 0 || (multiple && o === 2) })),
+        options: [0, 1, 2, 3].map((o) => ({
+          text: { vi: `Phương án ${o + 1}`, en: `Option ${o + 1}` },
+          correct: o === 0 || (multiple && o === 2),
+        })),
         explanation: { vi: `Giải thích ${i + 1}`, en: `Explanation ${i + 1}` },
       },
       201,
@@ -217,25 +236,28 @@ let server: ServerHandle | null = null;
 try {
   if (opts.reuse) log('reusing the database of an earlier run (--reuse)');
   else await prepareDatabase(pgAdmin);
-  server = await startServer({
-    NODE_ENV: 'test',
-    DATABASE_URL: dbUrl,
-    DATABASE_POOL_SIZE: String(POOL),
-    DATA_DIR: dataDir,
-    JOBS: 'off',
-    LOG_LEVEL: 'silent',
-    LOGIN_RATE_LIMIT: '100000',
-    // Per-IP limits on the contest (fairness, issue 9): every virtual participant comes from 127.0.0.1.
-    CONTEST_RATE_LIMIT: 'off',
-  });
+  server = await startServer(
+    {
+      NODE_ENV: 'test',
+      DATABASE_URL: dbUrl,
+      DATABASE_POOL_SIZE: String(POOL),
+      DATA_DIR: dataDir,
+      JOBS: 'off',
+      LOG_LEVEL: 'silent',
+      LOGIN_RATE_LIMIT: '100000',
+      // Per-IP limits on the contest (fairness, issue 9): every virtual participant comes from 127.0.0.1.
+      CONTEST_RATE_LIMIT: 'off',
+    },
+    opts.profile,
+  );
   const port = server.port;
   const token = await call(port, 'POST', '/api/v1/auth/token', { username: 'admin@demo.motcua.vn', password: DEMO_PASSWORD });
   if (token.status !== 201) throw new Error(`admin token: ${token.status} ${token.body}`);
   const admin = { authorization: `Bearer ${(JSON.parse(token.body) as { token: string }).token}` };
   const setup = await openPostgres(dbUrl, 2);
-  const units = await sql<{ code: string }>`select code from unit where level in ('commune', 'district') and valid_to is null order by code`.execute(
-    setup.db,
-  );
+  const units = await sql<{
+    code: string;
+  }>`select code from unit where level in ('commune', 'district') and valid_to is null order by code`.execute(setup.db);
   const unitCodes = units.rows.map((u) => u.code);
 
   if (ONLY.has('load')) {
@@ -276,6 +298,17 @@ try {
     log(cpuLine('hello', hello.c, hello.r));
     log(cpuLine('contest GET', contestGet.c, contestGet.r));
     log(cpuLine('entries', c, r));
+    // Per request, CPU time does not depend on how much of the machine others take.
+    const per = (x: number, rate: number) => (x * 1000) / rate;
+    const sum = r.clientCpuMsPerRequest + per(c.server, r.requestRate) + per(c.postgres, r.requestRate);
+    log(
+      `  CPU per entries request: client ${r.clientCpuMsPerRequest.toFixed(3)} ms, server ${per(c.server, r.requestRate).toFixed(3)} ms, ` +
+        `PostgreSQL ${per(c.postgres, r.requestRate).toFixed(3)} ms; sum ${sum.toFixed(3)} ms -> ${cpus().length} idle cores would carry at most ` +
+        `${int((cpus().length * 1000) / sum)} requests/s = ${int((cpus().length * 1000) / sum / (QUESTIONS + 3))} entries/s (an estimate: no queueing, no kernel time)`,
+    );
+    log(
+      `  CPU per hello request: client ${hello.r.clientCpuMsPerRequest.toFixed(3)} ms, server ${per(hello.c.server, hello.r.requestRate).toFixed(3)} ms`,
+    );
     const ratePass = r.completedRate >= GOAL_RATE;
     log(`  goal >= ${GOAL_RATE} completed entries/s: ${r.completedRate.toFixed(1)}/s -> ${ratePass ? 'PASS' : 'FAIL'}`);
     log(`  goal p99 < ${GOAL_P99} ms for every step: worst ${msf(worst)} -> ${worst < GOAL_P99 ? 'PASS' : 'FAIL'}`);
@@ -293,10 +326,21 @@ try {
     const rows: string[][] = [];
     const timed = async (what: string, path: string) => {
       const m0 = await server!.memory();
-      const res = await call(port, 'GET', `/api/v1/contest${path}`);
+      const t0 = performance.now();
+      const res = await call(port, 'GET', `/api/v1/contest${path}`).catch((e: Error) => {
+        // Out of memory, for one: say how far it got rather than stop without a figure.
+        throw new Error(`${what}: failed after ${msf(performance.now() - t0)} (${e.message}); server peak RSS before: ${mb(m0.maxRss)}`);
+      });
       const m1 = await server!.memory();
       if (res.status !== 200) throw new Error(`${path}: ${res.status} ${res.body.slice(0, 300)}`);
-      rows.push([what, msf(res.ms), `${(res.body.length / 1024 / 1024).toFixed(1)} MB`, mb(m1.rss), mb(m1.maxRss), mb(m1.maxRss - m0.maxRss)]);
+      rows.push([
+        what,
+        msf(res.ms),
+        `${(res.body.length / 1024 / 1024).toFixed(1)} MB`,
+        mb(m1.rss),
+        mb(m1.maxRss),
+        mb(m1.maxRss - m0.maxRss),
+      ]);
       log(`  ${what}: ${msf(res.ms)}`);
       return res;
     };

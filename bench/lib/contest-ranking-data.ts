@@ -30,9 +30,9 @@ export async function generateRound(
   // The round ran for the ten days before now; it closed a minute ago.
   await sql`update contest_round set opens_at = now() - interval '10 days 1 minute', closes_at = now() - interval '1 minute'
             where id = ${roundId}`.execute(db);
-  const units = await sql<{ id: number }>`select id from unit where level in ('commune', 'district') and valid_to is null order by id`.execute(
-    db,
-  );
+  const units = await sql<{
+    id: number;
+  }>`select id from unit where level in ('commune', 'district') and valid_to is null order by id`.execute(db);
   const unitIds = units.rows.map((u) => u.id);
 
   let a = t();

@@ -17,10 +17,11 @@ export interface ServerHandle {
 
 type Msg = { ports?: { port: number; barePort: number }; memory?: { rss: number; heapUsed: number; maxRss: number }; error?: string };
 
-export function startServer(env: Record<string, string>): Promise<ServerHandle> {
+/** `profileDir`: write a V8 CPU profile of the server there when it stops (node --cpu-prof). */
+export function startServer(env: Record<string, string>, profileDir?: string): Promise<ServerHandle> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--child'], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
