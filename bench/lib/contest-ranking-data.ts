@@ -39,7 +39,7 @@ export async function generateRound(
   await sql`
     insert into contest_participant (contest_id, name, phone, citizen_id, unit_id, token_hash, registered_at)
     select ${contestId}, 'Người Thi Thử ' || g, '08' || lpad(g::text, 8, '0'), null,
-           (${unitIds}::int[])[1 + (g * 7919) % ${unitIds.length}], md5('rank-' || ${roundId} || '-' || g) || md5('bench-' || g),
+           (${unitIds}::int[])[1 + (g::bigint * 7919) % ${unitIds.length}], md5('rank-' || ${roundId} || '-' || g) || md5('bench-' || g),
            now() - interval '10 days'
     from generate_series(1, ${n}) g`.execute(db);
   const tParticipants = secs(a);

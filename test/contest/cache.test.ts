@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
+import { ENGINE } from '../helpers/db.js';
+import { buildBank, hours, type Auth, type Entry } from './fixtures.js';
+
+// The hot path keeps the question bank and the participants in memory (contest.cache.ts) and
+// answers without a transaction: what that must not change.
+describe(`contest hot path (${ENGINE})`, () => {
+  let t: TestApp;
+  let admin: Auth;
+  let contestId: number;
+  let poolId: number;
+  let roundId: number;
+  let key: Map<number, string[]>;
+  let phoneSeq = 0;
+
+  const api = (method: 'GET' | 'POST', url: string, headers: Auth = {}, payload?: object) =>
+    t.app.inject({ method, url: `/api/v1/contest${url}`, headers, ...(payload ? { payload } : {}) });
+  const register = async () => {
+    const r = await api(
+      'POST',
+      `/contests/${contestId}/participants`,
+      {},
+      { name: 'Trần Văn Nam', phone: `09200000${String(++phoneSeq).padStart(2, '0')}`, unitCode: UNITS.quangTrung },
+    );
+    assert.equal(r.statusCode, 201, r.body);
+    return { 'x-contest-token': r.json().token as string };
+  };
+  const start = async (who: Auth) => {
+    const r = await api('POST', `/rounds/${roundId}/start`, who);
+    assert.equal(r.statusCode, 201, r.body);
+    return r.json() as Entry;
+  };
+
+  before(async () => {
+    t = await testApp();
+    admin = await bearerFor(t.app, DEMO.cityAdmin);
+    contestId = (await api('POST', '/contests', admin, { title: { vi: 'Thi thử bộ nhớ đệm', en: 'Cache contest' } })).json().id;
+    poolId = (
+      await api('POST', `/contests/${contestId}/pools`, admin, { fieldCode: 'justice', name: { vi: 'Tư pháp', en: 'Justice' } })
+    ).json().id;
+    key = await buildBank(t, admin, poolId, 2);
+    const r = await api('POST', `/contests/${contestId}/rounds`, admin, {
+      opensAt: hours(-1),
+      closesAt: hours(2),
+      questionCount: 2,
+      timeLimitSeconds: 600,
+    });
+    roundId = r.json().id;
+    assert.equal((await api('POST', `/rounds/${roundId}/publish`, admin)).statusCode, 200);
+  });
+  after(async () => t?.close());
+
+  test('a question added after entries started is in the bank of the next draw', async () => {
+    await start(await register()); // the bank of two is now held in memory
+    const extra = await buildBank(t, admin, poolId, 1);
+    const [newId] = [...extra.keys()];
+    for (const [id, k] of extra) key.set(id, k);
+    const bank = await t.app.services.contestAdmin.bank(contestId);
+    assert.deepEqual(bank.map((q) => q.id).sort(), [...key.keys()].sort());
+    // Two of three are drawn per entry: the new one shows up within a few entries.
+    let seen = false;
+    for (let i = 0; i < 20 && !seen; i++) seen = (await start(await register())).questions.some((q) => q.id === newId);
+    assert.ok(seen, 'the question added later was never drawn');
+  });
+
+  test('an answer racing the submission is either in the submitted entry or refused as already submitted', async () => {
+    for (let i = 0; i < 6; i++) {
+      const who = await register();
+      const e = await start(who);
+      const q = e.questions[0]!;
+      const [a, s] = await Promise.all([
+        api('POST', `/entries/${e.entryId}/answers`, who, { questionId: q.id, chosen: key.get(q.id)! }),
+        api('POST', `/entries/${e.entryId}/submit`, who, { prediction: 3 }),
+      ]);
+      assert.equal(s.statusCode, 200, s.body);
+      const shown = (s.json() as Entry).questions.find((x) => x.id === q.id)!.chosen;
+      if (a.statusCode === 200) assert.deepEqual(shown, key.get(q.id), 'accepted but not in the submitted entry');
+      else {
+        assert.deepEqual([a.statusCode, a.json().code], [409, 'contest_already_submitted']);
+        assert.deepEqual(shown, []);
+        const row = await t.db.selectFrom('contest_answer').select('entry_id').where('entry_id', '=', e.entryId).executeTakeFirst();
+        assert.equal(row, undefined, 'refused but written');
+      }
+    }
+  });
+
+  test('a wrong token is refused every time, a right one keeps working', async () => {
+    const who = await register();
+    await start(who);
+    for (let i = 0; i < 2; i++) {
+      const r = await api('POST', `/rounds/${roundId}/start`, { 'x-contest-token': `${who['x-contest-token']}x` });
+      assert.deepEqual([r.statusCode, r.json().code], [401, 'contest_token_invalid']);
+    }
+    assert.equal((await api('POST', `/rounds/${roundId}/start`, who)).statusCode, 200);
+  });
+});
