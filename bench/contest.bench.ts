@@ -5,10 +5,10 @@
 // 2. The ranking of a closed round of 600,000 entries (generated in SQL): freezing it (the first
 //    GET .../results), reading it back, and the per-unit leaderboard, with the server's memory.
 // Run: npm run bench -- contest [--participants 2000] [--rate 500] [--questions 10] [--bank 60]
-//        [--think auto|ms] [--seconds 30] [--warmup 10] [--connections 128] [--pool 20]
-//        [--only load,ranking] [--ranking-entries 600000] [--keep] [--reuse]
-//      BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/): the database
-//      motcua_bench_contest there is dropped, created, migrated and seeded, and dropped at the end
+//        [--think auto|ms] [--seconds 30] [--warmup 10] [--connections 128] [--pool 10]
+//        [--only load,ranking] [--ranking-entries 600000] [--db motcua_bench_contest] [--keep] [--reuse] [--profile dir]
+//      BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/): the database --db
+//      (motcua_bench_contest) there is dropped, created, migrated and seeded, and dropped at the end
 //      unless --keep (--reuse: measure on a database kept by an earlier --keep).
 //      Three processes: the server (bench/lib/contest-server.ts: buildApp as `npm start` builds it,
 //      logger off, jobs off, and a bare Fastify "hello" for the baseline), the load generator
@@ -41,9 +41,10 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string', default: '30' },
     warmup: { type: 'string', default: '10' },
     connections: { type: 'string', default: '128' },
-    pool: { type: 'string', default: '20' },
+    pool: { type: 'string', default: '10' },
     only: { type: 'string', default: 'load,ranking' },
     'ranking-entries': { type: 'string', default: '600000' },
+    db: { type: 'string', default: 'motcua_bench_contest' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
     /** A directory: the server writes its V8 CPU profile there (open it in Chrome DevTools). */
@@ -67,7 +68,7 @@ const RANKING_ENTRIES = Number(opts['ranking-entries']);
 const THINK_MS =
   opts.think === 'auto' ? Math.round(((PARTICIPANTS / RATE) * 1000) / (QUESTIONS + 2) / 1.1) : Math.max(0, Number(opts.think));
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/';
-const BENCH_DB = 'motcua_bench_contest';
+const BENCH_DB = opts.db!;
 const GOAL_RATE = 500;
 const GOAL_P99 = 200;
 
@@ -267,6 +268,7 @@ try {
         `${SECONDS} s after ${WARMUP} s warm-up`,
     );
     const hello = await baseline(server, server.barePort, '/hello');
+    const health = await baseline(server, port, '/healthz');
     const ids0 = await setUpContest(port, admin, 'đọc', BANK, QUESTIONS);
     const contestGet = await baseline(server, port, `/api/v1/contest/contests/${ids0.contestId}`);
     const { r, c } = await loadRun(server, port, admin, unitCodes, 1);
@@ -279,6 +281,7 @@ try {
         ['what', 'requests', 'per s', 'p50', 'p95', 'p99', 'max', 'errors'],
         [
           ['bare Fastify GET /hello', ...stepRows(hello.r, 10)[0]!.slice(1)],
+          ["the app's GET /healthz (its hooks and headers, no statement)", ...stepRows(health.r, 10)[0]!.slice(1)],
           ['GET /api/v1/contest/contests/:id (2 statements)', ...stepRows(contestGet.r, 10)[0]!.slice(1)],
         ],
       ),
@@ -296,6 +299,7 @@ try {
       `  CPU (${what}, share of one core): client ${share(client.clientCoreShare)} (${client.clientCpuMsPerRequest.toFixed(3)} ms/request), ` +
       `server ${share(x.server)}, PostgreSQL ${share(x.postgres)}; machine busy ${share(x.machine)} of ${cpus().length} cores`;
     log(cpuLine('hello', hello.c, hello.r));
+    log(cpuLine('healthz', health.c, health.r));
     log(cpuLine('contest GET', contestGet.c, contestGet.r));
     log(cpuLine('entries', c, r));
     // Per request, CPU time does not depend on how much of the machine others take.
@@ -306,9 +310,15 @@ try {
         `PostgreSQL ${per(c.postgres, r.requestRate).toFixed(3)} ms; sum ${sum.toFixed(3)} ms -> ${cpus().length} idle cores would carry at most ` +
         `${int((cpus().length * 1000) / sum)} requests/s = ${int((cpus().length * 1000) / sum / (QUESTIONS + 3))} entries/s (an estimate: no queueing, no kernel time)`,
     );
-    log(
-      `  CPU per hello request: client ${hello.r.clientCpuMsPerRequest.toFixed(3)} ms, server ${per(hello.c.server, hello.r.requestRate).toFixed(3)} ms`,
-    );
+    for (const [what, b] of [
+      ['hello', hello],
+      ['healthz', health],
+      ['contest GET', contestGet],
+    ] as const)
+      log(
+        `  CPU per ${what} request: client ${b.r.clientCpuMsPerRequest.toFixed(3)} ms, server ${per(b.c.server, b.r.requestRate).toFixed(3)} ms, ` +
+          `PostgreSQL ${per(b.c.postgres, b.r.requestRate).toFixed(3)} ms`,
+      );
     const ratePass = r.completedRate >= GOAL_RATE;
     log(`  goal >= ${GOAL_RATE} completed entries/s: ${r.completedRate.toFixed(1)}/s -> ${ratePass ? 'PASS' : 'FAIL'}`);
     log(`  goal p99 < ${GOAL_P99} ms for every step: worst ${msf(worst)} -> ${worst < GOAL_P99 ? 'PASS' : 'FAIL'}`);
