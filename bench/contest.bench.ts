@@ -26,7 +26,7 @@ import { openPostgres } from '../src/db/engine.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { DEMO_PASSWORD, seedCatalogue, seedDemoAccounts, seedUnits } from '../src/seed/seed.js';
 import { STEPS, runClient, type ClientResult } from './lib/contest-client.js';
-import { generateRound } from './lib/contest-ranking-data.js';
+import { generateRound, sqlRankingSketch } from './lib/contest-ranking-data.js';
 import { startServer, type ServerHandle } from './lib/contest-server.js';
 import { cpuWatch } from './lib/cpu-watch.js';
 import { int, msf, table } from './lib/report.js';
@@ -354,10 +354,21 @@ try {
       log(`  ${what}: ${msf(res.ms)}`);
       return res;
     };
-    await timed('GET results, first call: computes and freezes the ranking', `/rounds/${ids.roundId}/results`);
+    const frozen = await timed('GET results, first call: computes and freezes the ranking', `/rounds/${ids.roundId}/results`);
     await timed('GET results again (the stored ranking)', `/rounds/${ids.roundId}/results`);
     await timed('GET leaderboard/units (districts and departments)', `/rounds/${ids.roundId}/leaderboard/units`);
     await timed('GET leaderboard/units?level=commune', `/rounds/${ids.roundId}/leaderboard/units?level=commune`);
+    // The plan (bench/README.md): the same order from one SQL statement; it must agree with the frozen one.
+    const sketch = await sqlRankingSketch(setup, ids.roundId, 1000);
+    const ranked = JSON.parse(frozen.body) as { actualAllCorrect: number; entries: { entryId: number; rank: number; score: number }[] };
+    const agree =
+      sketch.rows[0]?.actual === ranked.actualAllCorrect &&
+      sketch.rows.every((x, i) => ranked.entries[i]?.entryId === x.entry_id && ranked.entries[i]?.rank === x.rank);
+    log(
+      `  sketch of the plan, the ranking in one SQL statement (not the application's code): ${msf(sketch.ms)}; ` +
+        `actual all-correct ${sketch.rows[0]?.actual} vs ${ranked.actualAllCorrect} frozen; first ${sketch.rows.length} rows ` +
+        `${agree ? 'identical to the frozen ranking' : 'DIFFER from the frozen ranking'}`,
+    );
     const size = await sql<{ s: string; r: string; a: string }>`select pg_size_pretty(pg_column_size(ranking)::bigint) as s,
       pg_size_pretty(octet_length(ranking::text)::bigint) as r,
       pg_size_pretty(pg_total_relation_size('contest_answer')) as a from contest_round where id = ${ids.roundId}`.execute(setup.db);

@@ -92,3 +92,37 @@ export async function generateRound(
     seconds: { participants: tParticipants, entries: tEntries, answers: tAnswers, analyze: tAnalyze },
   };
 }
+
+/**
+ * A sketch of the plan, not the application's ranking: the same order computed by PostgreSQL in
+ * one statement (score by set equality of chosen and key, the distance to the actual number of
+ * all-correct entries, time taken capped at the limit, then the closing instant; `rank()` shares
+ * ties). Returns its time, the actual number and the first `top` rows to compare with the frozen
+ * ranking.
+ */
+export async function sqlRankingSketch(database: Database, roundId: number, top: number) {
+  const t0 = performance.now();
+  const r = await sql<{ entry_id: number; rank: number; score: number; actual: number }>`
+    with s as (
+      select e.id, e.prediction, e.started_at, e.submitted_at, jsonb_array_length(e.questions) as n,
+             count(*) filter (where a.chosen @> q.correct and a.chosen <@ q.correct)::int as score
+      from contest_entry e
+      left join contest_answer a on a.entry_id = e.id
+      left join contest_question q on q.id = a.question_id
+      where e.round_id = ${roundId}
+      group by e.id
+    ), t as (select count(*) filter (where n > 0 and score = n)::int as actual from s),
+    l as (select make_interval(secs => time_limit_seconds) as lim from contest_round where id = ${roundId}),
+    ranked as (
+      select s.id as entry_id, s.score, t.actual,
+             rank() over (order by s.score desc,
+                                   case when s.submitted_at is not null then abs(s.prediction - t.actual) end asc nulls last,
+                                   least(coalesce(s.submitted_at, s.started_at + l.lim) - s.started_at, l.lim),
+                                   coalesce(s.submitted_at, s.started_at + l.lim))::int as rank
+      from s, t, l
+    )
+    select entry_id, rank, score, actual, count(*) over ()::int as total from ranked order by rank, entry_id limit ${top}`.execute(
+    database.db,
+  );
+  return { ms: performance.now() - t0, rows: r.rows };
+}
