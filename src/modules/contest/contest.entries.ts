@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
-import { drawEntry } from '../../domain/contest/draw.js';
+import { drawEntry, type DrawnQuestion } from '../../domain/contest/draw.js';
 import { finalRanking, rankingHash, type FinalRanking, type RankInput } from '../../domain/contest/ranking.js';
 import { isRight, scoreEntry } from '../../domain/contest/scoring.js';
 import { deadlineOf, GRACE_MS, isLate, timeTakenMs } from '../../domain/contest/timing.js';
@@ -16,6 +16,17 @@ import type { EntryResult, EntryView, RegisterInput } from './contest.schema.js'
 const PARTICIPANT_LEVELS = ['commune', 'district', 'department'] as const;
 
 type EntryRow = Awaited<ReturnType<ContestEntries['entryRow']>>;
+/** What the entry view needs of an entry and its round. */
+type CreatedEntry = {
+  id: number;
+  round_id: number;
+  started_at: Date;
+  submitted_at: Date | null;
+  prediction: number | null;
+  questions: DrawnQuestion[];
+  time_limit_seconds: number;
+  contest_id: number;
+};
 
 /** Taking part: registration, the entry (start, answers, submission) and the results after the close. */
 export class ContestEntries {
@@ -96,7 +107,21 @@ export class ContestEntries {
       .onConflict((oc) => oc.columns(['participant_id', 'round_id']).doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (inserted) return { created: true, entry: await this.view(inserted.id) };
+    // Nothing to read back: the entry was just written from these values and has no answers yet.
+    if (inserted)
+      return {
+        created: true,
+        entry: await this.view(inserted.id, {
+          id: inserted.id,
+          round_id: roundId,
+          started_at: now,
+          submitted_at: null,
+          prediction: null,
+          questions,
+          time_limit_seconds: round.time_limit_seconds,
+          contest_id: round.contest_id,
+        }),
+      };
     const winner = await this.db
       .selectFrom('contest_entry')
       .select('id')
@@ -121,20 +146,22 @@ export class ContestEntries {
   }
 
   /** The entry as its participant sees it while the round runs: no key, no explanation, no score. */
-  async view(entryId: number): Promise<EntryView> {
-    const e = await this.db
-      .selectFrom('contest_entry as e')
-      .innerJoin('contest_round as r', 'r.id', 'e.round_id')
-      .selectAll('e')
-      .select(['r.time_limit_seconds', 'r.contest_id'])
-      .where('e.id', '=', entryId)
-      .executeTakeFirstOrThrow();
+  async view(entryId: number, created?: CreatedEntry): Promise<EntryView> {
+    const e =
+      created ??
+      (await this.db
+        .selectFrom('contest_entry as e')
+        .innerJoin('contest_round as r', 'r.id', 'e.round_id')
+        .select(['e.id', 'e.round_id', 'e.started_at', 'e.submitted_at', 'e.prediction', 'e.questions'])
+        .select(['r.time_limit_seconds', 'r.contest_id'])
+        .where('e.id', '=', entryId)
+        .executeTakeFirstOrThrow());
     const [byId, answers] = await Promise.all([
       this.drawnQuestions(
         e.contest_id,
         e.questions.map((q) => q.questionId),
       ),
-      this.db.selectFrom('contest_answer').select(['question_id', 'chosen']).where('entry_id', '=', entryId).execute(),
+      created ? [] : this.db.selectFrom('contest_answer').select(['question_id', 'chosen']).where('entry_id', '=', entryId).execute(),
     ]);
     const chosen = new Map(answers.map((a) => [a.question_id, a.chosen]));
     return {
