@@ -2,12 +2,11 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ContestQuestionTable, DB } from '../../db/types.js';
 
 // What every request of a running contest would otherwise read again (bench/README.md, contest):
-// the participant behind a token, the question bank of a contest and whether a contest exists.
-// Only data that does not change once written is kept without a check (a participant's id and
-// contest for a token hash; a contest's existence, contests are never deleted). The bank can change
-// at any time (a question may be added to a contest whose rounds are published), so it is dropped
-// by this process whenever a question is written (invalidateBanks) and kept at most BANK_TTL_MS,
-// which bounds how stale another process's copy can be.
+// the participant behind a token and the question bank of a contest. Only data that does not
+// change once written is kept without a check (a participant's id and contest for a token hash).
+// The bank can change at any time (a question may be added to a contest whose rounds are
+// published), so it is dropped by this process whenever a question is written (invalidateBanks)
+// and kept at most BANK_TTL_MS, which bounds how stale another process's copy can be.
 
 export const BANK_TTL_MS = 5_000;
 const MAX_PARTICIPANTS = 100_000;
@@ -26,7 +25,6 @@ export interface Bank {
 export class ContestCache {
   readonly #participants = new Map<string, { id: number; contest_id: number }>();
   readonly #banks = new Map<number, { at: number; bank: Promise<Bank> }>();
-  readonly #contests = new Set<number>();
 
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -70,12 +68,5 @@ export class ContestCache {
   /** Called after any write to a question or a pool. */
   invalidateBanks() {
     this.#banks.clear();
-  }
-
-  async contestExists(id: number) {
-    if (this.#contests.has(id)) return true;
-    const c = await this.db.selectFrom('contest').select('id').where('id', '=', id).executeTakeFirst();
-    if (c) this.#contests.add(id);
-    return !!c;
   }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
-import { drawEntry, type DrawnQuestion } from '../../domain/contest/draw.js';
+import { drawEntry } from '../../domain/contest/draw.js';
 import { finalRanking, rankingHash, type FinalRanking, type RankInput } from '../../domain/contest/ranking.js';
 import { isRight, scoreEntry } from '../../domain/contest/scoring.js';
 import { deadlineOf, GRACE_MS, isLate, timeTakenMs } from '../../domain/contest/timing.js';
@@ -23,7 +23,7 @@ type CreatedEntry = {
   started_at: Date;
   submitted_at: Date | null;
   prediction: number | null;
-  questions: DrawnQuestion[];
+  questions: EntryRow['questions'];
   time_limit_seconds: number;
   contest_id: number;
 };
@@ -36,7 +36,7 @@ export class ContestEntries {
   ) {}
 
   async register(contestId: number, input: RegisterInput) {
-    if (!(await this.admin.cache.contestExists(contestId))) throw new AppError('contest_not_found');
+    await this.admin.contest(contestId, { drafts: false });
     const name = normalizeName(input.name);
     if (!name) throw new AppError('invalid_name');
     const phone = normalizePhone(input.phone);
