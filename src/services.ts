@@ -28,6 +28,8 @@ import { FeedbackService } from './modules/feedback/feedback.service.js';
 import { ContestAdmin } from './modules/contest/contest.admin.js';
 import { ContestEntries } from './modules/contest/contest.entries.js';
 import { ContestLeaderboard } from './modules/contest/contest.leaderboard.js';
+import { ContestPlay } from './modules/contest/contest.play.js';
+import { ContestCertificates } from './modules/contest/contest.certificates.js';
 
 export interface Services {
   database: Database;
@@ -64,6 +66,10 @@ export interface Services {
   contestEntries: ContestEntries;
   /** The contest: per-unit leaderboards and the winners list, from the frozen ranking. */
   contestLeaderboard: ContestLeaderboard;
+  /** The contest's participant pages: current contests, unit choices, public results. */
+  contestPlay: ContestPlay;
+  /** The contest's certificates of participation and their public verification. */
+  contestCertificates: ContestCertificates;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -97,6 +103,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
   const tracking = new TrackingService(db);
   const contestAdmin = new ContestAdmin(db);
   const contestEntries = new ContestEntries(db, contestAdmin);
+  const contestPlay = new ContestPlay(db, contestAdmin, contestEntries);
   return {
     database,
     auth,
@@ -121,6 +128,8 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestAdmin,
     contestEntries,
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
+    contestPlay,
+    contestCertificates: new ContestCertificates(db, contestEntries, contestPlay),
     conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     feedback: new FeedbackService({
       db,

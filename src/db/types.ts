@@ -458,6 +458,7 @@ export interface DB {
   contest_participant: ContestParticipantTable;
   contest_entry: ContestEntryTable;
   contest_answer: ContestAnswerTable;
+  contest_certificate: ContestCertificateTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -798,4 +799,11 @@ export interface ContestAnswerTable {
   question_id: number;
   chosen: string[];
   answered_at: Date;
+}
+
+export interface ContestCertificateTable {
+  id: Generated<number>;
+  entry_id: number;
+  code: string;
+  issued_at: Generated<Date>;
 }

@@ -210,6 +210,8 @@ export const ERROR_STATUS = {
   contest_unknown_question: 400,
   contest_option_not_offered: 400,
   contest_one_option_only: 400,
+  contest_prediction_invalid: 400,
+  contest_certificate_not_found: 404,
   internal: 500,
 } as const;
 

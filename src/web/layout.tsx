@@ -13,9 +13,11 @@ export interface LayoutProps {
   /** Prefixes the title with "Error:" so screen-reader users hear it first. */
   hasError?: boolean;
   children: ComponentChildren;
+  /** Files under /static/ loaded with `defer` (progressive enhancement: the page works without them). */
+  scripts?: string[];
 }
 
-export function Layout({ ctx, title, hasError, children }: LayoutProps) {
+export function Layout({ ctx, title, hasError, children, scripts }: LayoutProps) {
   const { t, locale, actor } = ctx;
   const other = locale === 'vi' ? 'en' : 'vi';
   const fullTitle = `${hasError ? `${t('form.errorPrefix')} ` : ''}${title} – ${t('site.name')}`;
@@ -27,6 +29,9 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
         <title>{fullTitle}</title>
         <link rel="stylesheet" href="/static/app.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        {scripts?.map((src) => (
+          <script key={src} src={`/static/${src}`} defer />
+        ))}
       </head>
       <body>
         <a class="skip-link" href="#main">

@@ -1,0 +1,406 @@
+import { CsrfField, ErrorSummary, TextField, type FieldErrors } from '../../web/components/form.js';
+import type { PageContext } from '../../web/context.js';
+import { formatDateTime, formatNumber, type MessageKey, type Translate } from '../../web/i18n/index.js';
+import { Layout } from '../../web/layout.js';
+import type { UnitGroups } from './contest.play.js';
+import type { ContestView, EntryView, RoundView } from './contest.schema.js';
+
+const PHASE: Record<RoundView['phase'], MessageKey> = {
+  draft: 'contestPlay.phase.scheduled',
+  scheduled: 'contestPlay.phase.scheduled',
+  open: 'contestPlay.phase.open',
+  closed: 'contestPlay.phase.closed',
+};
+const minutes = (s: number) => Math.max(1, Math.round(s / 60));
+
+export function Rules({ t }: { t: Translate }) {
+  return (
+    <section aria-labelledby="rules-title" class="contest-rules">
+      <h2 id="rules-title">{t('contestPlay.rules.title')}</h2>
+      <ol>
+        <li>{t('contestPlay.rules.register')}</li>
+        <li>{t('contestPlay.rules.once')}</li>
+        <li>{t('contestPlay.rules.time')}</li>
+        <li>{t('contestPlay.rules.score')}</li>
+        <li>{t('contestPlay.rules.prediction')}</li>
+        <li>{t('contestPlay.rules.tie')}</li>
+        <li>{t('contestPlay.rules.results')}</li>
+      </ol>
+    </section>
+  );
+}
+
+function RoundSummary({ ctx, r, n }: { ctx: PageContext; r: RoundView; n: number }) {
+  const { t, locale } = ctx;
+  return (
+    <>
+      <h3>
+        {t('contestPlay.round', { n })} – <span class={`phase phase-${r.phase}`}>{t(PHASE[r.phase])}</span>
+      </h3>
+      <p>
+        {t('contestPlay.round.window', {
+          from: formatDateTime(new Date(r.opensAt), locale),
+          to: formatDateTime(new Date(r.closesAt), locale),
+        })}
+        <br />
+        {t('contestPlay.round.size', { count: r.questionCount, minutes: minutes(r.timeLimitSeconds) })}
+      </p>
+    </>
+  );
+}
+
+/** /contest: the contests with published rounds, what to do in each round now, and the rules. */
+export function ContestHomePage(p: { ctx: PageContext; contests: { c: ContestView; registeredAs: string | null }[] }) {
+  const { t, locale } = p.ctx;
+  return (
+    <Layout ctx={p.ctx} title={t('contestPlay.title')}>
+      <h1>{t('contestPlay.title')}</h1>
+      <p class="lead">{t('contestPlay.lead')}</p>
+      {p.contests.length === 0 && <p>{t('contestPlay.none')}</p>}
+      {p.contests.map(({ c, registeredAs }) => (
+        <section key={c.id} class="card contest-card" aria-labelledby={`contest-${c.id}`}>
+          <h2 id={`contest-${c.id}`}>{c.title[locale]}</h2>
+          {registeredAs ? (
+            <p>{t('contestPlay.registeredAs', { name: registeredAs })}</p>
+          ) : (
+            <p>
+              <a class="button" href={`/contest/${c.id}/register`}>
+                {t('contestPlay.register.link')}
+              </a>
+            </p>
+          )}
+          {c.rounds.map((r, i) => (
+            <div key={r.id} class="contest-round">
+              <RoundSummary ctx={p.ctx} r={r} n={i + 1} />
+              {r.phase === 'open' && (
+                <p>
+                  <a class="button" href={`/contest/rounds/${r.id}`}>
+                    {t('contestPlay.round.enter', { n: i + 1 })}
+                  </a>
+                </p>
+              )}
+              {r.phase === 'closed' && (
+                <ul class="link-list">
+                  <li>
+                    <a href={`/contest/rounds/${r.id}`}>{t('contestPlay.round.mine', { n: i + 1 })}</a>
+                  </li>
+                  <li>
+                    <a href={`/contest/rounds/${r.id}/results`}>{t('contestPlay.round.results', { n: i + 1 })}</a>
+                  </li>
+                  <li>
+                    <a href={`/contest/rounds/${r.id}/leaderboard`}>{t('contestPlay.round.leaderboard', { n: i + 1 })}</a>
+                  </li>
+                </ul>
+              )}
+            </div>
+          ))}
+        </section>
+      ))}
+      <Rules t={t} />
+    </Layout>
+  );
+}
+
+export interface RegisterForm {
+  name: string;
+  phone: string;
+  citizenId: string;
+  unitCode: string;
+  round: string;
+}
+
+export function RegisterPage(p: {
+  ctx: PageContext;
+  contest: ContestView;
+  units: UnitGroups;
+  form: RegisterForm;
+  errors: FieldErrors;
+  error?: MessageKey;
+}) {
+  const { t, locale } = p.ctx;
+  const bad = Object.keys(p.errors).length > 0 || !!p.error;
+  const unitError = p.errors.unitCode;
+  return (
+    <Layout ctx={p.ctx} title={t('contestPlay.register.title')} hasError={bad}>
+      <h1>{t('contestPlay.register.title')}</h1>
+      <p class="lead">{p.contest.title[locale]}</p>
+      <p>{t('contestPlay.register.lead')}</p>
+      <ErrorSummary t={t} errors={p.errors} order={['name', 'phone', 'citizenId', 'unitCode']} />
+      {p.error && (
+        <div class="error-summary" role="alert" tabIndex={-1}>
+          <h2>{t('form.errorSummary')}</h2>
+          <p>{t(p.error)}</p>
+        </div>
+      )}
+      <form method="post" action={`/contest/${p.contest.id}/register`} class="contest-register">
+        <CsrfField token={p.ctx.csrfToken} />
+        <input type="hidden" name="round" value={p.form.round} />
+        <TextField
+          t={t}
+          name="name"
+          label={t('contestPlay.register.name')}
+          value={p.form.name}
+          autocomplete="name"
+          required
+          maxLength={120}
+          error={p.errors.name}
+        />
+        <TextField
+          t={t}
+          name="phone"
+          type="tel"
+          inputMode="tel"
+          label={t('contestPlay.register.phone')}
+          hint={t('contestPlay.register.phoneHint')}
+          value={p.form.phone}
+          autocomplete="tel"
+          required
+          maxLength={20}
+          error={p.errors.phone}
+        />
+        <TextField
+          t={t}
+          name="citizenId"
+          inputMode="numeric"
+          label={t('contestPlay.register.citizenId')}
+          hint={t('contestPlay.register.citizenIdHint')}
+          value={p.form.citizenId}
+          maxLength={20}
+          error={p.errors.citizenId}
+        />
+        <div class={`field${unitError ? ' field-error' : ''}`}>
+          <label for="unitCode">
+            {t('contestPlay.register.unit')} <span class="field-flag">{t('form.required')}</span>
+          </label>
+          <p class="hint" id="unitCode-hint">
+            {t('contestPlay.register.unitHint')}
+          </p>
+          {unitError && (
+            <p class="error-message" id="unitCode-error">
+              <span class="visually-hidden">{t('form.errorPrefix')} </span>
+              {t(unitError)}
+            </p>
+          )}
+          <select
+            id="unitCode"
+            name="unitCode"
+            required
+            aria-invalid={unitError ? 'true' : undefined}
+            aria-describedby={unitError ? 'unitCode-hint unitCode-error' : 'unitCode-hint'}
+          >
+            <option value="">{t('contestPlay.register.unitChoose')}</option>
+            {p.units.districts.map((d) => (
+              <optgroup key={d.district.code} label={d.district.name[locale]}>
+                <option value={d.district.code} selected={p.form.unitCode === d.district.code}>
+                  {t('contestPlay.register.wholeDistrict', { name: d.district.name[locale] })}
+                </option>
+                {d.wards.map((w) => (
+                  <option key={w.code} value={w.code} selected={p.form.unitCode === w.code}>
+                    {w.name[locale]}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+            {p.units.departments.length > 0 && (
+              <optgroup label={t('contestPlay.register.departments')}>
+                {p.units.departments.map((u) => (
+                  <option key={u.code} value={u.code} selected={p.form.unitCode === u.code}>
+                    {u.name[locale]}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+          </select>
+        </div>
+        <p class="hint">{t('contestPlay.register.privacy')}</p>
+        <button type="submit" class="button button-large">
+          {t('contestPlay.register.submit')}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export interface RoundPageData {
+  contest: ContestView;
+  round: RoundView;
+  number: number;
+  participant: { name: string } | null;
+  entry: EntryView | null;
+  /** Not submitted and past the time limit plus grace. */
+  late: boolean;
+  notice: 'saved' | 'submitted' | null;
+  error?: MessageKey;
+  prediction: string;
+  serverNow: Date;
+}
+
+function QuestionField({
+  t,
+  locale,
+  q,
+  i,
+  total,
+}: {
+  t: Translate;
+  locale: 'vi' | 'en';
+  q: EntryView['questions'][number];
+  i: number;
+  total: number;
+}) {
+  const multiple = q.kind === 'multiple';
+  return (
+    <fieldset class="contest-question" id={`q${q.id}`} aria-describedby={`q${q.id}-hint`} data-question={q.id}>
+      <legend>
+        <span class="question-number">{t('contestPlay.question.n', { n: i + 1, total })}</span> {q.text[locale]}
+      </legend>
+      <p class="hint" id={`q${q.id}-hint`}>
+        {t(multiple ? 'contestPlay.question.multiple' : 'contestPlay.question.single')}
+      </p>
+      {q.options.map((o) => (
+        <div class="choice" key={o.id}>
+          <input
+            type={multiple ? 'checkbox' : 'radio'}
+            id={`q${q.id}-${o.id}`}
+            name={`q${q.id}`}
+            value={o.id}
+            checked={q.chosen.includes(o.id)}
+          />
+          <label for={`q${q.id}-${o.id}`}>{o.text[locale]}</label>
+        </div>
+      ))}
+      <p class="save-status" id={`q${q.id}-status`} aria-live="polite"></p>
+    </fieldset>
+  );
+}
+
+/** The round for its participant: register, start, the questions, the time-up notice, or the submitted entry. */
+export function RoundPage(p: { ctx: PageContext; d: RoundPageData }) {
+  const { t, locale } = p.ctx;
+  const { d } = p;
+  const e = d.entry;
+  const n = (x: number) => formatNumber(x, locale);
+  const taking = !!e && !e.submittedAt && !d.late && d.round.phase === 'open';
+  const title = t('contestPlay.round.title', { n: d.number, contest: d.contest.title[locale] });
+  return (
+    <Layout ctx={p.ctx} title={title} hasError={!!d.error} scripts={taking ? ['contest.js'] : undefined}>
+      <h1>{title}</h1>
+      <RoundSummary ctx={p.ctx} r={d.round} n={d.number} />
+      {d.notice === 'submitted' && (
+        <div class="success" role="status">
+          <h2>{t('contestPlay.submitted.title')}</h2>
+          <p>{t('contestPlay.submitted.body', { date: formatDateTime(new Date(d.round.closesAt), locale) })}</p>
+        </div>
+      )}
+      {d.notice === 'saved' && (
+        <div class="success" role="status">
+          <p>{t('contestPlay.saved')}</p>
+        </div>
+      )}
+      {d.error && (
+        <div class="error-summary" role="alert" tabIndex={-1}>
+          <h2>{t('form.errorSummary')}</h2>
+          <p>{t(d.error)}</p>
+        </div>
+      )}
+      {!d.participant && (
+        <>
+          <p>{t('contestPlay.round.registerFirst')}</p>
+          <p>
+            <a class="button button-large" href={`/contest/${d.contest.id}/register?round=${d.round.id}`}>
+              {t('contestPlay.register.link')}
+            </a>
+          </p>
+        </>
+      )}
+      {d.participant && !e && d.round.phase === 'open' && (
+        <form method="post" action={`/contest/rounds/${d.round.id}/start`}>
+          <CsrfField token={p.ctx.csrfToken} />
+          <p>
+            {t('contestPlay.start.lead', {
+              name: d.participant.name,
+              count: d.round.questionCount,
+              minutes: minutes(d.round.timeLimitSeconds),
+            })}
+          </p>
+          <button type="submit" class="button button-large">
+            {t('contestPlay.start.button')}
+          </button>
+        </form>
+      )}
+      {d.participant && !e && d.round.phase === 'scheduled' && <p>{t('contestPlay.round.notYet')}</p>}
+      {d.participant && !e && d.round.phase === 'closed' && <p>{t('contestPlay.round.missed')}</p>}
+      {e && d.round.phase === 'closed' && (
+        <p>
+          <a class="button button-large" href={`/contest/entries/${e.entryId}`}>
+            {t('contestPlay.result.link')}
+          </a>
+        </p>
+      )}
+      {e && e.submittedAt && d.round.phase !== 'closed' && (
+        <div class="entry-summary">
+          <p>{t('contestPlay.entry.submittedAt', { date: formatDateTime(new Date(e.submittedAt), locale) })}</p>
+          <p>{t('contestPlay.entry.prediction', { prediction: n(e.prediction ?? 0) })}</p>
+          <p>
+            {t('contestPlay.entry.answered', {
+              answered: n(e.questions.filter((q) => q.chosen.length).length),
+              count: n(e.questions.length),
+            })}
+          </p>
+          <p>{t('contestPlay.entry.onlyOnce')}</p>
+        </div>
+      )}
+      {e && !e.submittedAt && d.late && d.round.phase !== 'closed' && <p class="lead">{t('contestPlay.entry.late')}</p>}
+      {taking && <EntryForm ctx={p.ctx} d={d} e={e} />}
+    </Layout>
+  );
+}
+
+function EntryForm({ ctx, d, e }: { ctx: PageContext; d: RoundPageData; e: EntryView }) {
+  const { t, locale } = ctx;
+  return (
+    <form
+      method="post"
+      action={`/contest/entries/${e.entryId}`}
+      class="contest-entry"
+      data-entry={e.entryId}
+      data-deadline={e.deadlineAt}
+      data-server-now={d.serverNow.toISOString()}
+      data-msg-saved={t('contestPlay.js.saved')}
+      data-msg-failed={t('contestPlay.js.failed')}
+      data-msg-time-up={t('contestPlay.js.timeUp')}
+      data-msg-one-minute={t('contestPlay.js.oneMinute')}
+    >
+      <CsrfField token={ctx.csrfToken} />
+      <p class="contest-deadline">{t('contestPlay.entry.deadline', { time: formatDateTime(new Date(e.deadlineAt), locale) })}</p>
+      <p class="contest-timer" role="timer" aria-live="off" hidden>
+        {t('contestPlay.entry.remaining')} <strong class="contest-timer-value"></strong>
+      </p>
+      <p class="contest-timer-alert visually-hidden" aria-live="assertive"></p>
+      <p class="hint">{t('contestPlay.entry.howToSave')}</p>
+      {e.questions.map((q, i) => (
+        <QuestionField key={q.id} t={t} locale={locale} q={q} i={i} total={e.questions.length} />
+      ))}
+      <div class="button-row">
+        <button type="submit" name="action" value="save" class="button button-secondary">
+          {t('contestPlay.entry.save')}
+        </button>
+      </div>
+      <h2>{t('contestPlay.prediction.title')}</h2>
+      <TextField
+        t={t}
+        name="prediction"
+        inputMode="numeric"
+        label={t('contestPlay.prediction.label')}
+        hint={t('contestPlay.prediction.hint')}
+        value={d.prediction}
+        maxLength={9}
+        error={d.error === 'err.contest_prediction_invalid' ? d.error : undefined}
+      />
+      <p>{t('contestPlay.entry.submitHint')}</p>
+      <button type="submit" name="action" value="submit" class="button button-large">
+        {t('contestPlay.entry.submit')}
+      </button>
+    </form>
+  );
+}
