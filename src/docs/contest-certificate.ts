@@ -2,7 +2,7 @@
 // the round, score and rank, and a QR code to the public verification page.
 import PDFDocument from 'pdfkit';
 import type { CertificateData } from '../modules/contest/contest.certificates.js';
-import { formatDate, formatDateTime, formatNumber, translator, type Locale } from '../web/i18n/index.js';
+import { formatDate, formatNumber, translator, type Locale } from '../web/i18n/index.js';
 import { FONTS, toBuffer } from './pdf.js';
 import { drawQr } from './qr.js';
 
@@ -35,22 +35,18 @@ export function certificatePdf(d: CertificateData, locale: Locale, verifyUrl: st
   const text = { width: W - 100, align: 'center' as const };
   doc.font('bold').fontSize(13).fillColor('black').text(t('contestPlay.cert.motto1'), 50, 60, text);
   doc.font('regular').fontSize(12).text(t('contestPlay.cert.motto2'), text);
-  doc.moveDown(1.2);
-  doc.font('bold').fontSize(30).fillColor('#8a1c1c').text(title.toUpperCase(), text);
-  doc.moveDown(0.4);
-  doc
-    .font('regular')
-    .fontSize(14)
-    .fillColor('black')
-    .text(t('contestPlay.cert.contest', { contest: d.contest[locale], round: d.roundNumber }), text);
-  doc.moveDown(0.8);
-  doc.fontSize(13).text(t('contestPlay.cert.awardedTo'), text);
-  doc.font('bold').fontSize(24).text(d.name, text);
+  doc.moveDown(2.2);
+  doc.font('bold').fontSize(34).fillColor('#8a1c1c').text(title.toUpperCase(), text);
+  doc.moveDown(1);
+  doc.font('regular').fontSize(14).fillColor('black').text(t('contestPlay.cert.awardedTo'), text);
+  doc.moveDown(0.3);
+  doc.font('bold').fontSize(28).text(d.name, text);
   doc.font('regular').fontSize(13).text(d.unit[locale], text);
-  doc.moveDown(0.8);
+  doc.moveDown(1);
+  doc.fontSize(15).text(t('contestPlay.cert.contest', { contest: d.contest[locale], round: d.roundNumber }), text);
   const all = d.score === d.questionCount;
   doc
-    .fontSize(14)
+    .fontSize(15)
     .text(
       t(all ? 'contestPlay.cert.allCorrect' : 'contestPlay.cert.score', { score: n(d.score), count: n(d.questionCount) }) +
         ' ' +
@@ -59,8 +55,8 @@ export function certificatePdf(d: CertificateData, locale: Locale, verifyUrl: st
     );
   doc.fontSize(11).text(
     t('contestPlay.cert.window', {
-      from: formatDateTime(new Date(d.opensAt), locale),
-      to: formatDateTime(new Date(d.closesAt), locale),
+      from: formatDate(new Date(d.opensAt), locale),
+      to: formatDate(new Date(d.closesAt), locale),
     }),
     text,
   );

@@ -113,6 +113,9 @@ describe(`contest participant pages without JavaScript (${ENGINE})`, () => {
     assert.equal(start.statusCode, 303);
     const page = await browser.get(`/contest/rounds/${roundId}`);
     assert.match(page.body, /<script src="\/static\/contest\.js" defer/);
+    // The prediction is required to submit, not to save.
+    assert.match(page.body, /value="save"[^>]*formnovalidate/i);
+    assert.match(page.body, /<input id="prediction" name="prediction"[^>]*required/);
     const shown = questionsOf(page.body);
     assert.equal(shown.length, 4);
     entryId = Number((await entries())[0]!.id);

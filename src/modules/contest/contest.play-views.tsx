@@ -30,13 +30,14 @@ export function Rules({ t }: { t: Translate }) {
   );
 }
 
-function RoundSummary({ ctx, r, n }: { ctx: PageContext; r: RoundView; n: number }) {
+function RoundSummary({ ctx, r, n, h2 }: { ctx: PageContext; r: RoundView; n: number; h2?: boolean }) {
   const { t, locale } = ctx;
+  const H = h2 ? 'h2' : 'h3';
   return (
     <>
-      <h3>
+      <H>
         {t('contestPlay.round', { n })} – <span class={`phase phase-${r.phase}`}>{t(PHASE[r.phase])}</span>
-      </h3>
+      </H>
       <p>
         {t('contestPlay.round.window', {
           from: formatDateTime(new Date(r.opensAt), locale),
@@ -285,7 +286,7 @@ export function RoundPage(p: { ctx: PageContext; d: RoundPageData }) {
   return (
     <Layout ctx={p.ctx} title={title} hasError={!!d.error} scripts={taking ? ['contest.js'] : undefined}>
       <h1>{title}</h1>
-      <RoundSummary ctx={p.ctx} r={d.round} n={d.number} />
+      <RoundSummary ctx={p.ctx} r={d.round} n={d.number} h2 />
       {d.notice === 'submitted' && (
         <div class="success" role="status">
           <h2>{t('contestPlay.submitted.title')}</h2>
@@ -382,7 +383,7 @@ function EntryForm({ ctx, d, e }: { ctx: PageContext; d: RoundPageData; e: Entry
         <QuestionField key={q.id} t={t} locale={locale} q={q} i={i} total={e.questions.length} />
       ))}
       <div class="button-row">
-        <button type="submit" name="action" value="save" class="button button-secondary">
+        <button type="submit" name="action" value="save" class="button button-secondary" formNoValidate>
           {t('contestPlay.entry.save')}
         </button>
       </div>
@@ -394,7 +395,8 @@ function EntryForm({ ctx, d, e }: { ctx: PageContext; d: RoundPageData; e: Entry
         label={t('contestPlay.prediction.label')}
         hint={t('contestPlay.prediction.hint')}
         value={d.prediction}
-        maxLength={9}
+        required
+        maxLength={11}
         error={d.error === 'err.contest_prediction_invalid' ? d.error : undefined}
       />
       <p>{t('contestPlay.entry.submitHint')}</p>

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { AppError } from '../../lib/errors.js';
-import { roundPhase, type ContestAdmin } from './contest.admin.js';
+import type { ContestAdmin } from './contest.admin.js';
 import type { ContestEntries } from './contest.entries.js';
 import { maskPhone } from './contest.leaderboard.js';
 import type { ContestView, RoundView } from './contest.schema.js';
@@ -116,16 +116,6 @@ export class ContestPlay {
       .executeTakeFirst();
     if (!e) throw new AppError('contest_entry_not_found');
     return { roundId: e.round_id, contestId: e.contest_id };
-  }
-
-  /** Is the round still taking answers for an entry started at `startedAt`? */
-  async roundOpen(roundId: number, now = new Date()) {
-    const r = await this.db
-      .selectFrom('contest_round')
-      .select(['state', 'opens_at', 'closes_at'])
-      .where('id', '=', roundId)
-      .executeTakeFirstOrThrow();
-    return roundPhase(r, now) === 'open';
   }
 
   /** One page of the frozen ranking, people shown by initials and masked phone only. */
