@@ -330,6 +330,10 @@ describe(`contest participant pages without JavaScript (${ENGINE})`, () => {
     assert.match(wards.body, /Phường Quang Trung/);
     assert.doesNotMatch(wards.body, /<td>Quận Hà Đông<\/td>/);
     assert.equal((await browser.get(`/contest/rounds/${roundId}/leaderboard?level=planet`)).statusCode, 400);
+    // Someone who never registered sees the results, not a registration button.
+    const visitor = await new Browser(t.app).get(`/contest/rounds/${roundId}`);
+    assert.match(visitor.body, new RegExp(`href="/contest/rounds/${roundId}/results"`));
+    assert.doesNotMatch(visitor.body, new RegExp(`/contest/${contestId}/register`));
     const home = await browser.get('/contest');
     assert.match(home.body, new RegExp(`/contest/rounds/${roundId}/leaderboard`));
   });

@@ -304,7 +304,7 @@ export function RoundPage(p: { ctx: PageContext; d: RoundPageData }) {
           <p>{t(d.error)}</p>
         </div>
       )}
-      {!d.participant && (
+      {!d.participant && d.round.phase !== 'closed' && (
         <>
           <p>{t('contestPlay.round.registerFirst')}</p>
           <p>
@@ -338,6 +338,16 @@ export function RoundPage(p: { ctx: PageContext; d: RoundPageData }) {
           </a>
         </p>
       )}
+      {d.round.phase === 'closed' && (
+        <ul class="link-list">
+          <li>
+            <a href={`/contest/rounds/${d.round.id}/results`}>{t('contestPlay.round.results', { n: d.number })}</a>
+          </li>
+          <li>
+            <a href={`/contest/rounds/${d.round.id}/leaderboard`}>{t('contestPlay.round.leaderboard', { n: d.number })}</a>
+          </li>
+        </ul>
+      )}
       {e && e.submittedAt && d.round.phase !== 'closed' && (
         <div class="entry-summary">
           <p>{t('contestPlay.entry.submittedAt', { date: formatDateTime(new Date(e.submittedAt), locale) })}</p>
@@ -366,6 +376,7 @@ function EntryForm({ ctx, d, e }: { ctx: PageContext; d: RoundPageData; e: Entry
       class="contest-entry"
       data-entry={e.entryId}
       data-deadline={e.deadlineAt}
+      data-grace={e.graceSeconds}
       data-server-now={d.serverNow.toISOString()}
       data-msg-saved={t('contestPlay.js.saved')}
       data-msg-failed={t('contestPlay.js.failed')}

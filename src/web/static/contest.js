@@ -25,6 +25,14 @@
     if (left === 0) {
       timer.classList.add('contest-timer-over');
       alertBox.textContent = msg.msgTimeUp;
+      // Once the grace is over the server takes nothing more: show its page saying so (every
+      // choice was already saved as it was made).
+      setTimeout(
+        function () {
+          location.reload();
+        },
+        (Number(msg.grace) + 1) * 1000,
+      );
       return;
     }
     setTimeout(tick, 1000 - ((Date.now() + skew) % 1000));
