@@ -34,7 +34,8 @@ describe(`contest participant pages without JavaScript (${ENGINE})`, () => {
   let entryId: number;
 
   before(async () => {
-    t = await testApp();
+    // Behind a proxy, as in production: x-forwarded-proto says whether the visitor used https.
+    t = await testApp({ trustProxy: true });
     admin = await bearerFor(t.app, DEMO.cityAdmin);
     ({ contestId, roundId, key } = await publishedRound(t, admin, { questions: 4 }));
     browser = new Browser(t.app);
@@ -96,6 +97,18 @@ describe(`contest participant pages without JavaScript (${ENGINE})`, () => {
     const taken = await register(other, { ...hoa, phone: '+84 910 000 001' });
     assert.equal(taken.statusCode, 409);
     assert.match(taken.body, /đã đăng ký dự thi/);
+    // Over https (said by the proxy) the cookie is Secure as well.
+    const secure = new Browser(t.app);
+    await secure.get(`/contest/${contestId}/register`);
+    const body = new URLSearchParams({ _csrf: secure.csrf, ...hoa, phone: '0910000077' }).toString();
+    const https = await secure.request({
+      method: 'POST',
+      url: `/contest/${contestId}/register`,
+      payload: body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-proto': 'https' },
+    });
+    assert.equal(https.statusCode, 303, https.body);
+    assert.equal(https.cookies.find((c) => c.name === `contest_${contestId}`)?.secure, true);
     // A registered browser going back to the form is sent to the contest page.
     assert.equal((await browser.get(`/contest/${contestId}/register`)).headers.location, '/contest');
   });
