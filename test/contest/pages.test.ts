@@ -332,6 +332,13 @@ describe(`contest participant pages without JavaScript (${ENGINE})`, () => {
     assert.doesNotMatch(pub.body, /Nguyễn Thị Hoa|0910000001|Trần Văn Bình/);
     assert.match(pub.body, new RegExp(`/api/v1/contest/rounds/${roundId}/results`));
     assert.doesNotMatch(pub.body, new RegExp(EXPLAIN));
+    // Paging, with pages of one entry: the second page holds the second ranked entry.
+    const second = await t.app.services.contestPlay.publicResults(roundId, 2, new Date(), 1);
+    assert.equal(second.pages, 2);
+    assert.deepEqual(
+      second.rows.map((r) => [r.rank, r.initials, r.phone]),
+      [[2, 'T.V.B.', '*******002']],
+    );
     for (const page of ['0', '2', 'x'])
       assert.equal((await browser.get(`/contest/rounds/${roundId}/results?page=${page}`)).statusCode, 404, page);
 

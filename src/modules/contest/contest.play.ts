@@ -119,11 +119,11 @@ export class ContestPlay {
   }
 
   /** One page of the frozen ranking, people shown by initials and masked phone only. */
-  async publicResults(roundId: number, page: number, now = new Date()) {
+  async publicResults(roundId: number, page: number, now = new Date(), pageSize = RESULTS_PAGE) {
     const ranking = await this.entries.results(roundId, now);
-    const pages = Math.max(1, Math.ceil(ranking.entries.length / RESULTS_PAGE));
+    const pages = Math.max(1, Math.ceil(ranking.entries.length / pageSize));
     if (page > pages) throw new AppError('not_found');
-    const slice = ranking.entries.slice((page - 1) * RESULTS_PAGE, page * RESULTS_PAGE);
+    const slice = ranking.entries.slice((page - 1) * pageSize, page * pageSize);
     const people = slice.length
       ? await this.db
           .selectFrom('contest_entry as e')

@@ -106,33 +106,41 @@ export function PublicResultsPage(p: { ctx: PageContext; contest: ContestView; n
       <p>
         <a href={`/contest/rounds/${r.roundId}/leaderboard`}>{t('contestPlay.round.leaderboard', { n: p.number })}</a>
       </p>
-      <table>
-        <caption>{t('contestPlay.results.caption', { page: n(r.page), pages: n(r.pages) })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('contestPlay.results.col.rank')}</th>
-            <th scope="col">{t('contestPlay.results.col.name')}</th>
-            <th scope="col">{t('contestPlay.results.col.phone')}</th>
-            <th scope="col">{t('contestPlay.results.col.unit')}</th>
-            <th scope="col">{t('contestPlay.results.col.score')}</th>
-            <th scope="col">{t('contestPlay.results.col.prediction')}</th>
-            <th scope="col">{t('contestPlay.results.col.seconds')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {r.rows.map((row) => (
-            <tr key={row.entryId}>
-              <td>{n(row.rank)}</td>
-              <td>{row.initials}</td>
-              <td>{row.phone}</td>
-              <td>{row.unit[locale]}</td>
-              <td>{n(row.score)}</td>
-              <td>{row.prediction === null ? '–' : n(row.prediction)}</td>
-              <td>{n(seconds(row.timeTakenMs))}</td>
+      {/* On a phone the table scrolls sideways (focusable, so it scrolls from the keyboard too). */}
+      <div
+        class="table-scroll"
+        tabIndex={0}
+        role="region"
+        aria-label={t('contestPlay.results.caption', { page: n(r.page), pages: n(r.pages) })}
+      >
+        <table>
+          <caption>{t('contestPlay.results.caption', { page: n(r.page), pages: n(r.pages) })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('contestPlay.results.col.rank')}</th>
+              <th scope="col">{t('contestPlay.results.col.name')}</th>
+              <th scope="col">{t('contestPlay.results.col.phone')}</th>
+              <th scope="col">{t('contestPlay.results.col.unit')}</th>
+              <th scope="col">{t('contestPlay.results.col.score')}</th>
+              <th scope="col">{t('contestPlay.results.col.prediction')}</th>
+              <th scope="col">{t('contestPlay.results.col.seconds')}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {r.rows.map((row) => (
+              <tr key={row.entryId}>
+                <td>{n(row.rank)}</td>
+                <td>{row.initials}</td>
+                <td>{row.phone}</td>
+                <td>{row.unit[locale]}</td>
+                <td>{n(row.score)}</td>
+                <td>{row.prediction === null ? '–' : n(row.prediction)}</td>
+                <td>{n(seconds(row.timeTakenMs))}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {r.pages > 1 && (
         <nav aria-label={t('contestPlay.results.pages')} class="pager">
           {r.page > 1 && <a href={`/contest/rounds/${r.roundId}/results?page=${r.page - 1}`}>{t('contestPlay.results.prev')}</a>}{' '}
