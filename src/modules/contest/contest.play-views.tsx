@@ -131,6 +131,7 @@ export function RegisterPage(p: {
         <div class="error-summary" role="alert" tabIndex={-1}>
           <h2>{t('form.errorSummary')}</h2>
           <p>{t(p.error)}</p>
+          {p.error === 'err.contest_phone_taken' && <p>{t('contestPlay.register.otherDevice')}</p>}
         </div>
       )}
       <form method="post" action={`/contest/${p.contest.id}/register`} class="contest-register">

@@ -46,6 +46,7 @@ export const enContestPlay: Record<keyof typeof viContestPlay, string> = {
   'contestPlay.register.departments': 'City departments',
   'contestPlay.register.privacy':
     'Your name and phone number are not published. The results show only the initials of your name and the last 3 digits of your phone number.',
+  'contestPlay.register.otherDevice': 'If you registered on another phone or computer, please take part from that same device and browser.',
   'contestPlay.register.submit': 'Register',
   'contestPlay.start.lead':
     'Hello {name}. The entry has {count} questions, to answer in {minutes} minutes. Time starts when you press the button below.',

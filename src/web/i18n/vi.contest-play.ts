@@ -45,6 +45,8 @@ export const viContestPlay = {
   'contestPlay.register.departments': 'Sở, ban, ngành thành phố',
   'contestPlay.register.privacy':
     'Họ tên và số điện thoại không được công bố. Bảng kết quả chỉ ghi chữ cái đầu của tên và 3 số cuối của số điện thoại.',
+  'contestPlay.register.otherDevice':
+    'Nếu Ông/Bà đã đăng ký trên điện thoại hoặc máy tính khác, xin dùng lại đúng máy và trình duyệt đó để dự thi.',
   'contestPlay.register.submit': 'Đăng ký',
   'contestPlay.start.lead':
     'Xin chào {name}. Bài thi có {count} câu hỏi, làm trong {minutes} phút. Thời gian bắt đầu tính khi Ông/Bà bấm nút dưới đây.',
