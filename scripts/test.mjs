@@ -114,7 +114,7 @@ for (const name of readdirSync(durationsDir)) {
 }
 rmSync(durationsDir, { recursive: true, force: true });
 mkdirSync('.cache', { recursive: true });
-writeFileSync(LOCAL_DURATIONS, `${JSON.stringify(fresh, Object.keys(fresh).sort(), 1)}\n`);
+writeFileSync(LOCAL_DURATIONS, `${JSON.stringify(fresh, Object.keys(fresh).sort(), 2)}\n`);
 
 const failed = results.filter((r) => r.code !== 0).length;
 console.log(
