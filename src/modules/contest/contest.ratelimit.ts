@@ -19,8 +19,8 @@ const KEEP_MS = 86_400_000;
 
 /**
  * Fixed-window counters in the database, so every app instance behind the load balancer counts
- * against the same window: one upsert per request (all its checks in one statement, so one round
- * trip and one row lock per key).
+ * against the same window: one upsert per request (all its checks in one statement: one round
+ * trip, one row lock per key). Refused requests count too, so hammering does not shorten the wait.
  */
 export class ContestRateLimiter {
   private lastPurge = 0;
@@ -30,18 +30,19 @@ export class ContestRateLimiter {
     private readonly windowSeconds: number,
   ) {}
 
-  /** Counts the request; 0 when every check is within its limit, else the seconds until the window ends. */
+  /** Counts the request; 0 when every check is within its limit, else the seconds until its window ends. */
   async hit(checks: readonly RateCheck[], now = new Date()): Promise<number> {
     if (checks.length === 0) return 0;
     const windowMs = this.windowSeconds * 1000;
-    const start = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
-    // greatest(): an instance whose clock lags must not move a window back and reset its count.
+    // A window starts at the key's first request (not on the clock's minute), so a burst cannot
+    // get twice the limit by straddling a boundary.
+    const expired = new Date(now.getTime() - windowMs);
     const rows = await sql<{ scope: string; key: string; hits: number; window_start: Date }>`
       insert into contest_rate_window as w (scope, key, window_start, hits)
-      values ${sql.join(checks.map((c) => sql`(${c.scope}, ${c.key}, ${start}, 1)`))}
+      values ${sql.join(checks.map((c) => sql`(${c.scope}, ${c.key}, ${now}, 1)`))}
       on conflict (scope, key) do update set
-        hits = case when w.window_start >= excluded.window_start then w.hits + 1 else 1 end,
-        window_start = greatest(w.window_start, excluded.window_start)
+        hits = case when w.window_start > ${expired} then w.hits + 1 else 1 end,
+        window_start = case when w.window_start > ${expired} then w.window_start else excluded.window_start end
       returning scope, key, hits, window_start`.execute(this.db);
     await this.purge(now);
     let wait = 0;
