@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
 import {
   finalRanking,
@@ -75,15 +75,30 @@ export class ContestRanking {
 
   /** The latest version (or the one asked for) and the history; null before the freeze. */
   async published(roundId: number, version?: number): Promise<PublishedRanking | null> {
-    const rows = await this.versions(this.db, roundId);
+    // The history without the documents: a large round's versions are megabytes each.
+    const rows = await this.db
+      .selectFrom('contest_ranking')
+      .select(['version', 'hash', 'previous_hash', 'created_at', sql<RankingChange | null>`document -> 'change'`.as('change')])
+      .where('round_id', '=', roundId)
+      .orderBy('version')
+      .execute();
     if (rows.length === 0) return null;
-    const last = version === undefined ? rows.at(-1) : rows.find((r) => r.version === version);
-    if (!last) throw new AppError('contest_ranking_version_not_found');
-    const history = rows.map((r) => {
-      const v = asVersion(r);
-      return { version: v.version, hash: r.hash, previousHash: v.previousHash, change: v.change, rankedAt: r.created_at.toISOString() };
-    });
-    return { ...asVersion(last), hash: last.hash, rankedAt: last.created_at.toISOString(), history };
+    const pick = version === undefined ? rows.at(-1)! : rows.find((r) => r.version === version);
+    if (!pick) throw new AppError('contest_ranking_version_not_found');
+    const row = await this.db
+      .selectFrom('contest_ranking')
+      .select(['version', 'document', 'hash', 'previous_hash', 'created_at'])
+      .where('round_id', '=', roundId)
+      .where('version', '=', pick.version)
+      .executeTakeFirstOrThrow();
+    const history = rows.map((r) => ({
+      version: r.version,
+      hash: r.hash,
+      previousHash: r.previous_hash,
+      change: r.change ?? null,
+      rankedAt: r.created_at.toISOString(),
+    }));
+    return { ...asVersion(row), hash: row.hash, rankedAt: row.created_at.toISOString(), history };
   }
 
   /** Freezes version 1 unless another request (or instance) already did. */
