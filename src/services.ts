@@ -28,6 +28,8 @@ import { FeedbackService } from './modules/feedback/feedback.service.js';
 import { ContestAdmin } from './modules/contest/contest.admin.js';
 import { ContestEntries } from './modules/contest/contest.entries.js';
 import { ContestLeaderboard } from './modules/contest/contest.leaderboard.js';
+import { ContestFairness } from './modules/contest/contest.fairness.js';
+import { ContestRateLimiter } from './modules/contest/contest.ratelimit.js';
 
 export interface Services {
   database: Database;
@@ -64,6 +66,10 @@ export interface Services {
   contestEntries: ContestEntries;
   /** The contest: per-unit leaderboards and the winners list, from the frozen ranking. */
   contestLeaderboard: ContestLeaderboard;
+  /** The contest: review flags, disqualification and its successor rankings. */
+  contestFairness: ContestFairness;
+  /** The contest: rate-limit windows shared by every instance (in the database). */
+  contestRate: ContestRateLimiter;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -96,7 +102,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
   );
   const tracking = new TrackingService(db);
   const contestAdmin = new ContestAdmin(db);
-  const contestEntries = new ContestEntries(db, contestAdmin);
+  const contestEntries = new ContestEntries(db, contestAdmin, config.contestFairness.flags);
   return {
     database,
     auth,
@@ -121,6 +127,8 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestAdmin,
     contestEntries,
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
+    contestFairness: new ContestFairness(db, contestEntries, config.contestFairness.flags),
+    contestRate: new ContestRateLimiter(db, config.contestFairness.windowSeconds),
     conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     feedback: new FeedbackService({
       db,

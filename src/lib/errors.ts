@@ -210,6 +210,12 @@ export const ERROR_STATUS = {
   contest_unknown_question: 400,
   contest_option_not_offered: 400,
   contest_one_option_only: 400,
+  contest_rate_limited: 429,
+  contest_flag_not_found: 404,
+  contest_flag_reviewed: 409,
+  contest_entry_disqualified: 409,
+  contest_entry_not_disqualified: 409,
+  contest_ranking_version_not_found: 404,
   internal: 500,
 } as const;
 
