@@ -28,6 +28,7 @@ import { FeedbackService } from './modules/feedback/feedback.service.js';
 import { ContestAdmin } from './modules/contest/contest.admin.js';
 import { ContestEntries } from './modules/contest/contest.entries.js';
 import { ContestLeaderboard } from './modules/contest/contest.leaderboard.js';
+import { LearnService } from './modules/learn/learn.service.js';
 
 export interface Services {
   database: Database;
@@ -64,6 +65,8 @@ export interface Services {
   contestEntries: ContestEntries;
   /** The contest: per-unit leaderboards and the winners list, from the frozen ranking. */
   contestLeaderboard: ContestLeaderboard;
+  /** Learning mode for schools: lessons, schools, classes and practice (apart from the contest). */
+  learn: LearnService;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -121,6 +124,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestAdmin,
     contestEntries,
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
+    learn: new LearnService(db),
     conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     feedback: new FeedbackService({
       db,

@@ -458,6 +458,10 @@ export interface DB {
   contest_participant: ContestParticipantTable;
   contest_entry: ContestEntryTable;
   contest_answer: ContestAnswerTable;
+  school: SchoolTable;
+  learn_class: LearnClassTable;
+  learn_pupil: LearnPupilTable;
+  learn_attempt: LearnAttemptTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -798,4 +802,45 @@ export interface ContestAnswerTable {
   question_id: number;
   chosen: string[];
   answered_at: Date;
+}
+
+export type SchoolKind = 'primary' | 'lower_secondary' | 'upper_secondary';
+
+export interface SchoolTable {
+  id: Generated<number>;
+  code: string;
+  name_vi: string;
+  name_en: string;
+  kind: SchoolKind;
+  unit_id: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface LearnClassTable {
+  id: Generated<number>;
+  school_id: number;
+  teacher_name: string;
+  name: string;
+  code: string;
+  teacher_token_hash: string;
+  created_at: Generated<Date>;
+}
+
+export interface LearnPupilTable {
+  id: Generated<number>;
+  class_id: number;
+  name: string;
+  token_hash: string;
+  joined_at: Generated<Date>;
+}
+
+export interface LearnAttemptTable {
+  id: Generated<number>;
+  pupil_id: number;
+  lesson_slug: string;
+  question_key: string;
+  chosen: string[];
+  correct: boolean;
+  answered_at: Generated<Date>;
 }
