@@ -174,7 +174,7 @@ export function ClassProgressPage({
         {p.pupils.length === 0 ? (
           <p>{t('learn.class.none')}</p>
         ) : (
-          <div class="table-scroll">
+          <div class="table-scroll" role="region" aria-labelledby="pupils-title" tabIndex={0}>
             <table class="progress-table">
               <caption class="visually-hidden">{t('learn.class.pupils')}</caption>
               <thead>

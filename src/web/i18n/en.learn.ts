@@ -77,7 +77,7 @@ export const enLearn: Record<keyof typeof viLearn, string> = {
   'learn.class.mark.notDone': 'Not yet',
   'learn.class.totals': 'Whole class (pupils who finished)',
   'learn.class.summary':
-    '{pupils} pupils; {allDone} have finished all {lessons} lessons. On average each pupil answered {avg} of {questions} questions right at the first try.',
+    'Pupils: {pupils}. Finished all {lessons} lessons: {allDone}. Average right at the first try per pupil: {avg} of {questions} questions.',
   'learn.class.rules':
     'A lesson counts as finished when every one of its questions has been answered right (retries allowed). “Right at the first try” counts only the first answer to each question. Practice results do not count for the contest.',
   'learn.class.lessonsKey': 'Lessons',
