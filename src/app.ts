@@ -64,6 +64,7 @@ import { surveyPageRoutes } from './modules/surveys/surveys.pages.js';
 import { contestApiRoutes } from './modules/contest/contest.routes.js';
 import { learnApiRoutes } from './modules/learn/learn.routes.js';
 import { learnPageRoutes } from './modules/learn/learn.pages.js';
+import { learnAdminPageRoutes } from './modules/learn/learn.admin-pages.js';
 import { conferenceApiRoutes } from './modules/conferences/conferences.routes.js';
 import { conferencePageRoutes } from './modules/conferences/conferences.pages.js';
 import { conferenceWorkRoutes } from './modules/conferences/conferences.work.js';
@@ -296,6 +297,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(contestApiRoutes);
   await app.register(learnApiRoutes);
   await app.register(learnPageRoutes);
+  await app.register(learnAdminPageRoutes);
   await app.register(conferenceApiRoutes);
   await app.register(conferencePageRoutes);
   await app.register(conferenceWorkRoutes);

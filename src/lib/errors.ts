@@ -214,6 +214,8 @@ export const ERROR_STATUS = {
   learn_school_unit_invalid: 400,
   learn_school_name_invalid: 400,
   learn_school_code_taken: 409,
+  learn_school_code_invalid: 400,
+  learn_school_kind_invalid: 400,
   learn_school_invalid: 400,
   learn_teacher_name_invalid: 400,
   learn_class_name_invalid: 400,

@@ -3,7 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { loadLessons, type LessonQuestion } from '../../src/domain/learn/lessons.js';
 import { seedDemoSchools } from '../../src/modules/learn/learn.seed.js';
+import { DEMO } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
+import { DEMO_PASSWORD } from '../../src/seed/seed.js';
 import { checkA11y, launch, serve } from './browser.js';
 
 const { lessons } = loadLessons();
@@ -47,6 +49,23 @@ describe(`learning mode in Chromium: a teacher's class, two pupils (one without 
   });
 
   test('the teacher creates a class, pupils join with the code and practise, the teacher sees the right figures; axe clean', async () => {
+    // The ward's school is added by the district's unit admin on the schools page.
+    const admin = await (await browser.newContext({ locale: 'vi-VN' })).newPage();
+    await admin.goto(`${t.url}/login`);
+    await admin.fill('#identifier', DEMO.adminHaDong);
+    await admin.fill('#password', DEMO_PASSWORD);
+    await Promise.all([admin.waitForURL((u) => !u.pathname.startsWith('/login')), admin.click('button[type=submit].button')]);
+    await Promise.all([admin.waitForURL(/\/admin\/schools$/), admin.click('nav a[href="/admin/schools"]')]);
+    await checkA11y(admin, 'the schools page');
+    await admin.fill('#code', 'QT-THCS-THU-NGHIEM');
+    await admin.fill('#nameVi', 'Trường THCS thử nghiệm Quang Trung');
+    await admin.fill('#nameEn', 'Quang Trung test lower secondary school');
+    await admin.check('#kind-lower_secondary');
+    await admin.selectOption('#unit', '000.13.42.H26');
+    await Promise.all([admin.waitForURL(/done=created$/), admin.click('form.school-form button[type=submit]')]);
+    assert.equal(await admin.getAttribute('[data-school="QT-THCS-THU-NGHIEM"]', 'data-school'), 'QT-THCS-THU-NGHIEM');
+    await checkA11y(admin, 'the schools page after adding one');
+
     const teacher = await (await browser.newContext({ locale: 'vi-VN' })).newPage();
     await teacher.goto(`${t.url}/`);
     await Promise.all([teacher.waitForURL(/\/learn$/), teacher.click('a[href="/learn"]')]);
@@ -57,7 +76,7 @@ describe(`learning mode in Chromium: a teacher's class, two pupils (one without 
     await Promise.all([teacher.waitForURL(/\/learn\/classes\/new$/), teacher.click('form.class-form button[type=submit]')]);
     assert.equal(await teacher.getAttribute('.error-summary', 'data-code'), 'learn_class_name_invalid');
     await checkA11y(teacher, 'the new class form with errors');
-    await teacher.selectOption('#school', 'HD-THCS-LE-QUY-DON');
+    await teacher.selectOption('#school', 'QT-THCS-THU-NGHIEM');
     await teacher.fill('#className', '9A');
     await Promise.all([teacher.waitForURL(/\/learn\/teach\/[\w-]+\?created=1$/), teacher.click('form.class-form button[type=submit]')]);
     await checkA11y(teacher, 'the new class progress page');

@@ -347,6 +347,41 @@ describe(`learning mode for schools (${ENGINE})`, () => {
     assert.equal(progressOf(l, [], []).totals.averageFirstTryRight, null);
   });
 
+  test('the schools page: a unit admin lists and adds schools of their units only; bad input is shown with stable codes', async () => {
+    const admin = await new Browser(t.app).login(DEMO.adminHaDong);
+    const page = await admin.get('/admin/schools');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /href="\/admin\/schools"/, 'linked in the admin menu');
+    assert.match(page.body, /data-school="HD-THPT-QUANG-TRUNG"/);
+    assert.doesNotMatch(page.body, /data-school="DV-TH-DEMO"/, "another district's school is not listed");
+    assert.match(page.body, new RegExp(`<option value="${UNITS.quangTrung}">`));
+    assert.doesNotMatch(page.body, new RegExp(`<option value="${UNITS.dichVong}">`));
+    const bad = await admin.postForm('/admin/schools', { code: 'có dấu', nameVi: '', nameEn: 'x', unit: '' });
+    assert.equal(bad.statusCode, 400);
+    assert.equal(codeOf(bad), 'learn_school_code_invalid');
+    for (const m of [/Mã trường gồm chữ in hoa/, /Xin nhập tên trường/, /Xin chọn cấp học/, /Xin chọn phường, xã hoặc quận, huyện/])
+      assert.match(bad.body, m);
+    const good = {
+      code: 'qt-thcs-demo',
+      nameVi: 'Trường THCS thử nghiệm',
+      nameEn: 'Test lower secondary school',
+      kind: 'lower_secondary',
+      unit: UNITS.quangTrung,
+    };
+    const ok = await admin.postForm('/admin/schools', good);
+    assert.equal(ok.statusCode, 303);
+    assert.match((await admin.get(String(ok.headers.location))).body, /data-school="QT-THCS-DEMO"/);
+    const again = await admin.postForm('/admin/schools', good);
+    assert.equal(again.statusCode, 409);
+    assert.equal(codeOf(again), 'learn_school_code_taken');
+    const outside = await admin.postForm('/admin/schools', { ...good, code: 'DV-X', unit: UNITS.dichVong });
+    assert.equal(outside.statusCode, 403);
+    const desk = await new Browser(t.app).login(DEMO.deskQuangTrung);
+    assert.equal((await desk.get('/admin/schools')).statusCode, 403);
+    const city = await new Browser(t.app).login(DEMO.cityAdmin);
+    assert.match((await city.get('/admin/schools')).body, /data-school="DV-TH-DEMO"/);
+  });
+
   test('/learn is linked from the home page and the guide', async () => {
     for (const url of ['/', '/guide']) assert.match((await t.app.inject({ method: 'GET', url })).body, /href="\/learn"/, url);
   });

@@ -49,12 +49,16 @@ export class LearnService {
   }
 
   async schools(unitCode?: string): Promise<SchoolView[]> {
+    if (unitCode === undefined) return this.schoolsUnder(null);
+    const unit = await this.db.selectFrom('unit').select('path').where('code', '=', unitCode).executeTakeFirst();
+    if (!unit) throw new AppError('unit_not_found');
+    return this.schoolsUnder([unit.path]);
+  }
+
+  /** Schools whose unit lies under one of these ltree paths (all schools for null). */
+  private async schoolsUnder(paths: string[] | null): Promise<SchoolView[]> {
     let q = this.schoolQuery();
-    if (unitCode !== undefined) {
-      const unit = await this.db.selectFrom('unit').select('path').where('code', '=', unitCode).executeTakeFirst();
-      if (!unit) throw new AppError('unit_not_found');
-      q = q.where(sql<boolean>`u.path <@ ${unit.path}::ltree`);
-    }
+    if (paths) q = q.where(sql<boolean>`u.path <@ array[${sql.join(paths.map((x) => sql`${x}::ltree`))}]`);
     const rows = await q.orderBy('u.name_vi').orderBy('s.name_vi').execute();
     return rows.map((r) => ({
       code: r.code,
@@ -62,6 +66,31 @@ export class LearnService {
       kind: r.kind,
       unit: { code: r.unit_code, name: { vi: r.unit_vi, en: r.unit_en }, level: r.unit_level },
     }));
+  }
+
+  private static adminPaths(actor: Actor): string[] {
+    return actor.roles.filter((g) => g.role === 'unit_admin' || g.role === 'city_admin').map((g) => g.unitPath);
+  }
+
+  /** The current wards/communes and districts where this admin may add schools, grouped by their parent. */
+  async unitsForSchools(actor: Actor) {
+    const paths = LearnService.adminPaths(actor);
+    if (paths.length === 0) return [];
+    return this.db
+      .selectFrom('unit as u')
+      .leftJoin('unit as p', 'p.id', 'u.parent_id')
+      .select(['u.code', 'u.name_vi', 'u.name_en', 'u.level', 'p.name_vi as parent_vi', 'p.name_en as parent_en'])
+      .where('u.level', 'in', SCHOOL_LEVELS)
+      .where('u.valid_to', 'is', null)
+      .where(sql<boolean>`u.path <@ array[${sql.join(paths.map((x) => sql`${x}::ltree`))}]`)
+      .orderBy('u.path')
+      .execute();
+  }
+
+  /** Schools in the units this admin administers. */
+  async schoolsFor(actor: Actor): Promise<SchoolView[]> {
+    const paths = LearnService.adminPaths(actor);
+    return paths.length ? this.schoolsUnder(paths) : [];
   }
 
   /** City admins add schools anywhere; a unit admin only in the units they administer. */
