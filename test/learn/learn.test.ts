@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { CLASS_CODE_ALPHABET, normalizeClassCode } from '../../src/domain/learn/codes.js';
+import { CLASS_CODE_ALPHABET, displayClassCode, newClassCode, normalizeClassCode } from '../../src/domain/learn/codes.js';
 import { checkLessons, loadLessons, type Lesson, type LessonQuestion } from '../../src/domain/learn/lessons.js';
 import { progressOf } from '../../src/domain/learn/progress.js';
 import { seedDemoSchools } from '../../src/modules/learn/learn.seed.js';
@@ -380,6 +380,23 @@ describe(`learning mode for schools (${ENGINE})`, () => {
     assert.equal((await desk.get('/admin/schools')).statusCode, 403);
     const city = await new Browser(t.app).login(DEMO.cityAdmin);
     assert.match((await city.get('/admin/schools')).body, /data-school="DV-TH-DEMO"/);
+  });
+
+  test('class codes: 6 characters of the 32-letter alphabet, read back in any case with spaces or dashes', () => {
+    assert.equal(CLASS_CODE_ALPHABET.length, 32);
+    assert.equal(
+      newClassCode(() => 0),
+      'AAAAAA',
+    );
+    assert.equal(
+      newClassCode(() => 31),
+      '999999',
+    );
+    assert.match(newClassCode(), /^[A-HJ-NP-Z2-9]{6}$/);
+    assert.equal(normalizeClassCode(' abc-d2f '), 'ABCD2F');
+    assert.equal(displayClassCode('ABCD2F'), 'ABC D2F');
+    for (const bad of ['ABCDE0', 'ABCDEO', 'ABCDE1', 'ABCDEI', 'ABCDE', 'ABCDEFG', 'ÁBCDEF', ''])
+      assert.equal(normalizeClassCode(bad), null, bad);
   });
 
   test('/learn is linked from the home page and the guide', async () => {
