@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { CLASS_CODE_ALPHABET, displayClassCode, newClassCode, normalizeClassCode } from '../../src/domain/learn/codes.js';
@@ -72,6 +75,12 @@ describe(`learning mode for schools (${ENGINE})`, () => {
     const external = JSON.parse(JSON.stringify(loadLessons())) as { lessons: Lesson[] };
     external.lessons[0]!.links[0]!.href = 'https://example.com/';
     assert.equal(checkLessons(external).ok, false, 'links stay on this portal');
+    const dir = mkdtempSync(join(tmpdir(), 'lessons-'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(two));
+    assert.throws(() => loadLessons(join(dir, 'bad.json')), /bad\.json are invalid: .*exactly one correct/);
+    writeFileSync(join(dir, 'broken.json'), '{"version": ');
+    assert.throws(() => loadLessons(join(dir, 'broken.json')), /unreadable/);
+    rmSync(dir, { recursive: true });
   });
 
   test('every link of every lesson opens a real page of this portal (public, or the login for citizen pages)', async () => {
