@@ -30,6 +30,7 @@ import { ContestEntries } from './modules/contest/contest.entries.js';
 import { ContestLeaderboard } from './modules/contest/contest.leaderboard.js';
 import { ContestFairness } from './modules/contest/contest.fairness.js';
 import { ContestRateLimiter } from './modules/contest/contest.ratelimit.js';
+import { LearnService } from './modules/learn/learn.service.js';
 
 export interface Services {
   database: Database;
@@ -70,6 +71,8 @@ export interface Services {
   contestFairness: ContestFairness;
   /** The contest: rate-limit windows shared by every instance (in the database). */
   contestRate: ContestRateLimiter;
+  /** Learning mode for schools: lessons, schools, classes and practice (apart from the contest). */
+  learn: LearnService;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -129,6 +132,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
     contestFairness: new ContestFairness(db, contestEntries, config.contestFairness.flags),
     contestRate: new ContestRateLimiter(db, config.contestFairness.windowSeconds),
+    learn: new LearnService(db),
     conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     feedback: new FeedbackService({
       db,

@@ -461,6 +461,10 @@ export interface DB {
   contest_rate_window: ContestRateWindowTable;
   contest_flag: ContestFlagTable;
   contest_ranking: ContestRankingTable;
+  school: SchoolTable;
+  learn_class: LearnClassTable;
+  learn_pupil: LearnPupilTable;
+  learn_attempt: LearnAttemptTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -844,4 +848,45 @@ export interface ContestRankingTable {
   previous_hash: string | null;
   created_by: number | null;
   created_at: Date;
+}
+
+export type SchoolKind = 'primary' | 'lower_secondary' | 'upper_secondary';
+
+export interface SchoolTable {
+  id: Generated<number>;
+  code: string;
+  name_vi: string;
+  name_en: string;
+  kind: SchoolKind;
+  unit_id: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface LearnClassTable {
+  id: Generated<number>;
+  school_id: number;
+  teacher_name: string;
+  name: string;
+  code: string;
+  teacher_token_hash: string;
+  created_at: Generated<Date>;
+}
+
+export interface LearnPupilTable {
+  id: Generated<number>;
+  class_id: number;
+  name: string;
+  token_hash: string;
+  joined_at: Generated<Date>;
+}
+
+export interface LearnAttemptTable {
+  id: Generated<number>;
+  pupil_id: number;
+  lesson_slug: string;
+  question_key: string;
+  chosen: string[];
+  correct: boolean;
+  answered_at: Generated<Date>;
 }
