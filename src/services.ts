@@ -30,6 +30,9 @@ import { ContestEntries } from './modules/contest/contest.entries.js';
 import { ContestLeaderboard } from './modules/contest/contest.leaderboard.js';
 import { ContestPlay } from './modules/contest/contest.play.js';
 import { ContestCertificates } from './modules/contest/contest.certificates.js';
+import { ContestFairness } from './modules/contest/contest.fairness.js';
+import { ContestRateLimiter } from './modules/contest/contest.ratelimit.js';
+import { LearnService } from './modules/learn/learn.service.js';
 
 export interface Services {
   database: Database;
@@ -70,6 +73,12 @@ export interface Services {
   contestPlay: ContestPlay;
   /** The contest's certificates of participation and their public verification. */
   contestCertificates: ContestCertificates;
+  /** The contest: review flags, disqualification and its successor rankings. */
+  contestFairness: ContestFairness;
+  /** The contest: rate-limit windows shared by every instance (in the database). */
+  contestRate: ContestRateLimiter;
+  /** Learning mode for schools: lessons, schools, classes and practice (apart from the contest). */
+  learn: LearnService;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -102,7 +111,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
   );
   const tracking = new TrackingService(db);
   const contestAdmin = new ContestAdmin(db);
-  const contestEntries = new ContestEntries(db, contestAdmin);
+  const contestEntries = new ContestEntries(db, contestAdmin, config.contestFairness.flags);
   const contestPlay = new ContestPlay(db, contestAdmin, contestEntries);
   return {
     database,
@@ -130,6 +139,9 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
     contestPlay,
     contestCertificates: new ContestCertificates(db, contestEntries, contestPlay),
+    contestFairness: new ContestFairness(db, contestEntries, config.contestFairness.flags),
+    contestRate: new ContestRateLimiter(db, config.contestFairness.windowSeconds),
+    learn: new LearnService(db),
     conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     feedback: new FeedbackService({
       db,

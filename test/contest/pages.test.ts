@@ -388,4 +388,24 @@ describe(`contest participant pages without JavaScript (${ENGINE})`, () => {
     const stranger = new Browser(t.app);
     assert.equal((await stranger.get(`/contest/entries/${entryId}/certificate.pdf`)).statusCode, 401);
   });
+  test('after a disqualification: version 2 of the results with the history, no rank, the certificate no longer confirmed', async () => {
+    const code = (await t.db.selectFrom('contest_certificate').select('code').where('entry_id', '=', entryId).executeTakeFirstOrThrow())
+      .code;
+    const dq = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/contest/entries/${entryId}/disqualify`,
+      headers: admin,
+      payload: { reason: 'Kiểm tra thử: trả lời quá nhanh' },
+    });
+    assert.equal(dq.statusCode, 200, dq.body);
+    const pub = await browser.get(`/contest/rounds/${roundId}/results?lang=vi`);
+    assert.match(pub.body, /phiên bản 2/);
+    assert.match(pub.body, new RegExp(`/api/v1/contest/rounds/${roundId}/results\\?version=1`));
+    assert.doesNotMatch(pub.body, /N\.T\.H\./);
+    const mine = await browser.get(`/contest/entries/${entryId}`);
+    assert.match(mine.body, /không có trong bảng xếp hạng/);
+    assert.doesNotMatch(mine.body, /certificate\.pdf/);
+    assert.equal((await browser.get(`/contest/entries/${entryId}/certificate.pdf`)).statusCode, 404);
+    assert.equal((await browser.get(`/contest/certificates/${code}`)).statusCode, 404);
+  });
 });

@@ -49,8 +49,9 @@ export class ContestCertificates {
   async issue(token: string | undefined, entryId: number, now = new Date()): Promise<CertificateData> {
     const p = await this.entries.participant(token);
     const e = await this.entries.entryRow(this.db, entryId, p.id);
-    // Refuses with contest_round_not_closed before the close; afterwards every entry is ranked.
-    await this.entries.results(e.round_id, now);
+    // Refuses with contest_round_not_closed before the close; a disqualified entry has no rank, so no certificate.
+    const ranking = await this.entries.results(e.round_id, now);
+    if (!ranking.entries.some((r) => r.entryId === entryId)) throw new AppError('contest_certificate_not_found');
     await this.db
       .insertInto('contest_certificate')
       .values({ entry_id: entryId, code: certificateCode(), issued_at: now })

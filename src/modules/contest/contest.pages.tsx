@@ -8,6 +8,8 @@ import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
 import { sendPdf } from '../dossiers/dossier.documents.js';
+import type { ContestAction } from '../../config.js';
+import { clientInfo, contestRateLimit } from './contest.ratelimit.js';
 import { ContestHomePage, RegisterPage, RoundPage, type RegisterForm, type RoundPageData } from './contest.play-views.js';
 import { CertificatePage, EntryResultPage, LeaderboardPage, PublicResultsPage } from './contest.results-views.js';
 
@@ -54,6 +56,9 @@ export function parsePrediction(raw: string): number {
 export async function contestPageRoutes(app: App) {
   const { contestEntries, contestLeaderboard, contestPlay, contestCertificates } = app.services;
   const tokenOf = (req: FastifyRequest, contestId: number) => req.cookies[participantCookie(contestId)];
+  /** The same per-IP and per-participant windows as the API (the token comes from the cookie here). */
+  const limit = (req: FastifyRequest, reply: FastifyReply, action: ContestAction, token: string | undefined) =>
+    contestRateLimit(app, action, undefined, () => token)(req, reply);
 
   app.get('/contest', { config: PUBLIC, schema: hide }, async (req, reply) => {
     const contests = await contestPlay.current();
@@ -95,14 +100,19 @@ export async function contestPageRoutes(app: App) {
       unitCode: formText(req.body, 'unitCode', 40),
       round: formText(req.body, 'round', 12),
     };
+    await contestRateLimit(app, 'register')(req, reply);
     let token: string;
     try {
-      ({ token } = await contestEntries.register(id, {
-        name: form.name,
-        phone: form.phone,
-        unitCode: form.unitCode,
-        ...(form.citizenId.trim() ? { citizenId: form.citizenId } : {}),
-      }));
+      ({ token } = await contestEntries.register(
+        id,
+        {
+          name: form.name,
+          phone: form.phone,
+          unitCode: form.unitCode,
+          ...(form.citizenId.trim() ? { citizenId: form.citizenId } : {}),
+        },
+        clientInfo(req, reply),
+      ));
     } catch (e) {
       if (!(e instanceof AppError)) throw e;
       const field = REGISTER_FIELDS[e.code];
@@ -160,7 +170,9 @@ export async function contestPageRoutes(app: App) {
     const roundId = idParam(req.params);
     const { contest } = await contestPlay.round(roundId);
     // A second start (another tab, the back button) gets the entry already there, never a second one.
-    await contestEntries.start(tokenOf(req, contest.id), roundId);
+    const token = tokenOf(req, contest.id);
+    await limit(req, reply, 'start', token);
+    await contestEntries.start(token, roundId, new Date(), clientInfo(req, reply));
     return reply.redirect(`/contest/rounds/${roundId}`, 303);
   });
 
@@ -191,6 +203,7 @@ export async function contestPageRoutes(app: App) {
     const { roundId, token, view } = await ownEntry(req, entryId);
     const submit = formText(req.body, 'action', 10) === 'submit';
     const typed = formText(req.body, 'prediction', 20);
+    await limit(req, reply, submit ? 'submit' : 'answer', token);
     try {
       await saveAnswers(token, entryId, view, req.body);
       if (submit) await contestEntries.submit(token, entryId, parsePrediction(typed));
@@ -209,12 +222,13 @@ export async function contestPageRoutes(app: App) {
     const t = pageContext(req, reply).t;
     try {
       const { token, view } = await ownEntry(req, entryId);
+      await limit(req, reply, 'answer', token);
       const questionId = Number(formText(req.body, 'questionId', 12));
       if (!view.questions.some((q) => q.id === questionId)) throw new AppError('contest_unknown_question');
       return await contestEntries.answer(token, entryId, { questionId, chosen: list(req.body, 'chosen') });
     } catch (e) {
       if (!(e instanceof AppError) || ERROR_STATUS[e.code] >= 500) throw e;
-      return reply.status(ERROR_STATUS[e.code]).send({ code: e.code, message: t(`err.${e.code}` as MessageKey) });
+      return reply.status(ERROR_STATUS[e.code]).send({ code: e.code, message: t(`err.${e.code}` as MessageKey, e.params) });
     }
   });
 

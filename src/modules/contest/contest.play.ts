@@ -142,6 +142,8 @@ export class ContestPlay {
       roundId,
       hash: ranking.hash,
       rankedAt: ranking.rankedAt,
+      version: ranking.version,
+      history: ranking.history,
       actualAllCorrect: ranking.actualAllCorrect,
       total: ranking.entries.length,
       page,

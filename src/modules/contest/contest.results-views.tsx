@@ -44,6 +44,7 @@ export function EntryResultPage(p: {
           <dd>{n(p.actualAllCorrect)}</dd>
         </div>
       </dl>
+      {result.rank === null && <p class="lead">{t('contestPlay.result.disqualified')}</p>}
       {result.rank !== null && (
         <p>
           <a class="button" href={`/contest/entries/${view.entryId}/certificate.pdf?lang=${locale}`}>
@@ -150,6 +151,21 @@ export function PublicResultsPage(p: { ctx: PageContext; contest: ContestView; n
       <section aria-labelledby="verify-title">
         <h2 id="verify-title">{t('contestPlay.results.verify.title')}</h2>
         <p>{t('contestPlay.results.verify.frozen', { date: formatDateTime(new Date(r.rankedAt), locale) })}</p>
+        {r.version > 1 && (
+          <>
+            <p>{t('contestPlay.results.versions', { version: n(r.version) })}</p>
+            <ul>
+              {r.history.map((h) => (
+                <li key={h.version}>
+                  <a href={`/api/v1/contest/rounds/${r.roundId}/results?version=${h.version}`}>
+                    {t('contestPlay.results.versionItem', { version: n(h.version), date: formatDateTime(new Date(h.rankedAt), locale) })}
+                  </a>{' '}
+                  <code class="hash">{h.hash}</code>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
         <p>
           {t('contestPlay.results.verify.hash')} <code class="hash">{r.hash}</code>
         </p>

@@ -110,7 +110,11 @@ export const viContestPlay = {
   'contestPlay.results.verify.frozen': 'Kết quả được chốt lúc {date} và không thay đổi nữa.',
   'contestPlay.results.verify.hash': 'Mã kiểm tra (SHA-256):',
   'contestPlay.results.verify.step1': 'Tải bản dữ liệu kết quả (JSON):',
-  'contestPlay.results.verify.step2': 'Bỏ hai mục "hash" và "rankedAt".',
+  'contestPlay.results.verify.step2': 'Bỏ ba mục "hash", "rankedAt" và "history".',
+  'contestPlay.results.versions':
+    'Kết quả này là phiên bản {version}: sau khi chốt, có bài thi bị loại (hoặc được khôi phục) và bảng xếp hạng được tính lại. Mọi phiên bản đều được lưu và kiểm tra được:',
+  'contestPlay.results.versionItem': 'Phiên bản {version} ({date})',
+  'contestPlay.result.disqualified': 'Bài thi này không có trong bảng xếp hạng (đã bị loại).',
   'contestPlay.results.verify.step3':
     'Viết phần còn lại thành JSON chuẩn: các khóa xếp theo thứ tự chữ cái ở mọi cấp, không có khoảng trắng.',
   'contestPlay.results.verify.step4': 'Tính SHA-256 của chuỗi đó: kết quả phải trùng với mã kiểm tra ở trên.',
