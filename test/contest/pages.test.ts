@@ -3,25 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Browser, bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { EXPLAIN, type Auth } from './fixtures.js';
-import { closeRound, postPairs, publishedRound } from './play-helpers.js';
-
-type Shown = { id: number; kind: 'radio' | 'checkbox'; options: string[]; checked: string[] };
-
-/** The questions of the entry form as the page shows them, in order, with what is checked. */
-function questionsOf(html: string): Shown[] {
-  const out = new Map<number, Shown>();
-  for (const m of html.matchAll(/<input([^>]*)>/g)) {
-    const attr = (n: string) => new RegExp(`\\b${n}="([^"]*)"`).exec(m[1]!)?.[1];
-    const name = attr('name');
-    if (!name || !/^q\d+$/.test(name)) continue;
-    const id = Number(name.slice(1));
-    const q = out.get(id) ?? { id, kind: attr('type') as Shown['kind'], options: [], checked: [] };
-    q.options.push(attr('value')!);
-    if (/\bchecked\b/.test(m[1]!)) q.checked.push(attr('value')!);
-    out.set(id, q);
-  }
-  return [...out.values()];
-}
+import { closeRound, postPairs, publishedRound, questionsOf, type Shown } from './play-helpers.js';
 
 describe(`contest participant pages without JavaScript (${ENGINE})`, () => {
   let t: TestApp;

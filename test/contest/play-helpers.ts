@@ -42,3 +42,21 @@ export function postPairs(
   const body = new URLSearchParams(csrf === null ? pairs : [['_csrf', csrf], ...pairs]).toString();
   return b.request({ method: 'POST', url, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 }
+
+export type Shown = { id: number; kind: 'radio' | 'checkbox'; options: string[]; checked: string[] };
+
+/** The questions of the entry form as the page shows them, in order, with what is checked. */
+export function questionsOf(html: string): Shown[] {
+  const out = new Map<number, Shown>();
+  for (const m of html.matchAll(/<input([^>]*)>/g)) {
+    const attr = (n: string) => new RegExp(`\\b${n}="([^"]*)"`).exec(m[1]!)?.[1];
+    const name = attr('name');
+    if (!name || !/^q\d+$/.test(name)) continue;
+    const id = Number(name.slice(1));
+    const q = out.get(id) ?? { id, kind: attr('type') as Shown['kind'], options: [], checked: [] };
+    q.options.push(attr('value')!);
+    if (/\bchecked\b/.test(m[1]!)) q.checked.push(attr('value')!);
+    out.set(id, q);
+  }
+  return [...out.values()];
+}

@@ -10,7 +10,8 @@ import { policies } from '../auth/policy.js';
 import { sendPdf } from '../dossiers/dossier.documents.js';
 import type { ContestAction } from '../../config.js';
 import { clientInfo, contestRateLimit } from './contest.ratelimit.js';
-import { ContestHomePage, RegisterPage, RoundPage, type RegisterForm, type RoundPageData } from './contest.play-views.js';
+import { RoundPage, type RoundPageData } from './contest.entry-views.js';
+import { ContestHomePage, RegisterPage, type RegisterForm } from './contest.play-views.js';
 import { CertificatePage, EntryResultPage, LeaderboardPage, PublicResultsPage } from './contest.results-views.js';
 
 const PUBLIC = { policy: policies.public };
