@@ -62,6 +62,8 @@ import { faqWorkRoutes } from './modules/faq/faq.work.js';
 import { surveyApiRoutes } from './modules/surveys/surveys.routes.js';
 import { surveyPageRoutes } from './modules/surveys/surveys.pages.js';
 import { contestApiRoutes } from './modules/contest/contest.routes.js';
+import { contestBankRoutes } from './modules/contest/contest.bank-routes.js';
+import { contestAdminPageRoutes } from './modules/contest/contest.admin-pages.js';
 import { conferenceApiRoutes } from './modules/conferences/conferences.routes.js';
 import { conferencePageRoutes } from './modules/conferences/conferences.pages.js';
 import { conferenceWorkRoutes } from './modules/conferences/conferences.work.js';
@@ -292,6 +294,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(surveyApiRoutes);
   await app.register(surveyPageRoutes);
   await app.register(contestApiRoutes);
+  await app.register(contestBankRoutes);
+  await app.register(contestAdminPageRoutes);
   await app.register(conferenceApiRoutes);
   await app.register(conferencePageRoutes);
   await app.register(conferenceWorkRoutes);

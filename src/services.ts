@@ -26,6 +26,9 @@ import { SurveyResponses } from './modules/surveys/surveys.responses.js';
 import { ConferenceService } from './modules/conferences/conferences.service.js';
 import { FeedbackService } from './modules/feedback/feedback.service.js';
 import { ContestAdmin } from './modules/contest/contest.admin.js';
+import { ContestBank } from './modules/contest/contest.bank.js';
+import { ContestGenerator } from './modules/contest/contest.generator.js';
+import { ContestImports } from './modules/contest/contest.import.js';
 import { ContestEntries } from './modules/contest/contest.entries.js';
 import { ContestLeaderboard } from './modules/contest/contest.leaderboard.js';
 
@@ -64,6 +67,12 @@ export interface Services {
   contestEntries: ContestEntries;
   /** The contest: per-unit leaderboards and the winners list, from the frozen ranking. */
   contestLeaderboard: ContestLeaderboard;
+  /** The contest's question bank: list, preview, edit, approve, retire (city admin). */
+  contestBank: ContestBank;
+  /** The contest: question import from xlsx/CSV, validated, then confirmed. */
+  contestImports: ContestImports;
+  /** The contest: draft questions from catalogue facts. */
+  contestGenerator: ContestGenerator;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -121,6 +130,9 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestAdmin,
     contestEntries,
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
+    contestBank: new ContestBank(db),
+    contestImports: new ContestImports(db),
+    contestGenerator: new ContestGenerator(db),
     conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     feedback: new FeedbackService({
       db,

@@ -458,6 +458,7 @@ export interface DB {
   contest_participant: ContestParticipantTable;
   contest_entry: ContestEntryTable;
   contest_answer: ContestAnswerTable;
+  contest_import: ContestImportTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -769,6 +770,21 @@ export interface ContestQuestionTable {
   procedure_code: string | null;
   created_by: number;
   created_at: Generated<Date>;
+  status: Generated<ContestQuestionStatus>;
+  updated_at: Generated<Date>;
+}
+
+export type ContestQuestionStatus = 'draft' | 'active' | 'retired';
+
+export interface ContestImportTable {
+  id: Generated<number>;
+  contest_id: number;
+  file_name: string;
+  rows: ColumnType<unknown, string, string>;
+  problems: ColumnType<{ row: number; column: string; reason: string }[], string, string>;
+  created_by: number;
+  created_at: Generated<Date>;
+  confirmed_at: Date | null;
 }
 
 export interface ContestParticipantTable {

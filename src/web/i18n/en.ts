@@ -12,6 +12,7 @@ import { enWebhooks } from './en.webhooks.js';
 import { enTracking } from './en.tracking.js';
 import { enFaq } from './en.faq.js';
 import { enContest } from './en.contest.js';
+import { enContestBank } from './en.contest-bank.js';
 import type { MessageKey } from './vi.js';
 
 // Every key of vi.ts, no more and no fewer: the type check fails otherwise.
@@ -348,5 +349,6 @@ export const en: Record<MessageKey, string> = {
   ...enTracking,
   ...enFaq,
   ...enContest,
+  ...enContestBank,
   'err.internal': 'Something went wrong.',
 };

@@ -12,6 +12,7 @@ import { viWebhooks } from './vi.webhooks.js';
 import { viTracking } from './vi.tracking.js';
 import { viFaq } from './vi.faq.js';
 import { viContest } from './vi.contest.js';
+import { viContestBank } from './vi.contest-bank.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
 export const vi = {
   'site.name': 'Cổng Dịch vụ công Thành phố Hà Nội',
@@ -343,6 +344,7 @@ export const vi = {
   ...viTracking,
   ...viFaq,
   ...viContest,
+  ...viContestBank,
   'err.internal': 'Đã có lỗi xảy ra.',
 } as const;
 
