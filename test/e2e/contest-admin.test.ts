@@ -54,6 +54,14 @@ describe(`contest administration in Chromium (${ENGINE})`, () => {
     await Promise.all([page.waitForURL(/\/questions$/), page.click('main a[href$="/questions"]')]);
     assert.equal(await page.locator('tr[data-question][data-status=active]').count(), 3);
     await checkA11y(page, 'the question bank');
+    const bankUrl = page.url();
+    await Promise.all([page.waitForURL(/\/questions\/\d+$/), page.locator('tr[data-question] td:last-child a').first().click()]);
+    assert.equal(await page.locator('[data-preview=key] [data-correct=true]').count(), 1);
+    await checkA11y(page, 'a question preview, as a participant and with its key');
+    await page.goto(`${bankUrl.replace(/\/questions.*$/, '')}/questions/${/\d+$/.exec(page.url())![0]}/edit`);
+    await checkA11y(page, 'the question editor');
+    await page.goto(`${contestUrl}/generate`);
+    await checkA11y(page, 'the generator');
 
     await page.goto(contestUrl);
     await page.fill('#opensAt', '2030-12-01T08:00');

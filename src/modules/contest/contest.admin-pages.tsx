@@ -1,44 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_STATUS } from '../../lib/errors.js';
 import type { MessageKey } from '../../web/i18n/index.js';
-import { readMultipart } from '../../web/multipart.js';
 import { formText, idParam } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import { auditContext, type App } from '../../web/request-context.js';
-import { policies } from '../auth/policy.js';
-import { ContestPage, ContestsPage, type Notice, type PageError, type RoundForm } from './contest.admin-views.js';
-import type { GeneratorFact, QuestionStatus } from './contest.bank-schema.js';
+import { ContestPage, ContestsPage, type Notice, type RoundForm } from './contest.admin-views.js';
+import type { QuestionStatus } from './contest.bank-schema.js';
 import { BankPage, EditPage, editFormOf, PreviewPage, type EditForm } from './contest.bank-views.js';
-import { GeneratePage, ImportPage, ReportPage } from './contest.import-views.js';
 import type { CreateQuestionInput } from './contest.schema.js';
+import { contestImportPageRoutes } from './contest.import-pages.js';
+import { asError, int, PAGE, shown, vnInstant, vnLocal } from './contest.page-helpers.js';
 import { MAX_OPTIONS } from './contest.sheet.js';
 
 // The city admin's contest pages: plain forms that work without JavaScript, over the same
 // services as the API (docs/contest.md, "Administration pages").
-
-const ADMIN = { policy: policies.official('city_admin') };
-const PAGE = { config: ADMIN, schema: { hide: true } };
-
-/** Errors a page shows in place (with their HTTP status); anything else is the error page. */
-function shown(e: unknown): AppError {
-  if (
-    e instanceof AppError &&
-    (e.code.startsWith('contest_') ||
-      ['validation_failed', 'unknown_field', 'file_empty', 'file_too_large', 'file_required'].includes(e.code))
-  )
-    return e;
-  throw e;
-}
-const asError = (e: AppError | undefined): PageError => (e ? { message: `err.${e.code}` as MessageKey, params: e.params } : undefined);
-
-const vnInstant = (local: string) => (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local) ? `${local}:00+07:00` : local);
-const vnLocal = (d: Date) => new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 16);
-const int = (s: string) => (/^\d{1,6}$/.test(s.trim()) ? Number(s.trim()) : NaN);
-
-function list(body: unknown, name: string, max = 300): string[] {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '').slice(0, max);
-}
 
 const ROUND_NOTICES: Record<string, MessageKey> = {
   created: 'contestBank.created',
@@ -77,7 +52,7 @@ function editInput(f: EditForm): CreateQuestionInput {
 }
 
 export async function contestAdminPageRoutes(app: App) {
-  const { contestAdmin, contestBank, contestImports, contestGenerator } = app.services;
+  const { contestAdmin, contestBank } = app.services;
 
   const contestsPage = async (req: FastifyRequest, reply: FastifyReply, form = { titleVi: '', titleEn: '' }, error?: AppError) =>
     renderHtml(
@@ -298,103 +273,5 @@ export async function contestAdminPageRoutes(app: App) {
     });
   }
 
-  // Import: upload, report, confirm.
-  const importPage = async (req: FastifyRequest, reply: FastifyReply, id: number, error?: AppError) =>
-    renderHtml(
-      reply,
-      <ImportPage ctx={pageContext(req, reply)} contest={await contestAdmin.contest(id, { drafts: true })} error={asError(error)} />,
-    );
-
-  app.get('/admin/contest/:id/import', PAGE, async (req, reply) => importPage(req, reply, idParam(req.params)));
-
-  app.post('/admin/contest/:id/import', { config: { ...ADMIN, multipart: true }, schema: { hide: true } }, async (req, reply) => {
-    const id = idParam(req.params);
-    try {
-      const { file } = await readMultipart(app, req, reply, true);
-      if (!file || file.bytes.length === 0) throw new AppError('file_required');
-      const r = await contestImports.upload(req.actor!, id, file, auditContext(req));
-      return reply.redirect(`/admin/contest/${id}/import/${r.id}`, 303);
-    } catch (e) {
-      const err = shown(e);
-      reply.status(ERROR_STATUS[err.code]);
-      return importPage(req, reply, id, err);
-    }
-  });
-
-  const reportPage = async (req: FastifyRequest, reply: FastifyReply, notice: Notice, error?: AppError) => {
-    const id = idParam(req.params);
-    const r = await contestImports.report(idParam({ id: (req.params as Record<string, string>).imp }));
-    if (r.contestId !== id) throw new AppError('contest_import_not_found');
-    const contest = await contestAdmin.contest(id, { drafts: true });
-    return renderHtml(reply, <ReportPage ctx={pageContext(req, reply)} contest={contest} r={r} notice={notice} error={asError(error)} />);
-  };
-
-  app.get('/admin/contest/:id/import/:imp', PAGE, async (req, reply) => {
-    const done = formText(req.query, 'done', 10) === 'imported';
-    const n = int(formText(req.query, 'n', 6));
-    return reportPage(req, reply, done ? { message: 'contestBank.report.done', params: { n: Number.isNaN(n) ? 0 : n } } : null);
-  });
-
-  app.post('/admin/contest/:id/import/:imp/confirm', PAGE, async (req, reply) => {
-    const id = idParam(req.params);
-    const impId = idParam({ id: (req.params as Record<string, string>).imp });
-    try {
-      const before = await contestImports.report(impId);
-      if (before.contestId !== id) throw new AppError('contest_import_not_found');
-      const r = await contestImports.confirm(req.actor!, impId, auditContext(req));
-      return reply.redirect(`/admin/contest/${id}/import/${impId}?done=imported&n=${r.imported ?? 0}`, 303);
-    } catch (e) {
-      const err = shown(e);
-      reply.status(ERROR_STATUS[err.code]);
-      return reportPage(req, reply, null, err);
-    }
-  });
-
-  // The generator.
-  const generatePage = async (req: FastifyRequest, reply: FastifyReply, id: number, error?: AppError) => {
-    const [contest, pools, procedures, fields] = await Promise.all([
-      contestAdmin.contest(id, { drafts: true }),
-      contestBank.pools(id),
-      contestGenerator.catalogueFacts(),
-      contestBank.fields(),
-    ]);
-    return renderHtml(
-      reply,
-      <GeneratePage
-        ctx={pageContext(req, reply)}
-        contest={contest}
-        pools={pools}
-        procedures={procedures}
-        fields={fields}
-        error={asError(error)}
-      />,
-    );
-  };
-
-  app.get('/admin/contest/:id/generate', PAGE, async (req, reply) => generatePage(req, reply, idParam(req.params)));
-
-  app.post('/admin/contest/:id/generate', PAGE, async (req, reply) => {
-    const id = idParam(req.params);
-    try {
-      const poolRaw = formText(req.body, 'pool', 12);
-      const pool = (await contestBank.pools(id)).find((p) => String(p.id) === poolRaw);
-      if (!pool) throw new AppError('contest_pool_not_found');
-      const facts = list(req.body, 'facts', 4).filter((f): f is GeneratorFact =>
-        ['time_limit', 'fee', 'office', 'service_level'].includes(f),
-      );
-      if (facts.length === 0) throw new AppError('validation_failed');
-      const codes = list(req.body, 'procedures');
-      const r = await contestGenerator.generate(
-        req.actor!,
-        pool.id,
-        { facts: [...new Set(facts)], ...(codes.length ? { procedureCodes: codes } : {}) },
-        auditContext(req),
-      );
-      return reply.redirect(`/admin/contest/${id}/questions?pool=${pool.id}&status=draft&done=generated&n=${r.created.length}`, 303);
-    } catch (e) {
-      const err = shown(e);
-      reply.status(ERROR_STATUS[err.code]);
-      return generatePage(req, reply, id, err);
-    }
-  });
+  await contestImportPageRoutes(app);
 }
