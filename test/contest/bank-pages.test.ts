@@ -96,6 +96,13 @@ describe(`contest admin pages (${ENGINE})`, () => {
     assert.equal(confirmed.statusCode, 303);
     assert.match((await b.get(confirmed.headers.location!)).body, /Đã nhập 2 câu hỏi/);
 
+    // The export and template links of the page work with the admin's session (no token).
+    const id = base.split('/').pop();
+    const exported = await b.get(`/api/v1/contest/contests/${id}/questions/export?format=csv`);
+    assert.equal(exported.statusCode, 200);
+    assert.match(exported.body, /Câu hỏi nhập số 2/);
+    assert.equal((await b.get('/api/v1/contest/questions/template')).statusCode, 200);
+
     const published = await b.postForm(`${base}/rounds/${roundId}/publish`, {});
     assert.equal(published.statusCode, 303);
     assert.match((await b.get(published.headers.location!)).body, /data-phase="scheduled"/);
