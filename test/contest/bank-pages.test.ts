@@ -137,7 +137,7 @@ describe(`contest admin pages (${ENGINE})`, () => {
     };
     const noKey = await b.postForm(`${base}/questions/${ids[0]}/edit`, { ...fields, option1Correct: '' });
     assert.equal(noKey.statusCode, 400);
-    assert.match(noKey.body, /no_correct_option/);
+    assert.match(noKey.body, /Câu hỏi chưa hợp lệ: Chưa chỉ ra phương án đúng/);
     const saved = await b.postForm(`${base}/questions/${ids[0]}/edit`, fields);
     assert.equal(saved.statusCode, 303);
     assert.match((await b.get(saved.headers.location!)).body, /Đăng ký khai sinh tại đâu\?/);

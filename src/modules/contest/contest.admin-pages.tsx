@@ -1,11 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_STATUS } from '../../lib/errors.js';
-import type { MessageKey } from '../../web/i18n/index.js';
+import { translator, type MessageKey } from '../../web/i18n/index.js';
 import { formText, idParam } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import { auditContext, type App } from '../../web/request-context.js';
 import { ContestPage, ContestsPage, type Notice, type RoundForm } from './contest.admin-views.js';
 import type { QuestionStatus } from './contest.bank-schema.js';
+import { keyProblem } from './contest.bank.js';
 import { BankPage, EditPage, editFormOf, PreviewPage, type EditForm } from './contest.bank-views.js';
 import type { CreateQuestionInput } from './contest.schema.js';
 import { contestImportPageRoutes } from './contest.import-pages.js';
@@ -244,7 +245,11 @@ export async function contestAdminPageRoutes(app: App) {
       procedureCode: formText(req.body, 'procedureCode', 20),
     };
     try {
-      await contestBank.update(req.actor!, q.id, editInput(form), auditContext(req));
+      const input = editInput(form);
+      // The reason in the admin's words, not the API's code.
+      const problem = keyProblem(input.kind, input.options.filter((o) => o.correct).length);
+      if (problem) throw new AppError('contest_question_invalid', { detail: translator(req.locale)(`contestBank.reason.${problem}`) });
+      await contestBank.update(req.actor!, q.id, input, auditContext(req));
       return reply.redirect(`/admin/contest/${id}/questions?pool=${q.poolId}&done=updated`, 303);
     } catch (e) {
       const err = shown(e);

@@ -31,7 +31,16 @@ export function Done(p: { ctx: PageContext; notice: Notice }) {
 }
 
 /** A labelled text input in the house style (big target, label above). */
-export function Input(p: { id: string; label: string; value: string; type?: string; hint?: string; required?: boolean; max?: number }) {
+export function Input(p: {
+  id: string;
+  label: string;
+  value: string;
+  type?: string;
+  hint?: string;
+  required?: boolean;
+  max?: number;
+  numeric?: boolean;
+}) {
   return (
     <div class="field">
       <label for={p.id}>{p.label}</label>
@@ -47,6 +56,7 @@ export function Input(p: { id: string; label: string; value: string; type?: stri
         value={p.value}
         required={p.required}
         maxLength={p.max}
+        inputMode={p.numeric ? 'numeric' : undefined}
         aria-describedby={p.hint ? `${p.id}-hint` : undefined}
       />
     </div>
@@ -163,8 +173,8 @@ export function ContestPage(p: {
         <p class="hint">{t('contestBank.round.createHint')}</p>
         <Input id="opensAt" type="datetime-local" label={t('contestBank.round.opens')} value={p.round.opensAt} required />
         <Input id="closesAt" type="datetime-local" label={t('contestBank.round.closes')} value={p.round.closesAt} required />
-        <Input id="questionCount" type="number" label={t('contestBank.round.count')} value={p.round.questionCount} required />
-        <Input id="minutes" type="number" label={t('contestBank.round.minutes')} value={p.round.minutes} required />
+        <Input id="questionCount" numeric max={3} label={t('contestBank.round.count')} value={p.round.questionCount} required />
+        <Input id="minutes" numeric max={3} label={t('contestBank.round.minutes')} value={p.round.minutes} required />
         <button type="submit" class="button">
           {t('contestBank.round.create')}
         </button>
