@@ -10,6 +10,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       add column status text not null default 'active' check (status in ('draft', 'active', 'retired')),
       add column updated_at timestamptz not null default now();
     create index contest_question_status_idx on contest_question (pool_id, status);
+    -- "Has this question been drawn?" (it can then no longer be edited or deleted) without scanning
+    -- every entry: entries' questions @> [{"questionId": n}].
+    create index contest_entry_questions_idx on contest_entry using gin (questions jsonb_path_ops);
 
     -- An uploaded import waiting for the admin's confirmation: the parsed rows and their report.
     create table contest_import (
