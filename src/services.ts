@@ -31,6 +31,9 @@ import { ContestGenerator } from './modules/contest/contest.generator.js';
 import { ContestImports } from './modules/contest/contest.import.js';
 import { ContestEntries } from './modules/contest/contest.entries.js';
 import { ContestLeaderboard } from './modules/contest/contest.leaderboard.js';
+import { ContestFairness } from './modules/contest/contest.fairness.js';
+import { ContestRateLimiter } from './modules/contest/contest.ratelimit.js';
+import { LearnService } from './modules/learn/learn.service.js';
 
 export interface Services {
   database: Database;
@@ -73,6 +76,12 @@ export interface Services {
   contestImports: ContestImports;
   /** The contest: draft questions from catalogue facts. */
   contestGenerator: ContestGenerator;
+  /** The contest: review flags, disqualification and its successor rankings. */
+  contestFairness: ContestFairness;
+  /** The contest: rate-limit windows shared by every instance (in the database). */
+  contestRate: ContestRateLimiter;
+  /** Learning mode for schools: lessons, schools, classes and practice (apart from the contest). */
+  learn: LearnService;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -105,7 +114,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
   );
   const tracking = new TrackingService(db);
   const contestAdmin = new ContestAdmin(db);
-  const contestEntries = new ContestEntries(db, contestAdmin);
+  const contestEntries = new ContestEntries(db, contestAdmin, config.contestFairness.flags);
   return {
     database,
     auth,
@@ -133,6 +142,9 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestBank: new ContestBank(db),
     contestImports: new ContestImports(db),
     contestGenerator: new ContestGenerator(db),
+    contestFairness: new ContestFairness(db, contestEntries, config.contestFairness.flags),
+    contestRate: new ContestRateLimiter(db, config.contestFairness.windowSeconds),
+    learn: new LearnService(db),
     conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     feedback: new FeedbackService({
       db,

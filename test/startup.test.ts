@@ -11,7 +11,11 @@ import { startServer, waitExit } from './helpers/server.js';
 
 const run = promisify(execFile);
 
-describe('starting the server (embedded database)', () => {
+const PG = process.env.TEST_DATABASE_URL;
+// The run with TEST_DATABASE_URL tests PostgreSQL: the embedded start is the other run's (CI runs both).
+const EMBEDDED_SKIP = PG ? 'embedded database: covered by the run without TEST_DATABASE_URL' : false;
+
+describe('starting the server (embedded database)', { skip: EMBEDDED_SKIP }, () => {
   test('first start creates the data directory with demo data; a restart keeps everything; a second process is refused', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'motcua-start-')), 'data');
     try {
@@ -69,8 +73,6 @@ describe('starting the server (embedded database)', () => {
     assert.match(res.stderr, /DEMO_DATA=true is refused when NODE_ENV=production/);
   });
 });
-
-const PG = process.env.TEST_DATABASE_URL;
 
 describe('migrations on PostgreSQL', { skip: PG ? false : 'TEST_DATABASE_URL not set' }, () => {
   test('two processes migrating the same fresh database at once: one applies, the other waits, nothing fails or runs twice', async () => {

@@ -135,6 +135,11 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                           <a href="/admin/contest">{t('site.nav.contestAdmin')}</a>
                         </li>
                       )}
+                      {actor.roles.some((g) => g.role === 'unit_admin' || g.role === 'city_admin') && (
+                        <li>
+                          <a href="/admin/schools">{t('site.nav.schools')}</a>
+                        </li>
+                      )}
                       {actor.roles.some((g) => g.role !== 'desk_officer') && (
                         <li>
                           <a href="/work/conferences">{t('site.nav.workConferences')}</a>

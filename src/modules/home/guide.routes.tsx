@@ -30,6 +30,9 @@ export async function guideRoutes(app: App) {
         <p>
           <a href={`/leaflets/online-services.pdf?lang=${locale}`}>{t('home.how.leaflet')}</a>
         </p>
+        <p>
+          <a href="/learn">{t('learn.guide.link')}</a>
+        </p>
       </Layout>,
     );
   });

@@ -54,6 +54,13 @@ export async function homeRoutes(app: App) {
               <a href="/units">{t('home.units.link')}</a>
             </p>
           </section>
+          <section class="card" aria-labelledby="learn-title">
+            <h2 id="learn-title">{t('learn.home.title')}</h2>
+            <p>{t('learn.home.body')}</p>
+            <p>
+              <a href="/learn">{t('learn.home.link')}</a>
+            </p>
+          </section>
           <section class="card" aria-labelledby="account-title">
             <h2 id="account-title">{t('home.account.title')}</h2>
             <p>{t('home.account.body')}</p>

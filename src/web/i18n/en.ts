@@ -13,6 +13,8 @@ import { enTracking } from './en.tracking.js';
 import { enFaq } from './en.faq.js';
 import { enContest } from './en.contest.js';
 import { enContestBank } from './en.contest-bank.js';
+import { enContestFair } from './en.contest-fair.js';
+import { enLearn } from './en.learn.js';
 import type { MessageKey } from './vi.js';
 
 // Every key of vi.ts, no more and no fewer: the type check fails otherwise.
@@ -350,5 +352,7 @@ export const en: Record<MessageKey, string> = {
   ...enFaq,
   ...enContest,
   ...enContestBank,
+  ...enContestFair,
+  ...enLearn,
   'err.internal': 'Something went wrong.',
 };
