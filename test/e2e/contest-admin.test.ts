@@ -81,5 +81,7 @@ describe(`contest administration in Chromium (${ENGINE})`, () => {
     await Promise.all([page.waitForURL(/done=published/), draft.locator('form button[type=submit]').click()]);
     assert.equal(await page.locator('tr[data-phase=scheduled]').count(), 1);
     await checkA11y(page, 'the contest with a published round');
+    await Promise.all([page.waitForURL(/\/admin\/contest\/rounds\/\d+\/flags/), page.click('tr[data-phase=scheduled] a[href$="/flags"]')]);
+    await checkA11y(page, 'the review page of the published round');
   });
 });

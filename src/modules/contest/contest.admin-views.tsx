@@ -153,6 +153,7 @@ export function ContestPage(p: {
                 <td>{formatNumber(Math.round((r.timeLimitSeconds / 60) * 10) / 10, locale)}</td>
                 <td>{t(`contestBank.phase.${r.phase}` as MessageKey)}</td>
                 <td>
+                  {r.phase !== 'draft' && <a href={`/admin/contest/rounds/${r.id}/flags`}>{t('contestBank.round.flags')}</a>}
                   {r.phase === 'draft' && (
                     <form method="post" action={`${base}/rounds/${r.id}/publish`} class="inline-form">
                       <CsrfField token={p.ctx.csrfToken} />

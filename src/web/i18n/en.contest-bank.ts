@@ -65,6 +65,7 @@ export const enContestBank: Record<keyof typeof viContestBank, string> = {
   'contestBank.round.created': 'Round added (draft).',
   'contestBank.round.publish': 'Publish the round',
   'contestBank.round.published': 'Round published.',
+  'contestBank.round.flags': 'Review flagged entries',
   'contestBank.phase.draft': 'Draft',
   'contestBank.phase.scheduled': 'Scheduled',
   'contestBank.phase.open': 'Open',

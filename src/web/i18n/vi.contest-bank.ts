@@ -64,6 +64,7 @@ export const viContestBank = {
   'contestBank.round.created': 'Đã thêm đợt thi (nháp).',
   'contestBank.round.publish': 'Công bố đợt thi',
   'contestBank.round.published': 'Đã công bố đợt thi.',
+  'contestBank.round.flags': 'Xem các trường hợp cần kiểm tra',
   'contestBank.phase.draft': 'Nháp',
   'contestBank.phase.scheduled': 'Sắp mở',
   'contestBank.phase.open': 'Đang mở',
