@@ -63,6 +63,8 @@ import { surveyApiRoutes } from './modules/surveys/surveys.routes.js';
 import { surveyPageRoutes } from './modules/surveys/surveys.pages.js';
 import { contestApiRoutes } from './modules/contest/contest.routes.js';
 import { contestPageRoutes } from './modules/contest/contest.pages.js';
+import { contestBankRoutes } from './modules/contest/contest.bank-routes.js';
+import { contestAdminPageRoutes } from './modules/contest/contest.admin-pages.js';
 import { contestFairnessApiRoutes } from './modules/contest/contest.fairness.routes.js';
 import { contestFairnessPageRoutes } from './modules/contest/contest.fairness.pages.js';
 import { learnApiRoutes } from './modules/learn/learn.routes.js';
@@ -299,6 +301,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(surveyPageRoutes);
   await app.register(contestApiRoutes);
   await app.register(contestPageRoutes);
+  await app.register(contestBankRoutes);
+  await app.register(contestAdminPageRoutes);
   await app.register(contestFairnessApiRoutes);
   await app.register(contestFairnessPageRoutes);
   await app.register(learnApiRoutes);

@@ -26,6 +26,9 @@ import { SurveyResponses } from './modules/surveys/surveys.responses.js';
 import { ConferenceService } from './modules/conferences/conferences.service.js';
 import { FeedbackService } from './modules/feedback/feedback.service.js';
 import { ContestAdmin } from './modules/contest/contest.admin.js';
+import { ContestBank } from './modules/contest/contest.bank.js';
+import { ContestGenerator } from './modules/contest/contest.generator.js';
+import { ContestImports } from './modules/contest/contest.import.js';
 import { ContestEntries } from './modules/contest/contest.entries.js';
 import { ContestLeaderboard } from './modules/contest/contest.leaderboard.js';
 import { ContestPlay } from './modules/contest/contest.play.js';
@@ -73,6 +76,12 @@ export interface Services {
   contestPlay: ContestPlay;
   /** The contest's certificates of participation and their public verification. */
   contestCertificates: ContestCertificates;
+  /** The contest's question bank: list, preview, edit, approve, retire (city admin). */
+  contestBank: ContestBank;
+  /** The contest: question import from xlsx/CSV, validated, then confirmed. */
+  contestImports: ContestImports;
+  /** The contest: draft questions from catalogue facts. */
+  contestGenerator: ContestGenerator;
   /** The contest: review flags, disqualification and its successor rankings. */
   contestFairness: ContestFairness;
   /** The contest: rate-limit windows shared by every instance (in the database). */
@@ -139,6 +148,9 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
     contestPlay,
     contestCertificates: new ContestCertificates(db, contestEntries, contestPlay),
+    contestBank: new ContestBank(db),
+    contestImports: new ContestImports(db),
+    contestGenerator: new ContestGenerator(db),
     contestFairness: new ContestFairness(db, contestEntries, config.contestFairness.flags),
     contestRate: new ContestRateLimiter(db, config.contestFairness.windowSeconds),
     learn: new LearnService(db),

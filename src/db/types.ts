@@ -459,6 +459,7 @@ export interface DB {
   contest_entry: ContestEntryTable;
   contest_answer: ContestAnswerTable;
   contest_certificate: ContestCertificateTable;
+  contest_import: ContestImportTable;
   contest_rate_window: ContestRateWindowTable;
   contest_flag: ContestFlagTable;
   contest_ranking: ContestRankingTable;
@@ -777,6 +778,21 @@ export interface ContestQuestionTable {
   procedure_code: string | null;
   created_by: number;
   created_at: Generated<Date>;
+  status: Generated<ContestQuestionStatus>;
+  updated_at: Generated<Date>;
+}
+
+export type ContestQuestionStatus = 'draft' | 'active' | 'retired';
+
+export interface ContestImportTable {
+  id: Generated<number>;
+  contest_id: number;
+  file_name: string;
+  rows: ColumnType<unknown, string, string>;
+  problems: ColumnType<{ row: number; column: string; reason: string }[], string, string>;
+  created_by: number;
+  created_at: Generated<Date>;
+  confirmed_at: Date | null;
 }
 
 export interface ContestParticipantTable {

@@ -135,6 +135,11 @@ export function Layout({ ctx, title, hasError, children, scripts }: LayoutProps)
                           <a href="/admin/surveys">{t('site.nav.surveys')}</a>
                         </li>
                       )}
+                      {actor.roles.some((g) => g.role === 'city_admin') && (
+                        <li>
+                          <a href="/admin/contest">{t('site.nav.contestAdmin')}</a>
+                        </li>
+                      )}
                       {actor.roles.some((g) => g.role === 'unit_admin' || g.role === 'city_admin') && (
                         <li>
                           <a href="/admin/schools">{t('site.nav.schools')}</a>

@@ -168,13 +168,14 @@ export class ContestAdmin {
     };
   }
 
-  /** Questions a round can draw from: every question of the contest's pools. */
+  /** Questions a round can draw from: the active questions of the contest's pools (not drafts, not retired). */
   bank(contestId: number) {
     return this.db
       .selectFrom('contest_question as q')
       .innerJoin('contest_pool as p', 'p.id', 'q.pool_id')
-      .select(['q.id', 'q.options'])
+      .select(['q.id', 'q.options', 'q.pool_id', 'q.difficulty'])
       .where('p.contest_id', '=', contestId)
+      .where('q.status', '=', 'active')
       .execute();
   }
 
@@ -190,6 +191,7 @@ export class ContestAdmin {
         .innerJoin('contest_pool as p', 'p.id', 'q.pool_id')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .where('p.contest_id', '=', r.contest_id)
+        .where('q.status', '=', 'active')
         .executeTakeFirstOrThrow();
       if (Number(available.n) < r.question_count)
         throw new AppError('contest_not_enough_questions', { needed: r.question_count, available: Number(available.n) });

@@ -112,7 +112,7 @@ export class ContestEntries {
     const seed = randomBytes(32).toString('hex');
     const questions = drawEntry(
       seed,
-      bank.map((q) => ({ id: q.id, optionIds: q.options.map((o) => o.id) })),
+      bank.map((q) => ({ id: q.id, optionIds: q.options.map((o) => o.id), poolId: q.pool_id, difficulty: q.difficulty })),
       Math.min(round.question_count, bank.length),
     );
     const inserted = await this.db

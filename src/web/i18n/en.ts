@@ -13,6 +13,7 @@ import { enTracking } from './en.tracking.js';
 import { enFaq } from './en.faq.js';
 import { enContest } from './en.contest.js';
 import { enContestPlay } from './en.contest-play.js';
+import { enContestBank } from './en.contest-bank.js';
 import { enContestFair } from './en.contest-fair.js';
 import { enLearn } from './en.learn.js';
 import type { MessageKey } from './vi.js';
@@ -352,6 +353,7 @@ export const en: Record<MessageKey, string> = {
   ...enFaq,
   ...enContest,
   ...enContestPlay,
+  ...enContestBank,
   ...enContestFair,
   ...enLearn,
   'err.internal': 'Something went wrong.',

@@ -13,6 +13,7 @@ import { viTracking } from './vi.tracking.js';
 import { viFaq } from './vi.faq.js';
 import { viContest } from './vi.contest.js';
 import { viContestPlay } from './vi.contest-play.js';
+import { viContestBank } from './vi.contest-bank.js';
 import { viContestFair } from './vi.contest-fair.js';
 import { viLearn } from './vi.learn.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
@@ -347,6 +348,7 @@ export const vi = {
   ...viFaq,
   ...viContest,
   ...viContestPlay,
+  ...viContestBank,
   ...viContestFair,
   ...viLearn,
   'err.internal': 'Đã có lỗi xảy ra.',
