@@ -8,6 +8,7 @@ import { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUni
 import { seedFaq } from './modules/faq/faq.seed.js';
 import { seedDemoConferences } from './seed/conferences.js';
 import { seedDemoSchools } from './modules/learn/learn.seed.js';
+import { seedDemoContest } from './seed/contest.js';
 import { startDeadlineSweep } from './modules/processing/sweep.js';
 import { startStatsRollup } from './modules/stats/stats.job.js';
 
@@ -44,6 +45,8 @@ async function main() {
   if (config.demoData) await seedDemoConferences(database.db);
   if (config.demoData) await seedDemoSchools(database.db);
   const app = await buildApp(config, database);
+  // The demo contest is made through the services (audited, as an admin would), so after the app.
+  if (config.demoData) await seedDemoContest(app.services);
   if (config.jobs) {
     app.jobs.start();
     app.addHook('onClose', startDeadlineSweep(app));

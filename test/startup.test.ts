@@ -28,6 +28,10 @@ describe('starting the server (embedded database)', { skip: EMBEDDED_SKIP }, () 
         body: JSON.stringify({ kind: 'citizen', fullName: 'Người Bền Bỉ', phone: '0399888777', password: 'mat-khau-dai-12' }),
       });
       assert.equal(reg.status, 201);
+      // The demo contest: a round open now, its questions drafted from the catalogue and approved.
+      const contest = await (await fetch(`${first.url}/api/v1/contest/contests/1`)).json();
+      assert.equal(contest.rounds.length, 1);
+      assert.equal(contest.rounds[0].phase, 'open');
 
       const second = await startServer({ DATA_DIR: dir }, { waitReady: false });
       const code = await waitExit(second.child);
@@ -44,6 +48,8 @@ describe('starting the server (embedded database)', { skip: EMBEDDED_SKIP }, () 
       assert.equal(login.status, 201, 'the account made before the restart is still there');
       assert.match(again.output(), /"migrations":\[\]/, 'nothing is migrated twice');
       assert.match(again.output(), /"unitsSeeded":0/, 'seeding is idempotent');
+      const contests = await (await fetch(`${again.url}/api/v1/contest/contests/2`)).json();
+      assert.equal(contests.code, 'contest_not_found', 'the demo contest is made once');
       await again.stop();
     } finally {
       await rm(join(dir, '..'), { recursive: true, force: true });
