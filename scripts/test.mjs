@@ -2,8 +2,9 @@
 // Browser tests (test/e2e) need Chromium: without it they are skipped loudly,
 // unless REQUIRE_E2E=1, which turns a missing browser into a failure.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -35,11 +36,24 @@ if (!existsSync(chromium) && files.some(isE2e)) {
 
 // Loading the app's modules through tsx costs seconds of CPU per process, more than many files
 // spend on their tests, so files run in a few groups (one process each, SLOTS at a time) rather
-// than one process per file. Groups are filled largest first, browser files weighing more, and
-// taken from a queue, so a slow group does not hold the other slot idle.
+// than one process per file. Groups are filled longest first and taken from a queue, so a slow
+// group does not hold the other slot idle. "Longest" is each file's measured duration: from this
+// machine's last run (.cache) or else from the figures committed in scripts/test-durations.json
+// (refresh them with `npm run test:durations` after adding heavy tests); a file measured nowhere
+// is estimated from its size, at the rate of the measured files of its kind.
 const SLOTS = Number(process.env.TEST_CONCURRENCY || 2);
 const GROUPS = Math.min(files.length, Number(process.env.TEST_GROUPS || 8));
-const weight = (f) => statSync(f).size * (isE2e(f) ? 4 : 1);
+const LOCAL_DURATIONS = join('.cache', 'test-durations.json');
+const COMMITTED_DURATIONS = join('scripts', 'test-durations.json');
+const readJson = (p) => (existsSync(p) ? JSON.parse(readFileSync(p, 'utf8')) : {});
+const measured = { ...readJson(COMMITTED_DURATIONS), ...readJson(LOCAL_DURATIONS) };
+const msPerByte = (e2e) => {
+  const known = files.filter((f) => isE2e(f) === e2e && measured[f] !== undefined);
+  const bytes = known.reduce((n, f) => n + statSync(f).size, 0);
+  return bytes ? known.reduce((n, f) => n + measured[f], 0) / bytes : e2e ? 4 : 1;
+};
+const rate = { true: msPerByte(true), false: msPerByte(false) };
+const weight = (f) => measured[f] ?? statSync(f).size * rate[isE2e(f)];
 const groups = Array.from({ length: GROUPS }, () => ({ files: [], weight: 0 }));
 for (const f of [...files].sort((a, b) => weight(b) - weight(a))) {
   const g = groups.reduce((min, x) => (x.weight < min.weight ? x : min));
@@ -47,11 +61,19 @@ for (const f of [...files].sort((a, b) => weight(b) - weight(a))) {
   g.weight += weight(f);
 }
 const queue = groups.filter((g) => g.files.length).sort((a, b) => b.weight - a.weight);
+const durationsDir = join(tmpdir(), `motcua-test-durations-${process.pid}`);
+mkdirSync(durationsDir, { recursive: true });
 
 function runGroup(g, n) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--test-reporter=spec', 'scripts/test-group.mjs', ...g.files], {
+    const reporters = [
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=./scripts/durations-reporter.mjs',
+      `--test-reporter-destination=${join(durationsDir, `${n}.json`)}`,
+    ];
+    const child = spawn(process.execPath, ['--import', 'tsx', ...reporters, 'scripts/test-group.mjs', ...g.files], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'test' },
     });
@@ -85,6 +107,15 @@ for (const r of results) {
     if (m) total[k] += Number(m[1]);
   }
 }
+// This run's durations balance the next one (files absent from this run keep their figures).
+const fresh = { ...readJson(LOCAL_DURATIONS) };
+for (const name of readdirSync(durationsDir)) {
+  for (const [file, ms] of Object.entries(readJson(join(durationsDir, name)))) fresh[relative(process.cwd(), file)] = Math.round(ms);
+}
+rmSync(durationsDir, { recursive: true, force: true });
+mkdirSync('.cache', { recursive: true });
+writeFileSync(LOCAL_DURATIONS, `${JSON.stringify(fresh, Object.keys(fresh).sort(), 2)}\n`);
+
 const failed = results.filter((r) => r.code !== 0).length;
 console.log(
   `\n${files.length} files in ${queue.length} groups: ${Object.entries(total)

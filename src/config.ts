@@ -37,6 +37,17 @@ const EnvSchema = Type.Object({
   PAYMENT_HASH_SECRET: Type.Optional(Type.String({ minLength: 16 })),
   JOBS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   WEBHOOK_ALLOW_HTTP: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+  CONTEST_RATE_LIMIT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  CONTEST_RATE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
+  CONTEST_RATE_IP: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 600 }),
+  CONTEST_RATE_IP_ANSWERS: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 6000 }),
+  CONTEST_RATE_PHONE: Type.Integer({ minimum: 1, maximum: 100_000, default: 10 }),
+  CONTEST_RATE_PHONE_ANSWERS: Type.Integer({ minimum: 1, maximum: 100_000, default: 120 }),
+  CONTEST_FLAG_IP_ENTRIES: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 50 }),
+  CONTEST_FLAG_DEVICE_ENTRIES: Type.Integer({ minimum: 1, maximum: 100_000, default: 3 }),
+  CONTEST_FLAG_MIN_ANSWER_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
+  CONTEST_FLAG_MIN_SECONDS_PER_QUESTION: Type.Number({ minimum: 0, maximum: 600, default: 3 }),
+  CONTEST_FLAG_REGULAR_MAX_STDDEV_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 150 }),
 });
 
 type Env = Static<typeof EnvSchema>;
@@ -75,6 +86,31 @@ export interface Config {
   jobs: boolean;
   /** Whether webhook endpoints may use plain http (default: yes, except in production). */
   webhookAllowHttp: boolean;
+  /** Contest rate limits and review flags (docs/contest.md, "Fairness and abuse"). */
+  contestFairness: ContestFairnessConfig;
+}
+
+export type ContestAction = 'register' | 'start' | 'answer' | 'submit';
+
+export interface ContestFairnessConfig {
+  /** Off for load tests from one address (bench/): no counting at all. */
+  rateLimit: boolean;
+  windowSeconds: number;
+  /** Requests allowed per window, per client IP and per phone (participant), for each action. */
+  perIp: Record<ContestAction, number>;
+  perPhone: Record<ContestAction, number>;
+  flags: {
+    /** Entries of one round from one IP above which the IP is flagged (a school room shares one). */
+    ipEntries: number;
+    /** Entries of one round from one device cookie above which the device is flagged. */
+    deviceEntries: number;
+    /** An answer given sooner than this after the previous one (or the start) counts as too fast. */
+    minAnswerMs: number;
+    /** A submitted entry shorter than this many seconds per question is flagged. */
+    minSecondsPerQuestion: number;
+    /** Gaps between answers with a standard deviation below this are "perfectly regular". */
+    regularMaxStddevMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -142,5 +178,28 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     jobs: env.JOBS === 'on',
     webhookAllowHttp: env.WEBHOOK_ALLOW_HTTP === undefined ? !production : env.WEBHOOK_ALLOW_HTTP === 'true',
+    contestFairness: {
+      rateLimit: env.CONTEST_RATE_LIMIT === 'on',
+      windowSeconds: env.CONTEST_RATE_WINDOW_SECONDS,
+      perIp: {
+        register: env.CONTEST_RATE_IP,
+        start: env.CONTEST_RATE_IP,
+        answer: env.CONTEST_RATE_IP_ANSWERS,
+        submit: env.CONTEST_RATE_IP,
+      },
+      perPhone: {
+        register: env.CONTEST_RATE_PHONE,
+        start: env.CONTEST_RATE_PHONE,
+        answer: env.CONTEST_RATE_PHONE_ANSWERS,
+        submit: env.CONTEST_RATE_PHONE,
+      },
+      flags: {
+        ipEntries: env.CONTEST_FLAG_IP_ENTRIES,
+        deviceEntries: env.CONTEST_FLAG_DEVICE_ENTRIES,
+        minAnswerMs: env.CONTEST_FLAG_MIN_ANSWER_MS,
+        minSecondsPerQuestion: env.CONTEST_FLAG_MIN_SECONDS_PER_QUESTION,
+        regularMaxStddevMs: env.CONTEST_FLAG_REGULAR_MAX_STDDEV_MS,
+      },
+    },
   };
 }

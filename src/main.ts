@@ -7,6 +7,8 @@ import { migrateToLatest } from './db/migrate.js';
 import { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits } from './seed/seed.js';
 import { seedFaq } from './modules/faq/faq.seed.js';
 import { seedDemoConferences } from './seed/conferences.js';
+import { seedDemoSchools } from './modules/learn/learn.seed.js';
+import { seedDemoContest } from './seed/contest.js';
 import { startDeadlineSweep } from './modules/processing/sweep.js';
 import { startStatsRollup } from './modules/stats/stats.job.js';
 
@@ -41,7 +43,10 @@ async function main() {
   const demo = config.demoData ? await seedDemoAccounts(database.db) : 0;
   if (config.demoData) await seedDemoOffers(database.db);
   if (config.demoData) await seedDemoConferences(database.db);
+  if (config.demoData) await seedDemoSchools(database.db);
   const app = await buildApp(config, database);
+  // The demo contest is made through the services (audited, as an admin would), so after the app.
+  if (config.demoData) await seedDemoContest(app.services);
   if (config.jobs) {
     app.jobs.start();
     app.addHook('onClose', startDeadlineSweep(app));

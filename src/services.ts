@@ -26,8 +26,16 @@ import { SurveyResponses } from './modules/surveys/surveys.responses.js';
 import { ConferenceService } from './modules/conferences/conferences.service.js';
 import { FeedbackService } from './modules/feedback/feedback.service.js';
 import { ContestAdmin } from './modules/contest/contest.admin.js';
+import { ContestBank } from './modules/contest/contest.bank.js';
+import { ContestGenerator } from './modules/contest/contest.generator.js';
+import { ContestImports } from './modules/contest/contest.import.js';
 import { ContestEntries } from './modules/contest/contest.entries.js';
 import { ContestLeaderboard } from './modules/contest/contest.leaderboard.js';
+import { ContestPlay } from './modules/contest/contest.play.js';
+import { ContestCertificates } from './modules/contest/contest.certificates.js';
+import { ContestFairness } from './modules/contest/contest.fairness.js';
+import { ContestRateLimiter } from './modules/contest/contest.ratelimit.js';
+import { LearnService } from './modules/learn/learn.service.js';
 
 export interface Services {
   database: Database;
@@ -64,6 +72,22 @@ export interface Services {
   contestEntries: ContestEntries;
   /** The contest: per-unit leaderboards and the winners list, from the frozen ranking. */
   contestLeaderboard: ContestLeaderboard;
+  /** The contest's participant pages: current contests, unit choices, public results. */
+  contestPlay: ContestPlay;
+  /** The contest's certificates of participation and their public verification. */
+  contestCertificates: ContestCertificates;
+  /** The contest's question bank: list, preview, edit, approve, retire (city admin). */
+  contestBank: ContestBank;
+  /** The contest: question import from xlsx/CSV, validated, then confirmed. */
+  contestImports: ContestImports;
+  /** The contest: draft questions from catalogue facts. */
+  contestGenerator: ContestGenerator;
+  /** The contest: review flags, disqualification and its successor rankings. */
+  contestFairness: ContestFairness;
+  /** The contest: rate-limit windows shared by every instance (in the database). */
+  contestRate: ContestRateLimiter;
+  /** Learning mode for schools: lessons, schools, classes and practice (apart from the contest). */
+  learn: LearnService;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -96,7 +120,8 @@ export function createServices(config: Config, database: Database, log: JobLog |
   );
   const tracking = new TrackingService(db);
   const contestAdmin = new ContestAdmin(db);
-  const contestEntries = new ContestEntries(db, contestAdmin);
+  const contestEntries = new ContestEntries(db, contestAdmin, config.contestFairness.flags);
+  const contestPlay = new ContestPlay(db, contestAdmin, contestEntries);
   return {
     database,
     auth,
@@ -121,6 +146,14 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestAdmin,
     contestEntries,
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
+    contestPlay,
+    contestCertificates: new ContestCertificates(db, contestEntries, contestPlay),
+    contestBank: new ContestBank(db),
+    contestImports: new ContestImports(db),
+    contestGenerator: new ContestGenerator(db),
+    contestFairness: new ContestFairness(db, contestEntries, config.contestFairness.flags),
+    contestRate: new ContestRateLimiter(db, config.contestFairness.windowSeconds),
+    learn: new LearnService(db),
     conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     feedback: new FeedbackService({
       db,

@@ -11,7 +11,11 @@ import { startServer, waitExit } from './helpers/server.js';
 
 const run = promisify(execFile);
 
-describe('starting the server (embedded database)', () => {
+const PG = process.env.TEST_DATABASE_URL;
+// The run with TEST_DATABASE_URL tests PostgreSQL: the embedded start is the other run's (CI runs both).
+const EMBEDDED_SKIP = PG ? 'embedded database: covered by the run without TEST_DATABASE_URL' : false;
+
+describe('starting the server (embedded database)', { skip: EMBEDDED_SKIP }, () => {
   test('first start creates the data directory with demo data; a restart keeps everything; a second process is refused', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'motcua-start-')), 'data');
     try {
@@ -24,6 +28,10 @@ describe('starting the server (embedded database)', () => {
         body: JSON.stringify({ kind: 'citizen', fullName: 'Người Bền Bỉ', phone: '0399888777', password: 'mat-khau-dai-12' }),
       });
       assert.equal(reg.status, 201);
+      // The demo contest: a round open now, its questions drafted from the catalogue and approved.
+      const contest = await (await fetch(`${first.url}/api/v1/contest/contests/1`)).json();
+      assert.equal(contest.rounds.length, 1);
+      assert.equal(contest.rounds[0].phase, 'open');
 
       const second = await startServer({ DATA_DIR: dir }, { waitReady: false });
       const code = await waitExit(second.child);
@@ -40,6 +48,8 @@ describe('starting the server (embedded database)', () => {
       assert.equal(login.status, 201, 'the account made before the restart is still there');
       assert.match(again.output(), /"migrations":\[\]/, 'nothing is migrated twice');
       assert.match(again.output(), /"unitsSeeded":0/, 'seeding is idempotent');
+      const contests = await (await fetch(`${again.url}/api/v1/contest/contests/2`)).json();
+      assert.equal(contests.code, 'contest_not_found', 'the demo contest is made once');
       await again.stop();
     } finally {
       await rm(join(dir, '..'), { recursive: true, force: true });
@@ -69,8 +79,6 @@ describe('starting the server (embedded database)', () => {
     assert.match(res.stderr, /DEMO_DATA=true is refused when NODE_ENV=production/);
   });
 });
-
-const PG = process.env.TEST_DATABASE_URL;
 
 describe('migrations on PostgreSQL', { skip: PG ? false : 'TEST_DATABASE_URL not set' }, () => {
   test('two processes migrating the same fresh database at once: one applies, the other waits, nothing fails or runs twice', async () => {

@@ -458,6 +458,15 @@ export interface DB {
   contest_participant: ContestParticipantTable;
   contest_entry: ContestEntryTable;
   contest_answer: ContestAnswerTable;
+  contest_certificate: ContestCertificateTable;
+  contest_import: ContestImportTable;
+  contest_rate_window: ContestRateWindowTable;
+  contest_flag: ContestFlagTable;
+  contest_ranking: ContestRankingTable;
+  school: SchoolTable;
+  learn_class: LearnClassTable;
+  learn_pupil: LearnPupilTable;
+  learn_attempt: LearnAttemptTable;
 }
 
 export type UnitRow = Selectable<UnitTable>;
@@ -769,6 +778,21 @@ export interface ContestQuestionTable {
   procedure_code: string | null;
   created_by: number;
   created_at: Generated<Date>;
+  status: Generated<ContestQuestionStatus>;
+  updated_at: Generated<Date>;
+}
+
+export type ContestQuestionStatus = 'draft' | 'active' | 'retired';
+
+export interface ContestImportTable {
+  id: Generated<number>;
+  contest_id: number;
+  file_name: string;
+  rows: ColumnType<unknown, string, string>;
+  problems: ColumnType<{ row: number; column: string; reason: string }[], string, string>;
+  created_by: number;
+  created_at: Generated<Date>;
+  confirmed_at: Date | null;
 }
 
 export interface ContestParticipantTable {
@@ -780,6 +804,9 @@ export interface ContestParticipantTable {
   unit_id: number;
   token_hash: string;
   registered_at: Generated<Date>;
+  client_ip: string | null;
+  device_id: string | null;
+  ua_hash: string | null;
 }
 
 export interface ContestEntryTable {
@@ -791,6 +818,12 @@ export interface ContestEntryTable {
   started_at: Date;
   submitted_at: Date | null;
   prediction: number | null;
+  client_ip: string | null;
+  device_id: string | null;
+  ua_hash: string | null;
+  disqualified_at: Date | null;
+  disqualified_by: number | null;
+  disqualified_reason: string | null;
 }
 
 export interface ContestAnswerTable {
@@ -798,4 +831,86 @@ export interface ContestAnswerTable {
   question_id: number;
   chosen: string[];
   answered_at: Date;
+}
+
+export interface ContestCertificateTable {
+  id: Generated<number>;
+  entry_id: number;
+  code: string;
+  issued_at: Generated<Date>;
+}
+
+export interface ContestRateWindowTable {
+  scope: string;
+  key: string;
+  window_start: Date;
+  hits: number;
+}
+
+export type ContestFlagKind = 'ip_many_entries' | 'device_many_entries' | 'answers_too_fast' | 'entry_too_short' | 'regular_intervals';
+
+export interface ContestFlagTable {
+  id: Generated<number>;
+  round_id: number;
+  entry_id: number | null;
+  kind: ContestFlagKind;
+  subject: string;
+  evidence: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Date;
+  updated_at: Date;
+  status: Generated<'open' | 'cleared'>;
+  reviewed_by: number | null;
+  reviewed_at: Date | null;
+  review_note: string | null;
+}
+
+export interface ContestRankingTable {
+  round_id: number;
+  version: number;
+  document: ColumnType<unknown, string, string>;
+  hash: string;
+  previous_hash: string | null;
+  created_by: number | null;
+  created_at: Date;
+}
+
+export type SchoolKind = 'primary' | 'lower_secondary' | 'upper_secondary';
+
+export interface SchoolTable {
+  id: Generated<number>;
+  code: string;
+  name_vi: string;
+  name_en: string;
+  kind: SchoolKind;
+  unit_id: number;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface LearnClassTable {
+  id: Generated<number>;
+  school_id: number;
+  teacher_name: string;
+  name: string;
+  code: string;
+  teacher_token_hash: string;
+  created_at: Generated<Date>;
+}
+
+export interface LearnPupilTable {
+  id: Generated<number>;
+  class_id: number;
+  name: string;
+  token_hash: string;
+  joined_at: Generated<Date>;
+}
+
+export interface LearnAttemptTable {
+  id: Generated<number>;
+  pupil_id: number;
+  lesson_slug: string;
+  question_key: string;
+  chosen: string[];
+  correct: boolean;
+  answered_at: Generated<Date>;
 }

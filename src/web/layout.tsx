@@ -13,9 +13,11 @@ export interface LayoutProps {
   /** Prefixes the title with "Error:" so screen-reader users hear it first. */
   hasError?: boolean;
   children: ComponentChildren;
+  /** Files under /static/ loaded with `defer` (progressive enhancement: the page works without them). */
+  scripts?: string[];
 }
 
-export function Layout({ ctx, title, hasError, children }: LayoutProps) {
+export function Layout({ ctx, title, hasError, children, scripts }: LayoutProps) {
   const { t, locale, actor } = ctx;
   const other = locale === 'vi' ? 'en' : 'vi';
   const fullTitle = `${hasError ? `${t('form.errorPrefix')} ` : ''}${title} – ${t('site.name')}`;
@@ -27,6 +29,9 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
         <title>{fullTitle}</title>
         <link rel="stylesheet" href="/static/app.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        {scripts?.map((src) => (
+          <script key={src} src={`/static/${src}`} defer />
+        ))}
       </head>
       <body>
         <a class="skip-link" href="#main">
@@ -128,6 +133,16 @@ export function Layout({ ctx, title, hasError, children }: LayoutProps) {
                       {actor.roles.some((g) => g.role === 'city_admin') && (
                         <li>
                           <a href="/admin/surveys">{t('site.nav.surveys')}</a>
+                        </li>
+                      )}
+                      {actor.roles.some((g) => g.role === 'city_admin') && (
+                        <li>
+                          <a href="/admin/contest">{t('site.nav.contestAdmin')}</a>
+                        </li>
+                      )}
+                      {actor.roles.some((g) => g.role === 'unit_admin' || g.role === 'city_admin') && (
+                        <li>
+                          <a href="/admin/schools">{t('site.nav.schools')}</a>
                         </li>
                       )}
                       {actor.roles.some((g) => g.role !== 'desk_officer') && (

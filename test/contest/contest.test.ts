@@ -290,7 +290,9 @@ describe(`contest API (${ENGINE})`, () => {
       res.entries.map((x: { rank: number }) => x.rank),
       [1, 2, 3, 4, 5],
     );
-    const { hash, rankedAt, ...published } = res;
+    const { hash, rankedAt, history, ...published } = res;
+    assert.deepEqual(history, [{ version: 1, hash, previousHash: null, change: null, rankedAt }]);
+    assert.deepEqual([published.version, published.previousHash, published.disqualified], [1, null, []]);
     assert.equal(hash, createHash('sha256').update(canonicalJson(published)).digest('hex'), 'anyone can recompute the hash');
     // Frozen: a later change of the data does not change the published ranking.
     await t.db.deleteFrom('contest_answer').where('entry_id', '=', ids.A!).execute();

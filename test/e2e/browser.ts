@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { after, before } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { testApp, type TestApp } from '../helpers/app.js';
 import type { TemplateKind } from '../helpers/db.js';
 
@@ -10,7 +10,7 @@ const require = createRequire(import.meta.url);
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export function launch(): Promise<Browser> {
+function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -24,6 +24,43 @@ export function launch(): Promise<Browser> {
       '--no-first-run',
       '--disable-quic',
     ],
+  });
+}
+
+// The test runner imports several files into one process (scripts/test-group.mjs): they share one
+// Chromium, so each file pays for fresh contexts rather than a browser start. Registered at module
+// load, this hook belongs to the root test and runs once every file of the process is done.
+let shared: Promise<Browser> | undefined;
+after(async () => {
+  if (shared) await (await shared).close();
+});
+
+/**
+ * The process's Chromium, seen through a handle whose close() closes only the contexts (and their
+ * pages) opened through it, so one file cannot leave state behind for the next.
+ */
+export async function launch(): Promise<Browser> {
+  shared ??= launchChromium();
+  const browser = await shared;
+  const mine = new Set<BrowserContext>();
+  const track = (c: BrowserContext) => {
+    mine.add(c);
+    c.once('close', () => mine.delete(c));
+    return c;
+  };
+  return new Proxy(browser, {
+    get(target, prop) {
+      if (prop === 'close') return async () => Promise.all([...mine].map((c) => c.close()));
+      if (prop === 'newContext') return async (...a: Parameters<Browser['newContext']>) => track(await target.newContext(...a));
+      if (prop === 'newPage')
+        return async (...a: Parameters<Browser['newPage']>) => {
+          const page = await target.newPage(...a);
+          track(page.context());
+          return page;
+        };
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(target) : v;
+    },
   });
 }
 

@@ -73,12 +73,32 @@ export function finalRanking(roundId: number, inputs: readonly RankInput[]): Fin
   return { roundId, actualAllCorrect: actual, entries };
 }
 
+/** Why a version succeeded the one before: an entry disqualified or reinstated after the freeze. */
+export interface RankingChange {
+  action: 'disqualify' | 'reinstate';
+  entryId: number;
+  reason: string;
+}
+
+/**
+ * One frozen version of a round's ranking, exactly as hashed. Version 1 is the ranking at the
+ * close; each later version names its predecessor's hash, so the versions form a chain and an old
+ * one stays verifiable after it has been succeeded.
+ */
+export interface RankingVersion extends FinalRanking {
+  version: number;
+  previousHash: string | null;
+  change: RankingChange | null;
+  /** Entries of the round left out of this version (disqualified), ascending ids. */
+  disqualified: number[];
+}
+
 /** The published text: canonical JSON (keys sorted, no spaces) of the whole ranking. */
-export function rankingText(r: FinalRanking): string {
+export function rankingText(r: FinalRanking | RankingVersion): string {
   return canonicalJson(r);
 }
 
 /** SHA-256 (hex) of the canonical text; published next to the ranking. */
-export function rankingHash(r: FinalRanking): string {
+export function rankingHash(r: FinalRanking | RankingVersion): string {
   return sha256(rankingText(r));
 }

@@ -175,7 +175,10 @@ export class ContestAdmin {
     };
   }
 
-  /** Questions a round can draw from: every question of the contest's pools (cached, see contest.cache.ts). */
+  /**
+   * Questions a round can draw from: the active questions of the contest's pools (not drafts, not
+   * retired); cached, see contest.cache.ts.
+   */
   async bank(contestId: number) {
     return (await this.cache.bank(contestId)).questions;
   }
@@ -192,6 +195,7 @@ export class ContestAdmin {
         .innerJoin('contest_pool as p', 'p.id', 'q.pool_id')
         .select((eb) => eb.fn.countAll<string>().as('n'))
         .where('p.contest_id', '=', r.contest_id)
+        .where('q.status', '=', 'active')
         .executeTakeFirstOrThrow();
       if (Number(available.n) < r.question_count)
         throw new AppError('contest_not_enough_questions', { needed: r.question_count, available: Number(available.n) });

@@ -5,10 +5,21 @@ import type { ContestQuestionTable, DB } from '../../db/types.js';
 // the participant behind a token and the question bank of a contest. Only data that does not
 // change once written is kept without a check (a participant's id and contest for a token hash).
 // The bank can change at any time (a question may be added to a contest whose rounds are
-// published), so it is dropped by this process whenever a question is written (invalidateBanks)
+// published), so it is dropped by this process whenever a question is written (invalidateContestBanks)
 // and kept at most BANK_TTL_MS, which bounds how stale another process's copy can be.
 
 export const BANK_TTL_MS = 5_000;
+
+/** Bumped by every write to a question in this process; a bank loaded before it is reloaded. */
+let bankGeneration = 0;
+
+/**
+ * Call after any write that changes a contest's active questions (create, edit, approve, retire,
+ * import): the next draw and entry view read the bank again.
+ */
+export function invalidateContestBanks() {
+  bankGeneration++;
+}
 const MAX_PARTICIPANTS = 100_000;
 
 /** A question of the bank without its key or explanation: those are read only after the close. */
@@ -24,7 +35,7 @@ export interface Bank {
 
 export class ContestCache {
   readonly #participants = new Map<string, { id: number; contest_id: number }>();
-  readonly #banks = new Map<number, { at: number; bank: Promise<Bank> }>();
+  readonly #banks = new Map<number, { at: number; generation: number; bank: Promise<Bank> }>();
 
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -48,25 +59,26 @@ export class ContestCache {
     return p;
   }
 
-  /** Every question of the contest's pools, ordered by id; one load shared by concurrent callers. */
+  /** The active questions of the contest's pools, ordered by id; one load shared by concurrent callers. */
   bank(contestId: number, now = Date.now()): Promise<Bank> {
     const hit = this.#banks.get(contestId);
-    if (hit && now - hit.at < BANK_TTL_MS) return hit.bank;
+    if (hit && hit.generation === bankGeneration && now - hit.at < BANK_TTL_MS) return hit.bank;
     const bank = this.db
       .selectFrom('contest_question as q')
       .innerJoin('contest_pool as p', 'p.id', 'q.pool_id')
       .select(['q.id', 'q.pool_id', 'q.kind', 'q.difficulty', 'q.text_vi', 'q.text_en', 'q.options'])
       .where('p.contest_id', '=', contestId)
+      .where('q.status', '=', 'active')
       .orderBy('q.id')
       .execute()
       .then((questions) => ({ questions, byId: new Map(questions.map((q) => [q.id, q])) }));
-    this.#banks.set(contestId, { at: now, bank });
+    this.#banks.set(contestId, { at: now, generation: bankGeneration, bank });
     bank.catch(() => this.#banks.delete(contestId));
     return bank;
   }
 
-  /** Called after any write to a question or a pool. */
+  /** Same as invalidateContestBanks(), for callers holding the cache. */
   invalidateBanks() {
-    this.#banks.clear();
+    invalidateContestBanks();
   }
 }

@@ -2,18 +2,21 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { drawEntry } from '../../domain/contest/draw.js';
-import { finalRanking, rankingHash, type FinalRanking, type RankInput } from '../../domain/contest/ranking.js';
-import { isRight, scoreEntry } from '../../domain/contest/scoring.js';
-import { deadlineOf, GRACE_MS, isLate, timeTakenMs } from '../../domain/contest/timing.js';
+import { isRight } from '../../domain/contest/scoring.js';
+import { deadlineOf, GRACE_MS, isLate } from '../../domain/contest/timing.js';
 import { isValidCitizenId, normalizeName, normalizePhone } from '../../domain/identity.js';
 import { randomToken, sha256 } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
-import { recordAudit, SYSTEM_CONTEXT } from '../audit/audit.js';
 import { roundPhase, type ContestAdmin } from './contest.admin.js';
+import { DEFAULT_FLAG_RULES, scanFlags, type ClientInfo, type FlagRules } from './contest.flags.js';
+import { ContestRanking, contestKeys, type PublishedRanking } from './contest.ranking.js';
 import type { EntryResult, EntryView, RegisterInput } from './contest.schema.js';
 
 /** Units a participant is counted under (schools come with the learning mode). */
 const PARTICIPANT_LEVELS = ['commune', 'district', 'department'] as const;
+
+/** Where a registration or an entry came from, for the review flags (contest.flags.ts). */
+const clientColumns = (c: ClientInfo | null) => (c ? { client_ip: c.ip, device_id: c.deviceId, ua_hash: c.uaHash } : {});
 
 type EntryRow = Awaited<ReturnType<ContestEntries['entryRow']>>;
 /** What the entry view needs of an entry and its round. */
@@ -30,12 +33,17 @@ type CreatedEntry = {
 
 /** Taking part: registration, the entry (start, answers, submission) and the results after the close. */
 export class ContestEntries {
+  readonly ranking: ContestRanking;
+
   constructor(
     readonly db: Kysely<DB>,
     private readonly admin: ContestAdmin,
-  ) {}
+    flagRules: FlagRules = DEFAULT_FLAG_RULES,
+  ) {
+    this.ranking = new ContestRanking(db, (trx, roundId, now) => scanFlags(trx, roundId, flagRules, now));
+  }
 
-  async register(contestId: number, input: RegisterInput) {
+  async register(contestId: number, input: RegisterInput, client: ClientInfo | null = null) {
     await this.admin.contest(contestId, { drafts: false });
     const name = normalizeName(input.name);
     if (!name) throw new AppError('invalid_name');
@@ -55,7 +63,15 @@ export class ContestEntries {
     // The unique (contest, phone) key decides, so two registrations racing cannot both succeed.
     const row = await this.db
       .insertInto('contest_participant')
-      .values({ contest_id: contestId, name, phone, citizen_id: citizenId, unit_id: unit.id, token_hash: sha256(token) })
+      .values({
+        contest_id: contestId,
+        name,
+        phone,
+        citizen_id: citizenId,
+        unit_id: unit.id,
+        token_hash: sha256(token),
+        ...clientColumns(client),
+      })
       .onConflict((oc) => oc.columns(['contest_id', 'phone']).doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -82,7 +98,12 @@ export class ContestEntries {
    * racing the first): the unique (participant, round) key keeps exactly one, and every caller
    * gets that one.
    */
-  async start(token: string | undefined, roundId: number, now = new Date()): Promise<{ created: boolean; entry: EntryView }> {
+  async start(
+    token: string | undefined,
+    roundId: number,
+    now = new Date(),
+    client: ClientInfo | null = null,
+  ): Promise<{ created: boolean; entry: EntryView }> {
     const p = await this.participant(token);
     const round = await this.publishedRound(roundId);
     if (round.contest_id !== p.contest_id) throw new AppError('contest_round_not_found');
@@ -98,12 +119,19 @@ export class ContestEntries {
     const seed = randomBytes(32).toString('hex');
     const questions = drawEntry(
       seed,
-      bank.map((q) => ({ id: q.id, optionIds: q.options.map((o) => o.id) })),
+      bank.map((q) => ({ id: q.id, optionIds: q.options.map((o) => o.id), poolId: q.pool_id, difficulty: q.difficulty })),
       Math.min(round.question_count, bank.length),
     );
     const inserted = await this.db
       .insertInto('contest_entry')
-      .values({ round_id: roundId, participant_id: p.id, seed, questions: JSON.stringify(questions), started_at: now })
+      .values({
+        round_id: roundId,
+        participant_id: p.id,
+        seed,
+        questions: JSON.stringify(questions),
+        started_at: now,
+        ...clientColumns(client),
+      })
       .onConflict((oc) => oc.columns(['participant_id', 'round_id']).doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -259,88 +287,17 @@ export class ContestEntries {
   }
 
   /**
-   * The round's final ranking: computed once, at the first request after the close, stored with
-   * its hash and audited; every later request reads the stored one.
+   * The round's frozen ranking, latest version, with the list of versions: version 1 is computed
+   * at the first request after the close (flags scanned in the same transaction); later versions
+   * only come from a disqualification or reinstatement (contest.ranking.ts).
    */
-  async results(roundId: number, now = new Date()): Promise<FinalRanking & { hash: string; rankedAt: string }> {
+  async results(roundId: number, now = new Date(), version?: number): Promise<PublishedRanking> {
     const round = await this.publishedRound(roundId);
     if (roundPhase(round, now) !== 'closed') throw new AppError('contest_round_not_closed');
-    if (round.ranking_hash)
-      return { ...(round.ranking as FinalRanking), hash: round.ranking_hash, rankedAt: round.ranked_at!.toISOString() };
-    await this.db.transaction().execute(async (trx) => {
-      const r = await trx
-        .selectFrom('contest_round')
-        .select(['ranking_hash', 'time_limit_seconds'])
-        .where('id', '=', roundId)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      if (r.ranking_hash) return;
-      const ranking = finalRanking(roundId, await this.rankInputs(trx, roundId, round.contest_id, r.time_limit_seconds));
-      const hash = rankingHash(ranking);
-      await trx
-        .updateTable('contest_round')
-        .set({ ranking: JSON.stringify(ranking), ranking_hash: hash, ranked_at: now })
-        .where('id', '=', roundId)
-        .execute();
-      await recordAudit(trx, SYSTEM_CONTEXT, {
-        action: 'contest.round.rank',
-        entityType: 'contest_round',
-        entityId: roundId,
-        after: { hash, entries: ranking.entries.length, actualAllCorrect: ranking.actualAllCorrect },
-      });
-    });
-    return this.results(roundId, now);
-  }
-
-  private async keys(db: Kysely<DB> | Transaction<DB>, contestId: number) {
-    const rows = await db
-      .selectFrom('contest_question as q')
-      .innerJoin('contest_pool as p', 'p.id', 'q.pool_id')
-      .select(['q.id', 'q.correct', 'q.explanation_vi', 'q.explanation_en', 'q.procedure_code'])
-      .where('p.contest_id', '=', contestId)
-      .execute();
-    return new Map(rows.map((r) => [r.id, r]));
-  }
-
-  private async rankInputs(trx: Transaction<DB>, roundId: number, contestId: number, limit: number): Promise<RankInput[]> {
-    const [entries, answers, keys] = await Promise.all([
-      trx
-        .selectFrom('contest_entry')
-        .select(['id', 'questions', 'started_at', 'submitted_at', 'prediction'])
-        .where('round_id', '=', roundId)
-        .execute(),
-      trx
-        .selectFrom('contest_answer as a')
-        .innerJoin('contest_entry as e', 'e.id', 'a.entry_id')
-        .select(['a.entry_id', 'a.question_id', 'a.chosen'])
-        .where('e.round_id', '=', roundId)
-        .execute(),
-      this.keys(trx, contestId),
-    ]);
-    const byEntry = new Map<number, Map<number, string[]>>();
-    for (const a of answers) {
-      const m = byEntry.get(a.entry_id) ?? new Map<number, string[]>();
-      m.set(a.question_id, a.chosen);
-      byEntry.set(a.entry_id, m);
-    }
-    const keyOf = new Map([...keys].map(([id, k]) => [id, k.correct]));
-    return entries.map((e) => {
-      const { score, allCorrect } = scoreEntry(
-        e.questions.map((q) => q.questionId),
-        byEntry.get(e.id) ?? new Map(),
-        keyOf,
-      );
-      // An entry that ran out of time without submitting closed at its deadline, with no prediction.
-      const closedAt = e.submitted_at ?? deadlineOf(e.started_at, limit);
-      return {
-        entryId: e.id,
-        score,
-        allCorrect,
-        prediction: e.submitted_at ? e.prediction : null,
-        timeTakenMs: timeTakenMs(e.started_at, e.submitted_at, limit),
-        submittedAt: closedAt.getTime(),
-      };
-    });
+    const done = await this.ranking.published(roundId, version);
+    if (done) return done;
+    await this.ranking.freeze(round, now);
+    return (await this.ranking.published(roundId, version))!;
   }
 
   /** A participant's own result after the close: score, rank, and the key with its explanations. */
@@ -350,7 +307,7 @@ export class ContestEntries {
     const ranking = await this.results(e.round_id, now);
     const [answers, keys] = await Promise.all([
       this.db.selectFrom('contest_answer').select(['question_id', 'chosen']).where('entry_id', '=', entryId).execute(),
-      this.keys(this.db, e.contest_id),
+      contestKeys(this.db, e.contest_id),
     ]);
     const chosen = new Map(answers.map((a) => [a.question_id, a.chosen]));
     const ranked = ranking.entries.find((r) => r.entryId === entryId);

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { auditContext, type App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
+import { clientInfo, contestRateLimit } from './contest.ratelimit.js';
 import {
   AdminQuestionView,
   Answered,
@@ -18,6 +19,7 @@ import {
   PoolView,
   RegisterBody,
   Registered,
+  ResultsQuery,
   RoundResults,
   RoundView,
   SubmitBody,
@@ -98,6 +100,7 @@ export async function contestApiRoutes(app: App) {
 
   app.post(`${base}/contests/:id/participants`, {
     config: { policy: policies.public },
+    preHandler: contestRateLimit(app, 'register'),
     schema: {
       tags,
       summary: 'Register for a contest (one registration per phone number); returns the participant token once',
@@ -105,11 +108,12 @@ export async function contestApiRoutes(app: App) {
       body: RegisterBody,
       response: { 201: Registered },
     },
-    handler: async (req, reply) => reply.status(201).send(await contestEntries.register(req.params.id, req.body)),
+    handler: async (req, reply) => reply.status(201).send(await contestEntries.register(req.params.id, req.body, clientInfo(req, reply))),
   });
 
   app.post(`${base}/rounds/:id/start`, {
     config: { policy: policies.public },
+    preHandler: contestRateLimit(app, 'start'),
     schema: {
       tags,
       summary: 'Start the entry for a round (201), or continue the one already started (200); questions drawn and shuffled by the server',
@@ -118,13 +122,14 @@ export async function contestApiRoutes(app: App) {
       response: { 200: EntryView, 201: EntryView },
     },
     handler: async (req, reply) => {
-      const r = await contestEntries.start(participantToken(req), req.params.id);
+      const r = await contestEntries.start(participantToken(req), req.params.id, new Date(), clientInfo(req, reply));
       return reply.status(r.created ? 201 : 200).send(r.entry);
     },
   });
 
   app.post(`${base}/entries/:id/answers`, {
     config: { policy: policies.public },
+    preHandler: contestRateLimit(app, 'answer'),
     schema: {
       tags,
       summary: 'Answer one question of the entry (the last answer counts); refused after the time limit plus grace',
@@ -138,6 +143,7 @@ export async function contestApiRoutes(app: App) {
 
   app.post(`${base}/entries/:id/submit`, {
     config: { policy: policies.public },
+    preHandler: contestRateLimit(app, 'submit'),
     schema: {
       tags,
       summary: 'Close the entry with the prediction (how many entries of this round will have every answer right)',
@@ -165,11 +171,12 @@ export async function contestApiRoutes(app: App) {
     config: { policy: policies.public },
     schema: {
       tags,
-      summary: 'The frozen final ranking of a closed round with its SHA-256 hash (computed once, never recomputed)',
+      summary: 'The frozen ranking of a closed round, latest version (or ?version=n), with its SHA-256 hash and the list of versions',
       params: IdParams,
+      querystring: ResultsQuery,
       response: { 200: RoundResults },
     },
-    handler: async (req) => contestEntries.results(req.params.id),
+    handler: async (req) => contestEntries.results(req.params.id, new Date(), req.query.version),
   });
 
   app.get(`${base}/rounds/:id/leaderboard/units`, {

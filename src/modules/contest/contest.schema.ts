@@ -156,13 +156,43 @@ export const RankedEntry = Type.Object({
   submittedAt: Type.String(),
 });
 
+const RankingChange = Type.Union([
+  Type.Object({
+    action: Type.Union([Type.Literal('disqualify'), Type.Literal('reinstate')]),
+    entryId: Type.Integer(),
+    reason: Type.String(),
+  }),
+  Type.Null(),
+]);
+
 export const RoundResults = Type.Object({
   roundId: Type.Integer(),
+  version: Type.Integer({ description: '1 at the close; +1 for each disqualification or reinstatement after it' }),
+  previousHash: Type.Union([Type.String(), Type.Null()], { description: 'Hash of the version this one succeeds' }),
+  change: RankingChange,
+  disqualified: Type.Array(Type.Integer(), { description: 'Entries left out of this version' }),
   actualAllCorrect: Type.Integer(),
   rankedAt: Type.String(),
-  hash: Type.String({ description: 'SHA-256 (hex) of the canonical JSON of {roundId, actualAllCorrect, entries}' }),
+  hash: Type.String({
+    description: 'SHA-256 (hex) of the canonical JSON of this object without hash, rankedAt and history',
+  }),
   entries: Type.Array(RankedEntry),
+  history: Type.Array(
+    Type.Object({
+      version: Type.Integer(),
+      hash: Type.String(),
+      previousHash: Type.Union([Type.String(), Type.Null()]),
+      change: RankingChange,
+      rankedAt: Type.String(),
+    }),
+    { description: 'Every version, oldest first; GET ?version=n returns an older one in full' },
+  ),
 });
+
+export const ResultsQuery = Type.Object(
+  { version: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) },
+  { additionalProperties: false },
+);
 
 /** One entry's result, after the round has closed: the key and the explanations are public then. */
 export const EntryResult = Type.Object({

@@ -28,7 +28,13 @@ export async function guideRoutes(app: App) {
         <p>{t('guide.full')}</p>
         <p>{t('guide.help')}</p>
         <p>
+          {t('contestPlay.guide')} <a href="/contest">{t('contestPlay.home.link')}</a>
+        </p>
+        <p>
           <a href={`/leaflets/online-services.pdf?lang=${locale}`}>{t('home.how.leaflet')}</a>
+        </p>
+        <p>
+          <a href="/learn">{t('learn.guide.link')}</a>
         </p>
       </Layout>,
     );

@@ -9,7 +9,11 @@ export async function homeRoutes(app: App) {
   app.get('/', { config: { policy: policies.public }, schema: { hide: true } }, async (req, reply) => {
     const ctx = pageContext(req, reply);
     const { t, locale } = ctx;
-    const [counts, fields] = await Promise.all([app.services.units.countsByLevel(), app.services.catalogue.fields()]);
+    const [counts, fields, contest] = await Promise.all([
+      app.services.units.countsByLevel(),
+      app.services.catalogue.fields(),
+      app.services.contestPlay.hasPublishedRound(),
+    ]);
     const browsable = fields.filter((f) => Number(f.procedures) > 0);
     const n = (x: number) => formatNumber(x, locale);
     return renderHtml(
@@ -52,6 +56,22 @@ export async function homeRoutes(app: App) {
             <p>{t('home.units.body', { departments: n(counts.department), districts: n(counts.district), communes: n(counts.commune) })}</p>
             <p>
               <a href="/units">{t('home.units.link')}</a>
+            </p>
+          </section>
+          {contest && (
+            <section class="card" aria-labelledby="contest-title">
+              <h2 id="contest-title">{t('contestPlay.home.title')}</h2>
+              <p>{t('contestPlay.home.body')}</p>
+              <p>
+                <a href="/contest">{t('contestPlay.home.link')}</a>
+              </p>
+            </section>
+          )}
+          <section class="card" aria-labelledby="learn-title">
+            <h2 id="learn-title">{t('learn.home.title')}</h2>
+            <p>{t('learn.home.body')}</p>
+            <p>
+              <a href="/learn">{t('learn.home.link')}</a>
             </p>
           </section>
           <section class="card" aria-labelledby="account-title">

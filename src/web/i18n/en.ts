@@ -12,6 +12,10 @@ import { enWebhooks } from './en.webhooks.js';
 import { enTracking } from './en.tracking.js';
 import { enFaq } from './en.faq.js';
 import { enContest } from './en.contest.js';
+import { enContestPlay } from './en.contest-play.js';
+import { enContestBank } from './en.contest-bank.js';
+import { enContestFair } from './en.contest-fair.js';
+import { enLearn } from './en.learn.js';
 import type { MessageKey } from './vi.js';
 
 // Every key of vi.ts, no more and no fewer: the type check fails otherwise.
@@ -348,5 +352,9 @@ export const en: Record<MessageKey, string> = {
   ...enTracking,
   ...enFaq,
   ...enContest,
+  ...enContestPlay,
+  ...enContestBank,
+  ...enContestFair,
+  ...enLearn,
   'err.internal': 'Something went wrong.',
 };

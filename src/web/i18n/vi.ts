@@ -12,6 +12,10 @@ import { viWebhooks } from './vi.webhooks.js';
 import { viTracking } from './vi.tracking.js';
 import { viFaq } from './vi.faq.js';
 import { viContest } from './vi.contest.js';
+import { viContestPlay } from './vi.contest-play.js';
+import { viContestBank } from './vi.contest-bank.js';
+import { viContestFair } from './vi.contest-fair.js';
+import { viLearn } from './vi.learn.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
 export const vi = {
   'site.name': 'Cổng Dịch vụ công Thành phố Hà Nội',
@@ -343,6 +347,10 @@ export const vi = {
   ...viTracking,
   ...viFaq,
   ...viContest,
+  ...viContestPlay,
+  ...viContestBank,
+  ...viContestFair,
+  ...viLearn,
   'err.internal': 'Đã có lỗi xảy ra.',
 } as const;
 

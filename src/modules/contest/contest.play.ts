@@ -1,0 +1,163 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/types.js';
+import { AppError } from '../../lib/errors.js';
+import type { ContestAdmin } from './contest.admin.js';
+import type { ContestEntries } from './contest.entries.js';
+import { maskPhone } from './contest.leaderboard.js';
+import type { ContestView, RoundView } from './contest.schema.js';
+
+/** Rows per page of the public results (600,000 entries cannot go on one page). */
+export const RESULTS_PAGE = 50;
+
+/** "Nguyễn Thị Hoa" -> "N.T.H.": enough to recognise oneself in a public list, not to identify anyone. */
+export const initials = (name: string) =>
+  name
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => `${[...w][0]!.toLocaleUpperCase('vi')}.`)
+    .join('');
+
+export interface UnitChoice {
+  code: string;
+  name: { vi: string; en: string };
+}
+/** Registration choices: each district with its wards (the district itself first), then the departments. */
+export interface UnitGroups {
+  districts: { district: UnitChoice; wards: UnitChoice[] }[];
+  departments: UnitChoice[];
+}
+
+/**
+ * What the participant pages need beyond the contest API: the list of current contests, the unit
+ * choices, the participant's entry of a round and the public view of the frozen ranking. The rules
+ * (registration, timing, scoring, ranking) stay in ContestEntries.
+ */
+export class ContestPlay {
+  constructor(
+    readonly db: Kysely<DB>,
+    private readonly admin: ContestAdmin,
+    private readonly entries: ContestEntries,
+  ) {}
+
+  /** Contests with at least one published round, newest first. */
+  async current(now = new Date()): Promise<ContestView[]> {
+    const rows = await this.db
+      .selectFrom('contest_round')
+      .select('contest_id')
+      .distinct()
+      .where('state', '=', 'published')
+      .orderBy('contest_id', 'desc')
+      .limit(10)
+      .execute();
+    return Promise.all(rows.map((r) => this.admin.contest(r.contest_id, { drafts: false }, now)));
+  }
+
+  async hasPublishedRound(): Promise<boolean> {
+    return !!(await this.db.selectFrom('contest_round').select('id').where('state', '=', 'published').limit(1).executeTakeFirst());
+  }
+
+  /** A published round with its contest and its number within the contest ("Đợt 2"). */
+  async round(roundId: number, now = new Date()) {
+    const r = await this.db.selectFrom('contest_round').select(['id', 'contest_id', 'state']).where('id', '=', roundId).executeTakeFirst();
+    if (!r || r.state !== 'published') throw new AppError('contest_round_not_found');
+    const contest = await this.admin.contest(r.contest_id, { drafts: false }, now);
+    const index = contest.rounds.findIndex((x) => x.id === roundId);
+    return { contest, round: contest.rounds[index]! as RoundView, number: index + 1 };
+  }
+
+  async unitGroups(): Promise<UnitGroups> {
+    const units = await this.db
+      .selectFrom('unit')
+      .select(['id', 'code', 'name_vi', 'name_en', 'level', 'parent_id'])
+      .where('level', 'in', ['district', 'commune', 'department'])
+      .where('valid_to', 'is', null)
+      .orderBy('name_vi')
+      .execute();
+    const choice = (u: (typeof units)[number]): UnitChoice => ({ code: u.code, name: { vi: u.name_vi, en: u.name_en } });
+    const districts = new Map(
+      units.filter((u) => u.level === 'district').map((u) => [u.id, { district: choice(u), wards: [] as UnitChoice[] }]),
+    );
+    for (const u of units) if (u.level === 'commune' && u.parent_id !== null) districts.get(u.parent_id)?.wards.push(choice(u));
+    return { districts: [...districts.values()], departments: units.filter((u) => u.level === 'department').map(choice) };
+  }
+
+  /** The participant behind a token, or null when the token is missing or unknown (a page then offers registration). */
+  async participantOrNull(token: string | undefined) {
+    try {
+      const p = await this.entries.participant(token);
+      return this.db
+        .selectFrom('contest_participant')
+        .select(['id', 'contest_id', 'name'])
+        .where('id', '=', p.id)
+        .executeTakeFirstOrThrow();
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'contest_token_invalid') return null;
+      throw e;
+    }
+  }
+
+  async entryIdOf(participantId: number, roundId: number): Promise<number | null> {
+    const e = await this.db
+      .selectFrom('contest_entry')
+      .select('id')
+      .where('participant_id', '=', participantId)
+      .where('round_id', '=', roundId)
+      .executeTakeFirst();
+    return e ? Number(e.id) : null;
+  }
+
+  /** The round and contest an entry belongs to (the pages pick the participant's cookie by contest). */
+  async entryRound(entryId: number) {
+    const e = await this.db
+      .selectFrom('contest_entry as e')
+      .innerJoin('contest_round as r', 'r.id', 'e.round_id')
+      .select(['e.round_id', 'r.contest_id'])
+      .where('e.id', '=', entryId)
+      .executeTakeFirst();
+    if (!e) throw new AppError('contest_entry_not_found');
+    return { roundId: e.round_id, contestId: e.contest_id };
+  }
+
+  /** One page of the frozen ranking, people shown by initials and masked phone only. */
+  async publicResults(roundId: number, page: number, now = new Date(), pageSize = RESULTS_PAGE) {
+    const ranking = await this.entries.results(roundId, now);
+    const pages = Math.max(1, Math.ceil(ranking.entries.length / pageSize));
+    if (page > pages) throw new AppError('not_found');
+    const slice = ranking.entries.slice((page - 1) * pageSize, page * pageSize);
+    const people = slice.length
+      ? await this.db
+          .selectFrom('contest_entry as e')
+          .innerJoin('contest_participant as p', 'p.id', 'e.participant_id')
+          .innerJoin('unit as u', 'u.id', 'p.unit_id')
+          .select(['e.id', 'p.name', 'p.phone', 'u.name_vi', 'u.name_en'])
+          .where(
+            'e.id',
+            'in',
+            slice.map((s) => s.entryId),
+          )
+          .execute()
+      : [];
+    const byEntry = new Map(people.map((p) => [Number(p.id), p]));
+    return {
+      roundId,
+      hash: ranking.hash,
+      rankedAt: ranking.rankedAt,
+      version: ranking.version,
+      history: ranking.history,
+      actualAllCorrect: ranking.actualAllCorrect,
+      total: ranking.entries.length,
+      page,
+      pages,
+      rows: slice.map((s) => {
+        const who = byEntry.get(s.entryId);
+        return {
+          ...s,
+          initials: who ? initials(who.name) : '',
+          phone: who ? maskPhone(who.phone) : '',
+          unit: { vi: who?.name_vi ?? '', en: who?.name_en ?? '' },
+        };
+      }),
+    };
+  }
+}
+export type PublicResults = Awaited<ReturnType<ContestPlay['publicResults']>>;

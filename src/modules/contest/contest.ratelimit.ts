@@ -1,0 +1,124 @@
+import { sql, type Kysely } from 'kysely';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ContestAction, ContestFairnessConfig } from '../../config.js';
+import type { DB } from '../../db/types.js';
+import { normalizePhone } from '../../domain/identity.js';
+import { randomToken, sha256 } from '../../lib/crypto.js';
+import { AppError } from '../../lib/errors.js';
+import type { App } from '../../web/request-context.js';
+import type { ClientInfo } from './contest.flags.js';
+
+export interface RateCheck {
+  scope: string;
+  key: string;
+  limit: number;
+}
+
+const PURGE_EVERY_MS = 3_600_000;
+const KEEP_MS = 86_400_000;
+
+/**
+ * Fixed-window counters in the database, so every app instance behind the load balancer counts
+ * against the same window: one upsert per request (all its checks in one statement: one round
+ * trip, one row lock per key). Refused requests count too, so hammering does not shorten the wait.
+ */
+export class ContestRateLimiter {
+  private lastPurge = 0;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly windowSeconds: number,
+  ) {}
+
+  /** Counts the request; 0 when every check is within its limit, else the seconds until its window ends. */
+  async hit(checks: readonly RateCheck[], now = new Date()): Promise<number> {
+    if (checks.length === 0) return 0;
+    const windowMs = this.windowSeconds * 1000;
+    // A window starts at the key's first request (not on the clock's minute), so a burst cannot
+    // get twice the limit by straddling a boundary.
+    const expired = new Date(now.getTime() - windowMs);
+    const rows = await sql<{ scope: string; key: string; hits: number; window_start: Date }>`
+      insert into contest_rate_window as w (scope, key, window_start, hits)
+      values ${sql.join(checks.map((c) => sql`(${c.scope}, ${c.key}, ${now}, 1)`))}
+      on conflict (scope, key) do update set
+        hits = case when w.window_start > ${expired} then w.hits + 1 else 1 end,
+        window_start = case when w.window_start > ${expired} then w.window_start else excluded.window_start end
+      returning scope, key, hits, window_start`.execute(this.db);
+    await this.purge(now);
+    let wait = 0;
+    for (const r of rows.rows) {
+      const c = checks.find((x) => x.scope === r.scope && x.key === r.key)!;
+      if (r.hits > c.limit) {
+        const ends = new Date(r.window_start).getTime() + windowMs;
+        wait = Math.max(wait, Math.max(1, Math.ceil((ends - now.getTime()) / 1000)));
+      }
+    }
+    return wait;
+  }
+
+  // Windows of keys not seen for a day are dead weight: dropped at most once an hour per process.
+  private async purge(now: Date) {
+    if (now.getTime() - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = now.getTime();
+    await this.db
+      .deleteFrom('contest_rate_window')
+      .where('window_start', '<', new Date(now.getTime() - KEEP_MS))
+      .execute();
+  }
+}
+
+/** A random id in an HttpOnly cookie: the same browser across participants shows up as one device. */
+export const DEVICE_COOKIE = 'contest_device';
+const DEVICE_ID = /^[A-Za-z0-9_-]{16,64}$/;
+
+/**
+ * The client of a contest request; sets the device cookie on first contact. The device id is
+ * recorded only when the client sent the cookie back (a client keeping no cookies has none).
+ */
+export function clientInfo(req: FastifyRequest, reply: FastifyReply): ClientInfo {
+  const carried = req.cookies[DEVICE_COOKIE];
+  const known = typeof carried === 'string' && DEVICE_ID.test(carried);
+  if (!known) {
+    reply.setCookie(DEVICE_COOKIE, randomToken(16), {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.protocol === 'https',
+      maxAge: 365 * 86400,
+    });
+  }
+  const ua = req.headers['user-agent'];
+  return { ip: req.ip, deviceId: known ? carried : null, uaHash: ua ? sha256(ua).slice(0, 16) : null };
+}
+
+/**
+ * preHandler for a participant action: counts it per client IP (req.ip honours X-Forwarded-For
+ * only with TRUST_PROXY) and per phone (the registration's phone, or the participant token that
+ * stands for it), and refuses with 429 contest_rate_limited and Retry-After over the limit.
+ */
+export function contestRateLimit(
+  app: App,
+  action: ContestAction,
+  cfg: ContestFairnessConfig = app.config.contestFairness,
+  // The participant pages keep the token in a cookie, not in the header.
+  tokenOf: (req: FastifyRequest) => string | undefined = (req) => {
+    const v = req.headers['x-contest-token'];
+    return typeof v === 'string' ? v : undefined;
+  },
+) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!cfg.rateLimit) return;
+    const checks: RateCheck[] = [{ scope: `${action}:ip`, key: req.ip, limit: cfg.perIp[action] }];
+    const body = req.body as { phone?: unknown } | undefined;
+    const token = tokenOf(req);
+    const phone = action === 'register' ? (typeof body?.phone === 'string' ? normalizePhone(body.phone) : null) : null;
+    const who = phone ? `phone:${phone}` : typeof token === 'string' && token ? `token:${token}` : null;
+    // Hashed: the table holds no phone number or token in clear.
+    if (who) checks.push({ scope: `${action}:phone`, key: sha256(who), limit: cfg.perPhone[action] });
+    const wait = await app.services.contestRate.hit(checks);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new AppError('contest_rate_limited', { seconds: wait });
+    }
+  };
+}

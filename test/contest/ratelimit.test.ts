@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { loadConfig } from '../../src/config.js';
+import { bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
+import { ENGINE } from '../helpers/db.js';
+import { buildBank, hours, type Auth } from './fixtures.js';
+
+const base = loadConfig({ NODE_ENV: 'test' }).contestFairness;
+const fairness = {
+  ...base,
+  windowSeconds: 600,
+  perIp: { register: 8, start: 1000, answer: 1000, submit: 1000 },
+  perPhone: { register: 2, start: 3, answer: 2, submit: 1 },
+};
+
+describe(`contest rate limits per IP and per phone (${ENGINE})`, () => {
+  let t: TestApp;
+  let contestId: number;
+  let roundId: number;
+  let phoneSeq = 0;
+
+  const api = (method: 'GET' | 'POST', url: string, headers: Auth = {}, payload?: object, remoteAddress = '10.9.9.9') =>
+    t.app.inject({ method, url: `/api/v1/contest${url}`, headers, remoteAddress, ...(payload ? { payload } : {}) });
+  const code = (r: LightMyRequestResponse) => [r.statusCode, r.json().code];
+  const register = async (ip: string) => {
+    const r = await api(
+      'POST',
+      `/contests/${contestId}/participants`,
+      {},
+      { name: 'Trần Văn Bình', phone: `09500000${String(++phoneSeq).padStart(2, '0')}`, unitCode: UNITS.quangTrung },
+      ip,
+    );
+    assert.equal(r.statusCode, 201, r.body);
+    return { who: { 'x-contest-token': r.json().token as string } };
+  };
+
+  before(async () => {
+    t = await testApp({ contestFairness: fairness });
+    const admin = await bearerFor(t.app, DEMO.cityAdmin);
+    const c = await api('POST', '/contests', admin, {
+      title: { vi: 'Tìm hiểu dịch vụ công trực tuyến', en: 'Online public services contest' },
+    });
+    contestId = c.json().id;
+    const p = await api('POST', `/contests/${contestId}/pools`, admin, { fieldCode: 'justice', name: { vi: 'Tư pháp', en: 'Justice' } });
+    await buildBank(t, admin, p.json().id, 1);
+    const r = await api('POST', `/contests/${contestId}/rounds`, admin, {
+      opensAt: hours(-1),
+      closesAt: hours(2),
+      questionCount: 1,
+      timeLimitSeconds: 600,
+    });
+    roundId = r.json().id;
+    assert.equal((await api('POST', `/rounds/${roundId}/publish`, admin)).statusCode, 200);
+  });
+  after(async () => t?.close());
+
+  test('registrations over the per-IP limit: 429 contest_rate_limited, localized, with Retry-After; other addresses unaffected', async () => {
+    const ip = '10.5.5.5';
+    for (let i = 0; i < 8; i++) await register(ip);
+    const over = await api(
+      'POST',
+      `/contests/${contestId}/participants`,
+      { 'accept-language': 'en' },
+      { name: 'Lê Văn C', phone: '0939999999', unitCode: UNITS.quangTrung },
+      ip,
+    );
+    assert.deepEqual(code(over), [429, 'contest_rate_limited']);
+    const wait = Number(over.headers['retry-after']);
+    assert.ok(wait > 0 && wait <= 600, `Retry-After ${over.headers['retry-after']}`);
+    assert.equal(over.json().title, `Too many requests. Please try again in ${wait} seconds.`);
+    const vi = await api(
+      'POST',
+      `/contests/${contestId}/participants`,
+      {},
+      { name: 'Lê Văn C', phone: '0939999999', unitCode: UNITS.quangTrung },
+      ip,
+    );
+    assert.match(vi.json().title, /^Bạn thao tác quá nhanh/);
+    // Without TRUST_PROXY a forwarded-for header is the client's say-so, not its address.
+    const spoofed = await api(
+      'POST',
+      `/contests/${contestId}/participants`,
+      { 'x-forwarded-for': '10.7.7.7' },
+      { name: 'Lê Văn C', phone: '0939999999', unitCode: UNITS.quangTrung },
+      ip,
+    );
+    assert.deepEqual(code(spoofed), [429, 'contest_rate_limited']);
+    await register('10.5.5.6');
+  });
+
+  test('per phone: a second registration is contest_phone_taken, the next ones 429; starts per participant likewise', async () => {
+    const body = { name: 'Phạm Thị D', phone: '0938888888', unitCode: UNITS.quangTrung };
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push(code(await api('POST', `/contests/${contestId}/participants`, {}, body, `10.6.0.${i + 1}`)));
+    assert.deepEqual(statuses, [
+      [201, undefined],
+      [409, 'contest_phone_taken'],
+      [429, 'contest_rate_limited'],
+    ]);
+    const { who } = await register('10.6.1.1');
+    const starts = [];
+    for (let i = 0; i < 4; i++) starts.push((await api('POST', `/rounds/${roundId}/start`, who, undefined, `10.6.2.${i + 1}`)).statusCode);
+    assert.deepEqual(starts, [201, 200, 200, 429]);
+  });
+
+  test('answers and submissions per participant: 429 over the limit, before the request is handled', async () => {
+    const { who } = await register('10.8.0.1');
+    const e = (await api('POST', `/rounds/${roundId}/start`, who, undefined, '10.8.0.1')).json();
+    const q = e.questions[0];
+    const answers = [];
+    for (let i = 0; i < 3; i++)
+      answers.push(code(await api('POST', `/entries/${e.entryId}/answers`, who, { questionId: q.id, chosen: [q.options[i].id] })));
+    assert.deepEqual(
+      answers.map(([s]) => s),
+      [200, 200, 429],
+    );
+    assert.equal(answers[2]![1], 'contest_rate_limited');
+    assert.equal((await api('POST', `/entries/${e.entryId}/submit`, who, { prediction: 1 })).statusCode, 200);
+    const again = await api('POST', `/entries/${e.entryId}/submit`, who, { prediction: 1 });
+    assert.deepEqual(code(again), [429, 'contest_rate_limited']);
+    assert.ok(Number(again.headers['retry-after']) > 0);
+  });
+
+  test('limits come from the environment and switch off for load tests', () => {
+    const c = loadConfig({
+      NODE_ENV: 'test',
+      CONTEST_RATE_LIMIT: 'off',
+      CONTEST_RATE_IP: '5000',
+      CONTEST_RATE_PHONE_ANSWERS: '7',
+    }).contestFairness;
+    assert.equal(c.rateLimit, false);
+    assert.deepEqual(c.perIp, { register: 5000, start: 5000, answer: 6000, submit: 5000 });
+    assert.equal(c.perPhone.answer, 7);
+    assert.throws(() => loadConfig({ NODE_ENV: 'test', CONTEST_RATE_LIMIT: 'maybe' }), /CONTEST_RATE_LIMIT/);
+  });
+});
