@@ -5,7 +5,6 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -77,6 +76,7 @@ import { feedbackApiRoutes } from './modules/feedback/feedback.routes.js';
 import { feedbackPageRoutes } from './modules/feedback/feedback.pages.js';
 import { feedbackWorkRoutes } from './modules/feedback/feedback.work.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
+import { securityHeaders } from './web/security-headers.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
 import type { App } from './web/request-context.js';
@@ -155,7 +155,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     global: false,
     errorResponseBuilder: (_req, ctx) => Object.assign(new Error('rate limited'), { statusCode: 429, retryAfter: ctx.after }),
   });
-  await app.register(helmet, {
+  const SECURITY_HEADERS = securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -170,6 +170,9 @@ export async function buildApp(config: Config, database: Database, opts: { logge
         upgradeInsecureRequests: null,
       },
     },
+  });
+  app.addHook('onRequest', async (_req, reply) => {
+    reply.headers(SECURITY_HEADERS);
   });
 
   app.addHook('onRequest', async (req, reply) => {
