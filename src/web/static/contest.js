@@ -43,8 +43,19 @@
   var csrf = form.querySelector('input[name=_csrf]').value;
   var url = form.getAttribute('action') + '/answer';
 
+  // One save at a time per question: two quick clicks on a multiple-choice question would
+  // otherwise race, and the older choice could arrive last and overwrite the newer one. A change
+  // made while a save is on its way is sent when that save returns, with the choices of that moment.
+  var pending = {};
+
   function save(fieldset) {
     var id = fieldset.dataset.question;
+    var state = pending[id] || (pending[id] = { busy: false, again: false });
+    if (state.busy) {
+      state.again = true;
+      return;
+    }
+    state.busy = true;
     var status = document.getElementById('q' + id + '-status');
     var body = new URLSearchParams();
     body.append('_csrf', csrf);
@@ -53,6 +64,17 @@
       body.append('chosen', input.value);
     });
     status.textContent = '';
+    status.className = 'save-status';
+    function done(ok, text) {
+      state.busy = false;
+      if (state.again) {
+        state.again = false;
+        save(fieldset);
+        return;
+      }
+      status.textContent = text;
+      status.className = 'save-status ' + (ok ? 'save-ok' : 'save-failed');
+    }
     fetch(url, { method: 'POST', body: body, credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (res) {
         return res
@@ -61,13 +83,11 @@
             return {};
           })
           .then(function (data) {
-            status.textContent = res.ok ? msg.msgSaved : data.message || msg.msgFailed;
-            status.className = 'save-status ' + (res.ok ? 'save-ok' : 'save-failed');
+            done(res.ok, res.ok ? msg.msgSaved : data.message || msg.msgFailed);
           });
       })
       .catch(function () {
-        status.textContent = msg.msgFailed;
-        status.className = 'save-status save-failed';
+        done(false, msg.msgFailed);
       });
   }
 
