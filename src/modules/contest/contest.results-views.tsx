@@ -183,28 +183,29 @@ export function PublicResultsPage(p: { ctx: PageContext; contest: ContestView; n
   );
 }
 
+const BOARD_LEAD: Record<UnitsLeaderboard['level'], MessageKey> = {
+  district: 'contestPlay.board.districtLead',
+  commune: 'contestPlay.board.communeLead',
+  school: 'contestSchool.board.schoolLead',
+};
+/** The leaderboard's levels as links; the page shows the ones other than its own. */
+const BOARD_LINKS = [
+  ['district', '', 'contestPlay.board.showDistricts'],
+  ['commune', '?level=commune', 'contestPlay.board.showCommunes'],
+  ['school', '?level=school', 'contestSchool.board.showSchools'],
+] as const;
+
 export function LeaderboardPage(p: { ctx: PageContext; contest: ContestView; number: number; b: UnitsLeaderboard }) {
   const { t, locale } = p.ctx;
   const n = (x: number) => formatNumber(x, locale);
   const { b } = p;
   const title = t('contestPlay.board.title', { n: p.number });
-  const LEAD: Record<UnitsLeaderboard['level'], MessageKey> = {
-    district: 'contestPlay.board.districtLead',
-    commune: 'contestPlay.board.communeLead',
-    school: 'contestSchool.board.schoolLead',
-  };
-  const others = (
-    [
-      ['district', '', 'contestPlay.board.showDistricts'],
-      ['commune', '?level=commune', 'contestPlay.board.showCommunes'],
-      ['school', '?level=school', 'contestSchool.board.showSchools'],
-    ] as const
-  ).filter(([level]) => level !== b.level);
+  const others = BOARD_LINKS.filter(([level]) => level !== b.level);
   return (
     <Layout ctx={p.ctx} title={title}>
       <h1>{title}</h1>
       <p class="lead">{p.contest.title[locale]}</p>
-      <p>{t(LEAD[b.level])}</p>
+      <p>{t(BOARD_LEAD[b.level])}</p>
       <ul class="link-list">
         {others.map(([level, query, label]) => (
           <li key={level}>
@@ -217,7 +218,7 @@ export function LeaderboardPage(p: { ctx: PageContext; contest: ContestView; num
         <thead>
           <tr>
             <th scope="col">{t('contestPlay.results.col.rank')}</th>
-            <th scope="col">{t('contestPlay.board.col.unit')}</th>
+            <th scope="col">{t(b.level === 'school' ? 'contestSchool.board.col.school' : 'contestPlay.board.col.unit')}</th>
             <th scope="col">{t('contestPlay.board.col.entries')}</th>
             <th scope="col">{t('contestPlay.board.col.average')}</th>
           </tr>

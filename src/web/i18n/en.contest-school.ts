@@ -12,5 +12,6 @@ export const enContestSchool: Record<keyof typeof viContestSchool, string> = {
     "Pupils and teachers choose their school. With a school, you count for the school's ward or commune and the field above is not used.",
   'contestSchool.register.schoolChoose': '– No school –',
   'contestSchool.board.schoolLead': 'Entries and average score per school (participants who registered with their school).',
+  'contestSchool.board.col.school': 'School',
   'contestSchool.board.showSchools': 'Show by school',
 };

@@ -10,5 +10,6 @@ export const viContestSchool = {
     'Học sinh, giáo viên chọn trường của mình. Khi đã chọn trường, Ông/Bà được tính cho phường, xã của trường và ô phường, xã ở trên không được dùng.',
   'contestSchool.register.schoolChoose': '– Không chọn trường –',
   'contestSchool.board.schoolLead': 'Số bài thi và điểm trung bình theo trường học (người dự thi đăng ký với trường của mình).',
+  'contestSchool.board.col.school': 'Trường học',
   'contestSchool.board.showSchools': 'Xem theo trường học',
 } as const;
