@@ -807,6 +807,7 @@ export interface ContestParticipantTable {
   client_ip: string | null;
   device_id: string | null;
   ua_hash: string | null;
+  school_id: number | null;
 }
 
 export interface ContestEntryTable {

@@ -250,6 +250,8 @@ export const ERROR_STATUS = {
   learn_answer_required: 400,
   learn_option_unknown: 400,
   learn_one_option_only: 400,
+  contest_unit_or_school: 400,
+  contest_school_invalid: 400,
   internal: 500,
 } as const;
 

@@ -29,6 +29,19 @@ describe(`the contest in Chromium, with and without JavaScript (${ENGINE})`, () 
     const { t, browser } = suite;
     const admin = await bearerFor(t.app, DEMO.cityAdmin);
     const { contestId, roundId, key } = await publishedRound(t, admin, { questions: 4 });
+    // A school on the registration form (its select is checked by axe with the rest), chosen by the second participant.
+    const school = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/learn/schools',
+      headers: admin,
+      payload: {
+        code: 'DV-TH-E2E',
+        name: { vi: 'Trường Tiểu học Dịch Vọng', en: 'Dịch Vọng Primary' },
+        kind: 'primary',
+        unitCode: UNITS.dichVong,
+      },
+    });
+    assert.equal(school.statusCode, 201, school.body);
     const entries = () => t.db.selectFrom('contest_entry').select(['id']).where('round_id', '=', roundId).execute();
 
     // 1. With JavaScript: register (a mistake first), start, the timer runs, each choice is saved as it is made.
@@ -86,7 +99,7 @@ describe(`the contest in Chromium, with and without JavaScript (${ENGINE})`, () 
     seen.push(`${t.url}/contest/${contestId}/register`);
     await b.fill('#name', 'Trần Văn Bình');
     await b.fill('#phone', '0910000002');
-    await b.selectOption('#unitCode', UNITS.dichVong);
+    await b.selectOption('#schoolCode', 'DV-TH-E2E');
     await Promise.all([b.waitForURL(new RegExp(`/contest/rounds/${roundId}$`)), b.click('form.contest-register button[type=submit]')]);
     seen.push(b.url());
     await Promise.all([b.waitForURL(new RegExp(`/contest/rounds/${roundId}$`)), b.click('text=Bắt đầu làm bài')]);
@@ -142,6 +155,9 @@ describe(`the contest in Chromium, with and without JavaScript (${ENGINE})`, () 
     await Promise.all([a.waitForURL(/level=commune/), a.click('text=Xem theo phường, xã')]);
     assert.match((await a.textContent('table')) ?? '', /Phường Quang Trung/);
     await checkA11y(a, 'the wards leaderboard');
+    await Promise.all([a.waitForURL(/level=school/), a.click('text=Xem theo trường học')]);
+    assert.match((await a.textContent('table')) ?? '', /Trường Tiểu học Dịch Vọng/);
+    await checkA11y(a, 'the schools leaderboard');
     await b.goto(`${t.url}/contest/rounds/${roundId}`);
     await Promise.all([b.waitForURL(/\/contest\/entries\/\d+$/), b.click('text=Xem kết quả của tôi')]);
     assert.match((await b.textContent('main')) ?? '', /Đáp án đúng/);

@@ -12,7 +12,7 @@ import { DEFAULT_FLAG_RULES, scanFlags, type ClientInfo, type FlagRules } from '
 import { ContestRanking, contestKeys, type PublishedRanking } from './contest.ranking.js';
 import type { EntryResult, EntryView, RegisterInput } from './contest.schema.js';
 
-/** Units a participant is counted under (schools come with the learning mode). */
+/** Units a participant is counted under (or a school, counted under its ward or district). */
 const PARTICIPANT_LEVELS = ['commune', 'district', 'department'] as const;
 
 /** Where a registration or an entry came from, for the review flags (contest.flags.ts). */
@@ -51,14 +51,7 @@ export class ContestEntries {
     if (!phone) throw new AppError('invalid_phone');
     const citizenId = input.citizenId?.trim() || null;
     if (citizenId && !isValidCitizenId(citizenId)) throw new AppError('invalid_citizen_id');
-    const unit = await this.db
-      .selectFrom('unit')
-      .select('id')
-      .where('code', '=', input.unitCode)
-      .where('level', 'in', PARTICIPANT_LEVELS)
-      .where('valid_to', 'is', null)
-      .executeTakeFirst();
-    if (!unit) throw new AppError('contest_unit_invalid');
+    const { unitId, schoolId } = await this.placeOf(input);
     const token = randomToken(32);
     // The unique (contest, phone) key decides, so two registrations racing cannot both succeed.
     const row = await this.db
@@ -68,7 +61,8 @@ export class ContestEntries {
         name,
         phone,
         citizen_id: citizenId,
-        unit_id: unit.id,
+        unit_id: unitId,
+        school_id: schoolId,
         token_hash: sha256(token),
         ...clientColumns(client),
       })
@@ -77,6 +71,25 @@ export class ContestEntries {
       .executeTakeFirst();
     if (!row) throw new AppError('contest_phone_taken');
     return { participantId: row.id, token };
+  }
+
+  /** Where a participant counts: their unit, or their school and the school's ward or district. */
+  private async placeOf(input: RegisterInput): Promise<{ unitId: number; schoolId: number | null }> {
+    if ((input.unitCode === undefined) === (input.schoolCode === undefined)) throw new AppError('contest_unit_or_school');
+    if (input.schoolCode !== undefined) {
+      const school = await this.db.selectFrom('school').select(['id', 'unit_id']).where('code', '=', input.schoolCode).executeTakeFirst();
+      if (!school) throw new AppError('contest_school_invalid');
+      return { unitId: school.unit_id, schoolId: school.id };
+    }
+    const unit = await this.db
+      .selectFrom('unit')
+      .select('id')
+      .where('code', '=', input.unitCode!)
+      .where('level', 'in', PARTICIPANT_LEVELS)
+      .where('valid_to', 'is', null)
+      .executeTakeFirst();
+    if (!unit) throw new AppError('contest_unit_invalid');
+    return { unitId: unit.id, schoolId: null };
   }
 
   async participant(token: string | undefined) {

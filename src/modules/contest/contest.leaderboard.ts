@@ -10,6 +10,26 @@ export const maskPhone = (phone: string) => `${'*'.repeat(Math.max(0, phone.leng
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
+type Row = Omit<UnitsLeaderboard['units'][number], 'rank'>;
+const tally = (code: string, name: Row['name'], level: string, entries: number, total: number): Row => ({
+  unitCode: code,
+  name,
+  level,
+  entries,
+  averageScore: entries ? round2(total / entries) : null,
+});
+
+/** Most entries first, then the higher average; equal figures share a rank. */
+function rank(rows: Row[]): UnitsLeaderboard['units'] {
+  rows.sort((a, b) => b.entries - a.entries || (b.averageScore ?? -1) - (a.averageScore ?? -1) || a.unitCode.localeCompare(b.unitCode));
+  let r = 0;
+  return rows.map((row, i) => {
+    const prev = rows[i - 1];
+    if (!prev || prev.entries !== row.entries || prev.averageScore !== row.averageScore) r = i + 1;
+    return { rank: r, ...row };
+  });
+}
+
 /**
  * Per-unit figures and the winners list, both read from the frozen ranking (never rescored), so
  * they agree with the published hash even if answers were touched after the close.
@@ -20,9 +40,10 @@ export class ContestLeaderboard {
     private readonly entries: ContestEntries,
   ) {}
 
-  /** Entries and average score per district-level unit and department, or per ward (`commune`). */
+  /** Entries and average score per district-level unit and department, per ward (`commune`) or per school (`school`). */
   async units(roundId: number, level: LeaderboardLevel): Promise<UnitsLeaderboard> {
     const ranking = await this.entries.results(roundId);
+    if (level === 'school') return { roundId, level, hash: ranking.hash, units: rank(await this.schools(ranking.entries)) };
     const levels = level === 'commune' ? (['commune'] as const) : (['district', 'department'] as const);
     const units = await this.db
       .selectFrom('unit')
@@ -46,22 +67,39 @@ export class ContestLeaderboard {
         }
       }
     }
-    const rows = [...byPath.values()]
-      .map(({ u, entries, total }) => ({
-        unitCode: u.code,
-        name: { vi: u.name_vi, en: u.name_en },
-        level: u.level,
-        entries,
-        averageScore: entries ? round2(total / entries) : null,
-      }))
-      .sort((a, b) => b.entries - a.entries || (b.averageScore ?? -1) - (a.averageScore ?? -1) || a.unitCode.localeCompare(b.unitCode));
-    let rank = 0;
-    const ranked = rows.map((r, i) => {
-      const prev = rows[i - 1];
-      if (!prev || prev.entries !== r.entries || prev.averageScore !== r.averageScore) rank = i + 1;
-      return { rank, ...r };
-    });
-    return { roundId, level, hash: ranking.hash, units: ranked };
+    const rows = [...byPath.values()].map(({ u, entries, total }) =>
+      tally(u.code, { vi: u.name_vi, en: u.name_en }, u.level, entries, total),
+    );
+    return { roundId, level, hash: ranking.hash, units: rank(rows) };
+  }
+
+  /** Every school with the entries of the participants registered with it. */
+  private async schools(entries: { entryId: number; score: number }[]) {
+    const schools = await this.db.selectFrom('school').select(['id', 'code', 'name_vi', 'name_en']).execute();
+    const byId = new Map(schools.map((s) => [s.id, { s, entries: 0, total: 0 }]));
+    const ofEntry = new Map<number, number>();
+    // Chunks keep the parameter count under PostgreSQL's limit on large rounds.
+    for (let i = 0; i < entries.length; i += 5000) {
+      const rows = await this.db
+        .selectFrom('contest_entry as e')
+        .innerJoin('contest_participant as p', 'p.id', 'e.participant_id')
+        .select(['e.id', 'p.school_id'])
+        .where(
+          'e.id',
+          'in',
+          entries.slice(i, i + 5000).map((e) => e.entryId),
+        )
+        .where('p.school_id', 'is not', null)
+        .execute();
+      for (const r of rows) ofEntry.set(Number(r.id), r.school_id!);
+    }
+    for (const e of entries) {
+      const hit = byId.get(ofEntry.get(e.entryId) ?? -1);
+      if (!hit) continue;
+      hit.entries++;
+      hit.total += e.score;
+    }
+    return [...byId.values()].map(({ s, entries, total }) => tally(s.code, { vi: s.name_vi, en: s.name_en }, 'school', entries, total));
   }
 
   private async owners(entryIds: number[]) {

@@ -30,6 +30,7 @@ const REGISTER_FIELDS: Partial<Record<ErrorCode, string>> = {
   invalid_phone: 'phone',
   invalid_citizen_id: 'citizenId',
   contest_unit_invalid: 'unitCode',
+  contest_school_invalid: 'schoolCode',
 };
 /** Refusals of an answer or a submission, shown on the round page itself. */
 const ENTRY_CODES = new Set<ErrorCode>([
@@ -77,11 +78,23 @@ export async function contestPageRoutes(app: App) {
     errors: FieldErrors,
     error?: MessageKey,
   ) => {
-    const [contest, units] = await Promise.all([app.services.contestAdmin.contest(contestId, { drafts: false }), contestPlay.unitGroups()]);
+    const [contest, units, schools] = await Promise.all([
+      app.services.contestAdmin.contest(contestId, { drafts: false }),
+      contestPlay.unitGroups(),
+      contestPlay.schoolGroups(),
+    ]);
     if (contest.rounds.length === 0) throw new AppError('contest_not_found');
     return renderHtml(
       reply,
-      <RegisterPage ctx={pageContext(req, reply)} contest={contest} units={units} form={form} errors={errors} error={error} />,
+      <RegisterPage
+        ctx={pageContext(req, reply)}
+        contest={contest}
+        units={units}
+        schools={schools}
+        form={form}
+        errors={errors}
+        error={error}
+      />,
     );
   };
 
@@ -89,7 +102,13 @@ export async function contestPageRoutes(app: App) {
     const id = idParam(req.params);
     if (await contestPlay.participantOrNull(tokenOf(req, id))) return reply.redirect('/contest', 303);
     const round = formText(req.query, 'round', 12);
-    return registerPage(req, reply, id, { name: '', phone: '', citizenId: '', unitCode: '', round: /^\d+$/.test(round) ? round : '' }, {});
+    return registerPage(
+      req,
+      reply,
+      id,
+      { name: '', phone: '', citizenId: '', unitCode: '', schoolCode: '', round: /^\d+$/.test(round) ? round : '' },
+      {},
+    );
   });
 
   app.post('/contest/:id/register', { config: PUBLIC, schema: hide }, async (req, reply) => {
@@ -99,6 +118,7 @@ export async function contestPageRoutes(app: App) {
       phone: formText(req.body, 'phone', 20),
       citizenId: formText(req.body, 'citizenId', 20),
       unitCode: formText(req.body, 'unitCode', 40),
+      schoolCode: formText(req.body, 'schoolCode', 40),
       round: formText(req.body, 'round', 12),
     };
     await contestRateLimit(app, 'register')(req, reply);
@@ -109,7 +129,8 @@ export async function contestPageRoutes(app: App) {
         {
           name: form.name,
           phone: form.phone,
-          unitCode: form.unitCode,
+          // Without JavaScript both selects are sent: a chosen school wins and the unit is not used (the form says so).
+          ...(form.schoolCode ? { schoolCode: form.schoolCode } : { unitCode: form.unitCode }),
           ...(form.citizenId.trim() ? { citizenId: form.citizenId } : {}),
         },
         clientInfo(req, reply),
@@ -286,9 +307,9 @@ export async function contestPageRoutes(app: App) {
   app.get('/contest/rounds/:id/leaderboard', { config: PUBLIC, schema: hide }, async (req, reply) => {
     const roundId = idParam(req.params);
     const level = formText(req.query, 'level', 10);
-    if (level !== '' && level !== 'district' && level !== 'commune') throw new AppError('validation_failed');
+    if (level !== '' && level !== 'district' && level !== 'commune' && level !== 'school') throw new AppError('validation_failed');
     const { contest, number } = await contestPlay.round(roundId);
-    const b = await contestLeaderboard.units(roundId, level === 'commune' ? 'commune' : 'district');
+    const b = await contestLeaderboard.units(roundId, level === '' ? 'district' : level);
     return renderHtml(reply, <LeaderboardPage ctx={pageContext(req, reply)} contest={contest} number={number} b={b} />);
   });
 }

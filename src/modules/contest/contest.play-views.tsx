@@ -2,7 +2,7 @@ import { CsrfField, ErrorSummary, TextField, type FieldErrors } from '../../web/
 import type { PageContext } from '../../web/context.js';
 import { formatDateTime, type MessageKey, type Translate } from '../../web/i18n/index.js';
 import { Layout } from '../../web/layout.js';
-import type { UnitGroups } from './contest.play.js';
+import type { SchoolGroup, UnitGroups } from './contest.play.js';
 import type { ContestView, RoundView } from './contest.schema.js';
 
 const PHASE: Record<RoundView['phase'], MessageKey> = {
@@ -107,6 +107,7 @@ export interface RegisterForm {
   phone: string;
   citizenId: string;
   unitCode: string;
+  schoolCode: string;
   round: string;
 }
 
@@ -114,6 +115,7 @@ export function RegisterPage(p: {
   ctx: PageContext;
   contest: ContestView;
   units: UnitGroups;
+  schools: SchoolGroup[];
   form: RegisterForm;
   errors: FieldErrors;
   error?: MessageKey;
@@ -121,12 +123,15 @@ export function RegisterPage(p: {
   const { t, locale } = p.ctx;
   const bad = Object.keys(p.errors).length > 0 || !!p.error;
   const unitError = p.errors.unitCode;
+  const schoolError = p.errors.schoolCode;
+  // With schools to choose from, the unit is needed only when no school is chosen.
+  const withSchools = p.schools.length > 0;
   return (
     <Layout ctx={p.ctx} title={t('contestPlay.register.title')} hasError={bad}>
       <h1>{t('contestPlay.register.title')}</h1>
       <p class="lead">{p.contest.title[locale]}</p>
       <p>{t('contestPlay.register.lead')}</p>
-      <ErrorSummary t={t} errors={p.errors} order={['name', 'phone', 'citizenId', 'unitCode']} />
+      <ErrorSummary t={t} errors={p.errors} order={['name', 'phone', 'citizenId', 'unitCode', 'schoolCode']} />
       {p.error && (
         <div class="error-summary" role="alert" tabIndex={-1}>
           <h2>{t('form.errorSummary')}</h2>
@@ -172,10 +177,11 @@ export function RegisterPage(p: {
         />
         <div class={`field${unitError ? ' field-error' : ''}`}>
           <label for="unitCode">
-            {t('contestPlay.register.unit')} <span class="field-flag">{t('form.required')}</span>
+            {t('contestPlay.register.unit')}{' '}
+            <span class="field-flag">{withSchools ? t('contestSchool.register.unitFlag') : t('form.required')}</span>
           </label>
           <p class="hint" id="unitCode-hint">
-            {t('contestPlay.register.unitHint')}
+            {withSchools ? t('contestSchool.register.unitHint') : t('contestPlay.register.unitHint')}
           </p>
           {unitError && (
             <p class="error-message" id="unitCode-error">
@@ -186,7 +192,7 @@ export function RegisterPage(p: {
           <select
             id="unitCode"
             name="unitCode"
-            required
+            required={!withSchools}
             aria-invalid={unitError ? 'true' : undefined}
             aria-describedby={unitError ? 'unitCode-hint unitCode-error' : 'unitCode-hint'}
           >
@@ -214,6 +220,37 @@ export function RegisterPage(p: {
             )}
           </select>
         </div>
+        {withSchools && (
+          <div class={`field${schoolError ? ' field-error' : ''}`}>
+            <label for="schoolCode">{t('contestSchool.register.school')}</label>
+            <p class="hint" id="schoolCode-hint">
+              {t('contestSchool.register.schoolHint')}
+            </p>
+            {schoolError && (
+              <p class="error-message" id="schoolCode-error">
+                <span class="visually-hidden">{t('form.errorPrefix')} </span>
+                {t(schoolError)}
+              </p>
+            )}
+            <select
+              id="schoolCode"
+              name="schoolCode"
+              aria-invalid={schoolError ? 'true' : undefined}
+              aria-describedby={schoolError ? 'schoolCode-hint schoolCode-error' : 'schoolCode-hint'}
+            >
+              <option value="">{t('contestSchool.register.schoolChoose')}</option>
+              {p.schools.map((g) => (
+                <optgroup key={g.district.code} label={g.district.name[locale]}>
+                  {g.schools.map((s) => (
+                    <option key={s.code} value={s.code} selected={p.form.schoolCode === s.code}>
+                      {s.name[locale]}
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+          </div>
+        )}
         <p class="hint">{t('contestPlay.register.privacy')}</p>
         <button type="submit" class="button button-large">
           {t('contestPlay.register.submit')}

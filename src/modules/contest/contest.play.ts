@@ -27,6 +27,11 @@ export interface UnitGroups {
   departments: UnitChoice[];
 }
 
+export interface SchoolGroup {
+  district: UnitChoice;
+  schools: UnitChoice[];
+}
+
 /**
  * What the participant pages need beyond the contest API: the list of current contests, the unit
  * choices, the participant's entry of a round and the public view of the frozen ranking. The rules
@@ -79,6 +84,29 @@ export class ContestPlay {
     );
     for (const u of units) if (u.level === 'commune' && u.parent_id !== null) districts.get(u.parent_id)?.wards.push(choice(u));
     return { districts: [...districts.values()], departments: units.filter((u) => u.level === 'department').map(choice) };
+  }
+
+  /** Schools for registration, grouped by the district they lie in (a ward's school under the ward's district). */
+  async schoolGroups(): Promise<SchoolGroup[]> {
+    const rows = await this.db
+      .selectFrom('school as s')
+      .innerJoin('unit as u', 'u.id', 's.unit_id')
+      .leftJoin('unit as d', 'd.id', 'u.parent_id')
+      .select(['s.code', 's.name_vi', 's.name_en', 'u.level', 'u.code as u_code', 'u.name_vi as u_vi', 'u.name_en as u_en'])
+      .select(['d.code as d_code', 'd.name_vi as d_vi', 'd.name_en as d_en'])
+      .orderBy('s.name_vi')
+      .execute();
+    const groups = new Map<string, SchoolGroup>();
+    for (const r of rows) {
+      const district: UnitChoice =
+        r.level === 'commune' && r.d_code
+          ? { code: r.d_code, name: { vi: r.d_vi!, en: r.d_en! } }
+          : { code: r.u_code, name: { vi: r.u_vi, en: r.u_en } };
+      const g = groups.get(district.code) ?? { district, schools: [] };
+      g.schools.push({ code: r.code, name: { vi: r.name_vi, en: r.name_en } });
+      groups.set(district.code, g);
+    }
+    return [...groups.values()].sort((a, b) => a.district.name.vi.localeCompare(b.district.name.vi, 'vi'));
   }
 
   /** The participant behind a token, or null when the token is missing or unknown (a page then offers registration). */

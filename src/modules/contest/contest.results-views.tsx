@@ -1,5 +1,5 @@
 import type { PageContext } from '../../web/context.js';
-import { formatDate, formatDateTime, formatNumber } from '../../web/i18n/index.js';
+import { formatDate, formatDateTime, formatNumber, type MessageKey } from '../../web/i18n/index.js';
 import { Layout } from '../../web/layout.js';
 import type { CertificateData } from './contest.certificates.js';
 import type { PublicResults } from './contest.play.js';
@@ -183,28 +183,42 @@ export function PublicResultsPage(p: { ctx: PageContext; contest: ContestView; n
   );
 }
 
+const BOARD_LEAD: Record<UnitsLeaderboard['level'], MessageKey> = {
+  district: 'contestPlay.board.districtLead',
+  commune: 'contestPlay.board.communeLead',
+  school: 'contestSchool.board.schoolLead',
+};
+/** The leaderboard's levels as links; the page shows the ones other than its own. */
+const BOARD_LINKS = [
+  ['district', '', 'contestPlay.board.showDistricts'],
+  ['commune', '?level=commune', 'contestPlay.board.showCommunes'],
+  ['school', '?level=school', 'contestSchool.board.showSchools'],
+] as const;
+
 export function LeaderboardPage(p: { ctx: PageContext; contest: ContestView; number: number; b: UnitsLeaderboard }) {
   const { t, locale } = p.ctx;
   const n = (x: number) => formatNumber(x, locale);
   const { b } = p;
   const title = t('contestPlay.board.title', { n: p.number });
-  const other = b.level === 'commune' ? 'district' : 'commune';
+  const others = BOARD_LINKS.filter(([level]) => level !== b.level);
   return (
     <Layout ctx={p.ctx} title={title}>
       <h1>{title}</h1>
       <p class="lead">{p.contest.title[locale]}</p>
-      <p>{t(b.level === 'commune' ? 'contestPlay.board.communeLead' : 'contestPlay.board.districtLead')}</p>
-      <p>
-        <a href={`/contest/rounds/${b.roundId}/leaderboard${other === 'commune' ? '?level=commune' : ''}`}>
-          {t(other === 'commune' ? 'contestPlay.board.showCommunes' : 'contestPlay.board.showDistricts')}
-        </a>
-      </p>
+      <p>{t(BOARD_LEAD[b.level])}</p>
+      <ul class="link-list">
+        {others.map(([level, query, label]) => (
+          <li key={level}>
+            <a href={`/contest/rounds/${b.roundId}/leaderboard${query}`}>{t(label)}</a>
+          </li>
+        ))}
+      </ul>
       <table>
         <caption>{title}</caption>
         <thead>
           <tr>
             <th scope="col">{t('contestPlay.results.col.rank')}</th>
-            <th scope="col">{t('contestPlay.board.col.unit')}</th>
+            <th scope="col">{t(b.level === 'school' ? 'contestSchool.board.col.school' : 'contestPlay.board.col.unit')}</th>
             <th scope="col">{t('contestPlay.board.col.entries')}</th>
             <th scope="col">{t('contestPlay.board.col.average')}</th>
           </tr>

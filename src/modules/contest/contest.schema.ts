@@ -89,7 +89,9 @@ export const RegisterBody = Type.Object(
     name: Text(120),
     phone: Type.String({ minLength: 1, maxLength: 20 }),
     citizenId: Type.Optional(Type.String({ maxLength: 20 })),
-    unitCode: Type.String({ minLength: 1, maxLength: 40, description: 'Code of the ward, district or department' }),
+    // Exactly one of the two (contest_unit_or_school otherwise): a school counts for its ward or district.
+    unitCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Code of the ward, district or department' })),
+    schoolCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Code of the school (instead of unitCode)' })),
   },
   { additionalProperties: false },
 );
@@ -215,18 +217,18 @@ export type EntryResult = Static<typeof EntryResult>;
 export const LeaderboardQuery = Type.Object(
   {
     level: Type.Optional(
-      Type.Union([Type.Literal('district'), Type.Literal('commune')], {
-        description: 'district (default): district-level units and departments; commune: wards and communes',
+      Type.Union([Type.Literal('district'), Type.Literal('commune'), Type.Literal('school')], {
+        description: 'district (default): district-level units and departments; commune: wards and communes; school: schools',
       }),
     ),
   },
   { additionalProperties: false },
 );
-export type LeaderboardLevel = 'district' | 'commune';
+export type LeaderboardLevel = 'district' | 'commune' | 'school';
 
 export const UnitsLeaderboard = Type.Object({
   roundId: Type.Integer(),
-  level: Type.Union([Type.Literal('district'), Type.Literal('commune')]),
+  level: Type.Union([Type.Literal('district'), Type.Literal('commune'), Type.Literal('school')]),
   /** The hash of the frozen ranking these figures come from. */
   hash: Type.String(),
   units: Type.Array(

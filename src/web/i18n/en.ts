@@ -15,6 +15,7 @@ import { enContest } from './en.contest.js';
 import { enContestPlay } from './en.contest-play.js';
 import { enContestBank } from './en.contest-bank.js';
 import { enContestFair } from './en.contest-fair.js';
+import { enContestSchool } from './en.contest-school.js';
 import { enLearn } from './en.learn.js';
 import type { MessageKey } from './vi.js';
 
@@ -355,6 +356,7 @@ export const en: Record<MessageKey, string> = {
   ...enContestPlay,
   ...enContestBank,
   ...enContestFair,
+  ...enContestSchool,
   ...enLearn,
   'err.internal': 'Something went wrong.',
 };

@@ -15,6 +15,7 @@ import { viContest } from './vi.contest.js';
 import { viContestPlay } from './vi.contest-play.js';
 import { viContestBank } from './vi.contest-bank.js';
 import { viContestFair } from './vi.contest-fair.js';
+import { viContestSchool } from './vi.contest-school.js';
 import { viLearn } from './vi.learn.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
 export const vi = {
@@ -350,6 +351,7 @@ export const vi = {
   ...viContestPlay,
   ...viContestBank,
   ...viContestFair,
+  ...viContestSchool,
   ...viLearn,
   'err.internal': 'Đã có lỗi xảy ra.',
 } as const;
