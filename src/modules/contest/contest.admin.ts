@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { GRACE_MS } from '../../domain/contest/timing.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
 import { assertUnitScope, type Actor } from '../auth/policy.js';
+import { writeQuestion } from './contest.bank.js';
 import { ContestCache } from './contest.cache.js';
 import type {
   ContestView,
@@ -137,33 +137,15 @@ export class ContestAdmin {
       const p = await this.db.selectFrom('procedure').select('id').where('code', '=', input.procedureCode).executeTakeFirst();
       if (!p) throw new AppError('contest_unknown_procedure', { code: input.procedureCode });
     }
-    // Random ids: an id like "a" for the first option would tell a participant where the key was typed.
-    const options = input.options.map((o) => ({
-      id: randomBytes(6).toString('base64url'),
-      vi: o.text.vi.trim(),
-      en: o.text.en.trim(),
-      correct: o.correct,
-    }));
     const q = await this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('contest_question')
-        .values({
-          pool_id: poolId,
-          kind: input.kind,
-          difficulty: input.difficulty,
-          text_vi: input.text.vi.trim(),
-          text_en: input.text.en.trim(),
-          options: JSON.stringify(options.map(({ id, vi, en }) => ({ id, vi, en }))),
-          correct: options.filter((o) => o.correct).map((o) => o.id),
-          explanation_vi: input.explanation.vi.trim(),
-          explanation_en: input.explanation.en.trim(),
-          procedure_code: input.procedureCode ?? null,
-          created_by: actor.accountId,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await recordAudit(trx, ctx, { action: 'contest.question.create', entityType: 'contest_question', entityId: row.id, after: input });
-      return row;
+      const written = await writeQuestion(trx, poolId, input, 'active', actor.accountId);
+      await recordAudit(trx, ctx, {
+        action: 'contest.question.create',
+        entityType: 'contest_question',
+        entityId: written.id,
+        after: input,
+      });
+      return written;
     });
     this.cache.invalidateBanks();
     return {
@@ -171,7 +153,7 @@ export class ContestAdmin {
       poolId,
       kind: input.kind,
       difficulty: input.difficulty,
-      options: options.map((o) => ({ id: o.id, correct: o.correct })),
+      options: q.options,
     };
   }
 

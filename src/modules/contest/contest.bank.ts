@@ -22,6 +22,12 @@ export function keyProblem(kind: string, correctCount: number): 'no_correct_opti
 
 /** Writes one question (import, generator, edit share it); options get fresh random ids. */
 export async function insertQuestion(trx: Transaction<DB>, poolId: number, input: CreateQuestionInput, status: QuestionStatus, by: number) {
+  return (await writeQuestion(trx, poolId, input, status, by)).id;
+}
+
+/** As insertQuestion, also giving the options' new ids with their correctness (for the admin's answer). */
+export async function writeQuestion(trx: Transaction<DB>, poolId: number, input: CreateQuestionInput, status: QuestionStatus, by: number) {
+  // Random ids: an id like "a" for the first option would tell a participant where the key was typed.
   const options = input.options.map((o) => ({
     id: randomBytes(6).toString('base64url'),
     vi: o.text.vi.trim(),
@@ -48,7 +54,7 @@ export async function insertQuestion(trx: Transaction<DB>, poolId: number, input
     .executeTakeFirstOrThrow();
   // Before the commit: another draw may reload the old bank meanwhile, for at most BANK_TTL_MS.
   invalidateContestBanks();
-  return row.id;
+  return { id: row.id, options: options.map((o) => ({ id: o.id, correct: o.correct })) };
 }
 
 /** Texts (normalized) of the contest's questions that are not retired: an import or a draft must not repeat them. */
