@@ -252,17 +252,26 @@ export function ContestPage(p: {
             {t('contestBank.link.exportCsv')}
           </a>
         </li>
-        <li>
-          <a href="/api/v1/contest/questions/template" download>
-            {t('contestBank.link.templateXlsx')}
-          </a>
-        </li>
-        <li>
-          <a href="/api/v1/contest/questions/template?format=csv" download>
-            {t('contestBank.link.templateCsv')}
-          </a>
-        </li>
+        <TemplateLinks ctx={p.ctx} />
       </ul>
     </Layout>
+  );
+}
+
+/** The blank question files (xlsx, CSV) an admin fills in for an import. */
+export function TemplateLinks({ ctx: { t } }: { ctx: PageContext }) {
+  return (
+    <>
+      <li>
+        <a href="/api/v1/contest/questions/template" download>
+          {t('contestBank.link.templateXlsx')}
+        </a>
+      </li>
+      <li>
+        <a href="/api/v1/contest/questions/template?format=csv" download>
+          {t('contestBank.link.templateCsv')}
+        </a>
+      </li>
+    </>
   );
 }

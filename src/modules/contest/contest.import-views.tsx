@@ -2,7 +2,7 @@ import { CsrfField } from '../../web/components/form.js';
 import type { PageContext } from '../../web/context.js';
 import { formatNumber, isMessageKey } from '../../web/i18n/index.js';
 import { Layout } from '../../web/layout.js';
-import { Done, Problem, type Notice, type PageError } from './contest.admin-views.js';
+import { Done, Problem, TemplateLinks, type Notice, type PageError } from './contest.admin-views.js';
 import type { ImportReport, PoolSummary } from './contest.bank-schema.js';
 import { MAX_FILE_BYTES, MAX_ROWS } from './contest.sheet.js';
 
@@ -21,16 +21,7 @@ export function ImportPage(p: { ctx: PageContext; contest: Contest; error: PageE
       <Problem ctx={p.ctx} error={p.error} />
       <p>{t('contestBank.import.lead')}</p>
       <ul>
-        <li>
-          <a href="/api/v1/contest/questions/template" download>
-            {t('contestBank.link.templateXlsx')}
-          </a>
-        </li>
-        <li>
-          <a href="/api/v1/contest/questions/template?format=csv" download>
-            {t('contestBank.link.templateCsv')}
-          </a>
-        </li>
+        <TemplateLinks ctx={p.ctx} />
       </ul>
       <form method="post" action={`${base}/import`} enctype="multipart/form-data" class="question-import">
         <CsrfField token={p.ctx.csrfToken} />
