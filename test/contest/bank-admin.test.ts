@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
-import { buildBank, hours, keysOf, type Auth } from './fixtures.js';
+import { auditCount, buildBank, hours, keysOf, type Auth } from './fixtures.js';
 
 type Q = {
   id: number;
@@ -34,16 +34,7 @@ describe(`contest question bank: generator, preview, edit, retire, balanced draw
     assert.equal(r.statusCode, 201, r.body);
     return r.json().id as number;
   };
-  const audit = async (action: string) =>
-    Number(
-      (
-        await t.db
-          .selectFrom('audit_event')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('action', '=', action)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const audit = (action: string) => auditCount(t, action);
 
   before(async () => {
     t = await testApp();

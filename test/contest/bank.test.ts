@@ -6,7 +6,7 @@ import { bearerFor, DEMO, testApp, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { multipart, PDF } from '../helpers/dossiers.js';
 import { csvOf, HEADER, questionRow, xlsxOf } from './bank-fixtures.js';
-import type { Auth } from './fixtures.js';
+import { auditCount, type Auth } from './fixtures.js';
 
 type Q = {
   id: number;
@@ -66,16 +66,7 @@ describe(`contest question bank: template, import, export (${ENGINE})`, () => {
       explanation: q.explanation,
       procedureCode: q.procedureCode,
     }));
-  const audit = async (action: string) =>
-    Number(
-      (
-        await t.db
-          .selectFrom('audit_event')
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .where('action', '=', action)
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+  const audit = (action: string) => auditCount(t, action);
 
   before(async () => {
     t = await testApp();

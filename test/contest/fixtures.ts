@@ -58,3 +58,13 @@ export function keysOf(value: unknown, out = new Set<string>()): Set<string> {
     }
   return out;
 }
+
+/** How many audit events of this action the test database holds. */
+export async function auditCount(t: TestApp, action: string) {
+  const row = await t.db
+    .selectFrom('audit_event')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('action', '=', action)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
