@@ -21,12 +21,13 @@ import {
 } from '../../src/modules/stats/stats.index766.js';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
+import { vnDayWithRoom, vnToday } from '../helpers/vn-day.js';
 import { formatNumber } from '../../src/web/i18n/index.js';
 import { periodOf } from '../../src/domain/stats/periods.js';
 import { act, receivedDossier, tokens } from '../helpers/processing.js';
 import { residenceBody, uploadFile } from '../helpers/dossiers.js';
 
-const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+let today = vnToday();
 const WARD = '000.13.42.H26';
 const DISTRICT = '000.00.42.H26';
 
@@ -152,6 +153,7 @@ describe(`Decision 766 index on live dossiers (${ENGINE})`, () => {
   let t: TestApp;
   let tok: Awaited<ReturnType<typeof tokens>>;
   before(async () => {
+    today = await vnDayWithRoom();
     t = await testApp();
     tok = await tokens(t.app);
   });

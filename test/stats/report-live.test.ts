@@ -2,18 +2,20 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { testApp, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
+import { vnDayWithRoom, vnToday } from '../helpers/vn-day.js';
 import { act, receivedDossier, tokens } from '../helpers/processing.js';
 import { sql } from 'kysely';
 import { checkRollups } from '../../src/modules/stats/stats.check.js';
 import { rebuild } from '../../src/modules/stats/stats.rollup.js';
 
-const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+let today = vnToday();
 const WARD = '000.13.42.H26';
 
 describe(`the report engine on live dossiers (${ENGINE})`, () => {
   let t: TestApp;
   let tok: Awaited<ReturnType<typeof tokens>>;
   before(async () => {
+    today = await vnDayWithRoom();
     t = await testApp();
     tok = await tokens(t.app);
   });
