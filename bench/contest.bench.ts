@@ -5,7 +5,7 @@
 // 2. The ranking of a closed round of 600,000 entries (generated in SQL): freezing it (the first
 //    GET .../results), reading it back, and the per-unit leaderboard, with the server's memory.
 // Run: npm run bench -- contest [--participants 2000] [--rate 500] [--questions 10] [--bank 60]
-//        [--think auto|ms] [--seconds 30] [--warmup 10] [--connections 128] [--pool 10]
+//        [--answers each|sheet|with-submit] [--think auto|ms] [--seconds 30] [--warmup 10] [--connections 128] [--pool 10]
 //        [--only load,ranking] [--ranking-entries 600000] [--db motcua_bench_contest] [--keep] [--reuse] [--profile dir]
 //      BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/): the database --db
 //      (motcua_bench_contest) there is dropped, created, migrated and seeded, and dropped at the end
@@ -25,7 +25,7 @@ import pg from 'pg';
 import { openPostgres } from '../src/db/engine.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { DEMO_PASSWORD, seedCatalogue, seedDemoAccounts, seedUnits } from '../src/seed/seed.js';
-import { STEPS, runClient, type ClientResult } from './lib/contest-client.js';
+import { ANSWER_MODES, STEPS, runClient, type AnswerMode, type ClientResult } from './lib/contest-client.js';
 import { generateRound, sqlRankingSketch } from './lib/contest-ranking-data.js';
 import { startServer, type ServerHandle } from './lib/contest-server.js';
 import { cpuWatch } from './lib/cpu-watch.js';
@@ -42,6 +42,7 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '10' },
     connections: { type: 'string', default: '128' },
     pool: { type: 'string', default: '10' },
+    answers: { type: 'string', default: 'each' },
     only: { type: 'string', default: 'load,ranking' },
     'ranking-entries': { type: 'string', default: '600000' },
     db: { type: 'string', default: 'motcua_bench_contest' },
@@ -62,6 +63,9 @@ const WARMUP = Number(opts.warmup);
 const CONNECTIONS = Number(opts.connections);
 const POOL = Number(opts.pool);
 const ONLY = new Set(opts.only!.split(','));
+if (!(ANSWER_MODES as readonly string[]).includes(opts.answers!)) throw new Error(`--answers must be one of ${ANSWER_MODES.join(', ')}`);
+const ANSWER_MODE = opts.answers as AnswerMode;
+const REQUESTS_PER_ENTRY = { each: QUESTIONS + 3, sheet: 4, 'with-submit': 3 }[ANSWER_MODE];
 const RANKING_ENTRIES = Number(opts['ranking-entries']);
 // A participant makes QUESTIONS + 3 requests and thinks QUESTIONS + 2 times per entry. `auto`
 // offers 10% more than the goal rate, so a server that keeps up shows it.
@@ -210,6 +214,7 @@ async function loadRun(server: ServerHandle, port: number, admin: Record<string,
     thinkMs: THINK_MS,
     seconds: SECONDS,
     warmup: WARMUP,
+    answerMode: ANSWER_MODE,
     phoneBase: 10_000_000 + run * 5_000_000,
   });
   const c = await cpu;
@@ -264,6 +269,7 @@ try {
   if (ONLY.has('load')) {
     log(
       `\nEntries: ${int(PARTICIPANTS)} participants at once, ${QUESTIONS} questions per entry from a bank of ${BANK}, ` +
+        `answers sent ${ANSWER_MODE} (${REQUESTS_PER_ENTRY} requests per entry), ` +
         `think ${THINK_MS} ms (0.5x-1.5x) between steps, ${CONNECTIONS} keep-alive sockets, server pool ${POOL}; ` +
         `${SECONDS} s after ${WARMUP} s warm-up`,
     );
@@ -272,7 +278,7 @@ try {
     const ids0 = await setUpContest(port, admin, 'đọc', BANK, QUESTIONS);
     const contestGet = await baseline(server, port, `/api/v1/contest/contests/${ids0.contestId}`);
     const { r, c } = await loadRun(server, port, admin, unitCodes, 1);
-    const worst = Math.max(...STEPS.map((s) => r.steps[s]?.p99 ?? Infinity));
+    const worst = Math.max(...STEPS.filter((s) => r.steps[s]).map((s) => r.steps[s]!.p99));
     const errs = STEPS.reduce((a, s) => a + Object.values(r.steps[s]?.errors ?? {}).reduce((x, y) => x + y, 0), 0);
 
     log(`\nbaselines (closed loop, ${Math.min(CONNECTIONS, 64)} sockets, 10 s after 3 s):`);
@@ -308,7 +314,7 @@ try {
     log(
       `  CPU per entries request: client ${r.clientCpuMsPerRequest.toFixed(3)} ms, server ${per(c.server, r.requestRate).toFixed(3)} ms, ` +
         `PostgreSQL ${per(c.postgres, r.requestRate).toFixed(3)} ms; sum ${sum.toFixed(3)} ms -> ${cpus().length} idle cores would carry at most ` +
-        `${int((cpus().length * 1000) / sum)} requests/s = ${int((cpus().length * 1000) / sum / (QUESTIONS + 3))} entries/s (an estimate: no queueing, no kernel time)`,
+        `${int((cpus().length * 1000) / sum)} requests/s = ${int((cpus().length * 1000) / sum / REQUESTS_PER_ENTRY)} entries/s (an estimate: no queueing, no kernel time)`,
     );
     for (const [what, b] of [
       ['hello', hello],

@@ -10,7 +10,14 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { KeepAlivePool, type Reply } from './keepalive-pool.js';
 
-export const STEPS = ['register', 'start', 'answer', 'submit'] as const;
+export const STEPS = ['register', 'start', 'answer', 'answers', 'submit'] as const;
+/**
+ * How a participant sends answers: `each` saves every answer as it is chosen (the page's script,
+ * QUESTIONS + 3 requests), `sheet` saves the whole sheet in one PUT before submitting (4 requests),
+ * `with-submit` sends the sheet with the submission, as the page without JavaScript does (3).
+ */
+export const ANSWER_MODES = ['each', 'sheet', 'with-submit'] as const;
+export type AnswerMode = (typeof ANSWER_MODES)[number];
 export type Step = (typeof STEPS)[number];
 
 export interface EntriesSpec {
@@ -24,6 +31,7 @@ export interface EntriesSpec {
   thinkMs: number;
   seconds: number;
   warmup: number;
+  answerMode: AnswerMode;
   /** First phone number used (as an integer after the leading 0), so runs on one contest never collide. */
   phoneBase: number;
 }
@@ -132,11 +140,18 @@ async function runEntries(spec: EntriesSpec): Promise<ClientResult> {
   let abandoned = 0;
   let active = 0;
   const think = () => sleep(spec.thinkMs * (0.5 + Math.random()));
-  const step = async (name: Step, path: string, body: unknown, headers: Record<string, string>, ok: number[]) => {
+  const step = async (
+    name: Step,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+    ok: number[],
+    method: 'POST' | 'PUT' = 'POST',
+  ) => {
     const t = performance.now();
     let r: Reply | Error;
     try {
-      r = await pool.request('POST', path, body, headers);
+      r = await pool.request(method, path, body, headers);
     } catch (e) {
       r = e as Error;
     }
@@ -174,19 +189,26 @@ async function runEntries(spec: EntriesSpec): Promise<ClientResult> {
       questions: { id: number; kind: string; options: { id: string }[] }[];
     } | null;
     if (!entry) return false;
-    for (const q of entry.questions) {
-      await think();
-      // Answers are random, so scores spread; a multiple-choice question gets one or two options.
+    // Answers are random, so scores spread; a multiple-choice question gets one or two options.
+    const sheet = entry.questions.map((q) => {
       const opts = q.options.map((o) => o.id).sort(() => Math.random() - 0.5);
-      const chosen = q.kind === 'multiple' && Math.random() < 0.5 ? opts.slice(0, 2) : opts.slice(0, 1);
-      const a = await step('answer', `/api/v1/contest/entries/${entry.entryId}/answers`, { questionId: q.id, chosen }, auth, [200]);
-      if (!a) return false;
+      return { questionId: q.id, chosen: q.kind === 'multiple' && Math.random() < 0.5 ? opts.slice(0, 2) : opts.slice(0, 1) };
+    });
+    // The participant reads and chooses for as long in every mode; only the requests differ.
+    for (const a of sheet) {
+      await think();
+      if (spec.answerMode !== 'each') continue;
+      if (!(await step('answer', `/api/v1/contest/entries/${entry.entryId}/answers`, a, auth, [200]))) return false;
+    }
+    if (spec.answerMode === 'sheet') {
+      if (!(await step('answers', `/api/v1/contest/entries/${entry.entryId}/answers`, { answers: sheet }, auth, [200], 'PUT')))
+        return false;
     }
     await think();
     const s = await step(
       'submit',
       `/api/v1/contest/entries/${entry.entryId}/submit`,
-      { prediction: Math.floor(Math.random() * 5000) },
+      { prediction: Math.floor(Math.random() * 5000), ...(spec.answerMode === 'with-submit' ? { answers: sheet } : {}) },
       auth,
       [200],
     );

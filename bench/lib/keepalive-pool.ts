@@ -141,7 +141,7 @@ export class KeepAlivePool {
     else this.#free.push(c);
   }
 
-  request(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  request(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
     let extra = '';
     for (const k in headers) extra += `${k}: ${headers[k]}\r\n`;
     let data: Buffer;

@@ -19,6 +19,7 @@ const PARTICIPANT_LEVELS = ['commune', 'district', 'department'] as const;
 const clientColumns = (c: ClientInfo | null) => (c ? { client_ip: c.ip, device_id: c.deviceId, ua_hash: c.uaHash } : {});
 
 type EntryRow = Awaited<ReturnType<ContestEntries['entryRow']>>;
+type AnswerInput = { questionId: number; chosen: readonly string[] };
 /** What the entry view needs of an entry and its round. */
 type CreatedEntry = {
   id: number;
@@ -250,44 +251,63 @@ export class ContestEntries {
   // written by one statement that re-checks "not submitted" on the row it locks (FOR SHARE on the
   // entry; the submission's UPDATE waits for it or makes it write nothing), so an answer can never
   // land after the submission. Two round trips instead of five (bench/README.md, contest).
-  async answer(token: string | undefined, entryId: number, input: { questionId: number; chosen: string[] }, now = new Date()) {
-    const p = await this.participant(token);
-    const e = await this.entryRow(this.db, entryId, p.id);
-    this.assertOpen(e, now);
-    const drawn = e.questions.find((q) => q.questionId === input.questionId);
-    if (!drawn) throw new AppError('contest_unknown_question');
-    const chosen = [...new Set(input.chosen)];
-    if (chosen.some((c) => !drawn.optionIds.includes(c))) throw new AppError('contest_option_not_offered');
-    const q = (await this.drawnQuestions(e.contest_id, [input.questionId])).get(input.questionId)!;
-    if (q.kind === 'single' && chosen.length > 1) throw new AppError('contest_one_option_only');
-    // Changing one's mind is allowed until the time is up: the last answer counts.
-    const written = await this.db
-      .insertInto('contest_answer')
-      .expression((eb) =>
-        eb
-          .selectFrom('contest_entry')
-          // Typed: in INSERT ... SELECT the parameters would otherwise be taken for text.
-          .select([
-            sql<number>`${entryId}::bigint`.as('entry_id'),
-            sql<number>`${input.questionId}::integer`.as('question_id'),
-            sql<string[]>`${chosen}::text[]`.as('chosen'),
-            sql<Date>`${now}::timestamptz`.as('answered_at'),
-          ])
-          .where('id', '=', entryId)
-          .where('submitted_at', 'is', null)
-          .forShare(),
-      )
-      .columns(['entry_id', 'question_id', 'chosen', 'answered_at'])
-      .onConflict((oc) => oc.columns(['entry_id', 'question_id']).doUpdateSet({ chosen, answered_at: now }))
-      .executeTakeFirst();
-    if (!Number(written.numInsertedOrUpdatedRows)) throw new AppError('contest_already_submitted');
-    return { questionId: input.questionId, chosen, answeredAt: now.toISOString() };
+  async answer(token: string | undefined, entryId: number, input: AnswerInput, now = new Date()) {
+    return (await this.answerMany(token, entryId, [input], now))[0]!;
   }
 
-  async submit(token: string | undefined, entryId: number, prediction: number, now = new Date()): Promise<EntryView> {
+  /**
+   * Several answers in one statement: the sheet posted by the page without JavaScript, or a
+   * client saving what changed since its last save. All or nothing: one bad answer refuses the
+   * lot. The same question twice keeps the later one, as two single saves would.
+   */
+  async answerMany(token: string | undefined, entryId: number, inputs: readonly AnswerInput[], now = new Date()) {
     const p = await this.participant(token);
     const e = await this.entryRow(this.db, entryId, p.id);
     this.assertOpen(e, now);
+    return this.writeAnswers(e, inputs, now);
+  }
+
+  private async writeAnswers(e: EntryRow, inputs: readonly AnswerInput[], now: Date) {
+    const entryId = e.id;
+    const latest = new Map(inputs.map((i) => [i.questionId, [...new Set(i.chosen)]]));
+    if (latest.size === 0) return [];
+    const drawn = new Map(e.questions.map((q) => [q.questionId, q]));
+    const byId = await this.drawnQuestions(
+      e.contest_id,
+      [...latest.keys()].filter((id) => drawn.has(id)),
+    );
+    for (const [questionId, chosen] of latest) {
+      const d = drawn.get(questionId);
+      if (!d) throw new AppError('contest_unknown_question');
+      if (chosen.some((c) => !d.optionIds.includes(c))) throw new AppError('contest_option_not_offered');
+      if (byId.get(questionId)!.kind === 'single' && chosen.length > 1) throw new AppError('contest_one_option_only');
+    }
+    const rows = [...latest].map(([q, c]) => ({ q, c }));
+    // Changing one's mind is allowed until the time is up: the last answer counts. The entry row is
+    // locked FOR SHARE and must still be unsubmitted, so no answer lands after the submission.
+    const written = await sql`
+      insert into contest_answer (entry_id, question_id, chosen, answered_at)
+      select e.id, (a->>'q')::integer, array(select jsonb_array_elements_text(a->'c')), ${now}::timestamptz
+      from contest_entry e, jsonb_array_elements(${JSON.stringify(rows)}::jsonb) a
+      where e.id = ${entryId} and e.submitted_at is null
+      for share of e
+      on conflict (entry_id, question_id) do update set chosen = excluded.chosen, answered_at = excluded.answered_at`.execute(this.db);
+    if (!Number(written.numAffectedRows)) throw new AppError('contest_already_submitted');
+    return rows.map((r) => ({ questionId: r.q, chosen: r.c, answeredAt: now.toISOString() }));
+  }
+
+  /** Closes the entry; answers sent along are saved first (the sheet and its submission in one request). */
+  async submit(
+    token: string | undefined,
+    entryId: number,
+    prediction: number,
+    now = new Date(),
+    answers: readonly AnswerInput[] = [],
+  ): Promise<EntryView> {
+    const p = await this.participant(token);
+    const e = await this.entryRow(this.db, entryId, p.id);
+    this.assertOpen(e, now);
+    if (answers.length) await this.writeAnswers(e, answers, now);
     const u = await this.db
       .updateTable('contest_entry')
       .set({ submitted_at: now, prediction })

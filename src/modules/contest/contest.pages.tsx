@@ -207,18 +207,11 @@ export async function contestPageRoutes(app: App) {
     return { roundId, token, view: await contestEntries.view(entryId) };
   };
 
-  /** Saves the answers that changed since the page was drawn (a cleared checkbox group clears the answer). */
-  const saveAnswers = async (
-    token: string | undefined,
-    entryId: number,
-    view: Awaited<ReturnType<typeof ownEntry>>['view'],
-    body: unknown,
-  ) => {
-    for (const q of view.questions) {
-      const posted = list(body, `q${q.id}`);
-      if (!sameSet(posted, q.chosen)) await contestEntries.answer(token, entryId, { questionId: q.id, chosen: posted });
-    }
-  };
+  /** The answers that changed since the page was drawn (a cleared checkbox group clears the answer). */
+  const changedAnswers = (view: Awaited<ReturnType<typeof ownEntry>>['view'], body: unknown) =>
+    view.questions
+      .map((q) => ({ questionId: q.id, chosen: list(body, `q${q.id}`) }))
+      .filter((a, i) => !sameSet(a.chosen, view.questions[i]!.chosen));
 
   app.post('/contest/entries/:id', { config: PUBLIC, schema: hide }, async (req, reply) => {
     const entryId = idParam(req.params);
@@ -227,8 +220,21 @@ export async function contestPageRoutes(app: App) {
     const typed = formText(req.body, 'prediction', 20);
     await limit(req, reply, submit ? 'submit' : 'answer', token);
     try {
-      await saveAnswers(token, entryId, view, req.body);
-      if (submit) await contestEntries.submit(token, entryId, parsePrediction(typed));
+      // One statement for the whole sheet, and with the submission one request.
+      const changed = changedAnswers(view, req.body);
+      // A bad prediction still saves the sheet, so the page shown again keeps every choice.
+      let prediction: number | null = null;
+      let invalid: unknown = null;
+      if (submit) {
+        try {
+          prediction = parsePrediction(typed);
+        } catch (e) {
+          invalid = e;
+        }
+      }
+      if (prediction !== null) await contestEntries.submit(token, entryId, prediction, new Date(), changed);
+      else if (changed.length) await contestEntries.answerMany(token, entryId, changed);
+      if (invalid) throw invalid;
     } catch (e) {
       if (!(e instanceof AppError) || !ENTRY_CODES.has(e.code)) throw e;
       reply.status(ERROR_STATUS[e.code]);

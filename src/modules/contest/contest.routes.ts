@@ -7,6 +7,8 @@ import {
   AdminQuestionView,
   Answered,
   AnswerBody,
+  AnswersBody,
+  AnswersSaved,
   ContestView,
   CreateContestBody,
   CreatePoolBody,
@@ -141,6 +143,20 @@ export async function contestApiRoutes(app: App) {
     handler: async (req) => contestEntries.answer(participantToken(req), req.params.id, req.body),
   });
 
+  app.put(`${base}/entries/:id/answers`, {
+    config: { policy: policies.public },
+    preHandler: contestRateLimit(app, 'answer'),
+    schema: {
+      tags,
+      summary: 'Answer several questions of the entry at once, all or none (the last answer counts)',
+      params: IdParams,
+      headers: tokenHeader,
+      body: AnswersBody,
+      response: { 200: AnswersSaved },
+    },
+    handler: async (req) => ({ answers: await contestEntries.answerMany(participantToken(req), req.params.id, req.body.answers) }),
+  });
+
   app.post(`${base}/entries/:id/submit`, {
     config: { policy: policies.public },
     preHandler: contestRateLimit(app, 'submit'),
@@ -152,7 +168,7 @@ export async function contestApiRoutes(app: App) {
       body: SubmitBody,
       response: { 200: EntryView },
     },
-    handler: async (req) => contestEntries.submit(participantToken(req), req.params.id, req.body.prediction),
+    handler: async (req) => contestEntries.submit(participantToken(req), req.params.id, req.body.prediction, new Date(), req.body.answers),
   });
 
   app.get(`${base}/entries/:id/result`, {

@@ -137,8 +137,17 @@ export const AnswerBody = Type.Object(
 );
 export const Answered = Type.Object({ questionId: Type.Integer(), chosen: Type.Array(Type.String()), answeredAt: Type.String() });
 
+export const AnswersBody = Type.Object(
+  { answers: Type.Array(AnswerBody, { minItems: 1, maxItems: 100, description: 'The same question twice: the later one counts' }) },
+  { additionalProperties: false },
+);
+export const AnswersSaved = Type.Object({ answers: Type.Array(Answered) });
+
 export const SubmitBody = Type.Object(
   {
+    answers: Type.Optional(
+      Type.Array(AnswerBody, { maxItems: 100, description: 'Answers saved before the entry closes, as by PUT .../answers' }),
+    ),
     prediction: Type.Integer({
       minimum: 0,
       maximum: 100_000_000,
