@@ -5,7 +5,7 @@
 // 2. The ranking of a closed round of 600,000 entries (generated in SQL): freezing it (the first
 //    GET .../results), reading it back, and the per-unit leaderboard, with the server's memory.
 // Run: npm run bench -- contest [--participants 2000] [--rate 500] [--questions 10] [--bank 60]
-//        [--answers each|sheet|with-submit] [--think auto|ms] [--seconds 30] [--warmup 10] [--connections 128] [--pool 10]
+//        [--answers each|sheet|with-submit] [--servers 1] [--think auto|ms] [--seconds 30] [--warmup 10] [--connections 128] [--pool 10]
 //        [--only load,ranking] [--ranking-entries 600000] [--db motcua_bench_contest] [--keep] [--reuse] [--profile dir]
 //      BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/): the database --db
 //      (motcua_bench_contest) there is dropped, created, migrated and seeded, and dropped at the end
@@ -43,6 +43,8 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '128' },
     pool: { type: 'string', default: '10' },
     answers: { type: 'string', default: 'each' },
+    /** Server processes (node:cluster workers sharing the port), each with its own pool of --pool. */
+    servers: { type: 'string', default: '1' },
     only: { type: 'string', default: 'load,ranking' },
     'ranking-entries': { type: 'string', default: '600000' },
     db: { type: 'string', default: 'motcua_bench_contest' },
@@ -203,7 +205,7 @@ function stepRows(r: ClientResult, seconds: number) {
 
 async function loadRun(server: ServerHandle, port: number, admin: Record<string, string>, unitCodes: string[], run: number) {
   const ids = await setUpContest(port, admin, `tải ${run}`, BANK, QUESTIONS);
-  const cpu = cpuWatch({ server: server.pid }, WARMUP, SECONDS);
+  const cpu = cpuWatch({ server: server.pids }, WARMUP, SECONDS);
   const r = await runClient({
     mode: 'entries',
     port,
@@ -222,7 +224,7 @@ async function loadRun(server: ServerHandle, port: number, admin: Record<string,
 }
 
 async function baseline(server: ServerHandle, port: number, path: string) {
-  const cpu = cpuWatch({ server: server.pid }, 3, 10);
+  const cpu = cpuWatch({ server: server.pids }, 3, 10);
   const r = await runClient({ mode: 'loop', port, path, connections: Math.min(CONNECTIONS, 64), seconds: 10, warmup: 3 });
   return { r, c: await cpu };
 }
@@ -255,6 +257,7 @@ try {
       CONTEST_RATE_LIMIT: 'off',
     },
     opts.profile,
+    Number(opts.servers),
   );
   const port = server.port;
   const token = await call(port, 'POST', '/api/v1/auth/token', { username: 'admin@demo.motcua.vn', password: DEMO_PASSWORD });
@@ -269,7 +272,7 @@ try {
   if (ONLY.has('load')) {
     log(
       `\nEntries: ${int(PARTICIPANTS)} participants at once, ${QUESTIONS} questions per entry from a bank of ${BANK}, ` +
-        `answers sent ${ANSWER_MODE} (${REQUESTS_PER_ENTRY} requests per entry), ` +
+        `answers sent ${ANSWER_MODE} (${REQUESTS_PER_ENTRY} requests per entry), ${opts.servers} server process(es), ` +
         `think ${THINK_MS} ms (0.5x-1.5x) between steps, ${CONNECTIONS} keep-alive sockets, server pool ${POOL}; ` +
         `${SECONDS} s after ${WARMUP} s warm-up`,
     );

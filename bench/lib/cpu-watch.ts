@@ -36,8 +36,14 @@ export interface CpuShares {
 }
 
 /** Snapshots after `warmup` s and `warmup + seconds` s; resolves after the second. */
-export function cpuWatch(pids: { server: number }, warmup: number, seconds: number): Promise<CpuShares> {
-  const snap = () => ({ at: performance.now(), server: pidCpuMs(pids.server), postgres: postgresCpuMs(), machine: machineBusy() });
+export function cpuWatch(pids: { server: number | number[] }, warmup: number, seconds: number): Promise<CpuShares> {
+  const serverPids = ([] as number[]).concat(pids.server);
+  const snap = () => ({
+    at: performance.now(),
+    server: serverPids.reduce((a, pid) => a + pidCpuMs(pid), 0),
+    postgres: postgresCpuMs(),
+    machine: machineBusy(),
+  });
   return new Promise((resolve) => {
     setTimeout(() => {
       const a = snap();
