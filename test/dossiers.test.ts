@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Browser, bearerFor, DEMO, testApp, type TestApp } from './helpers/app.js';
 import { ENGINE } from './helpers/db.js';
 import { maritalBody, multipart, PDF, PNG, residenceBody, uploadFile } from './helpers/dossiers.js';
-import { signedQuery } from '../src/modules/payments/gateway.js';
+import { formatVnpDate, signedQuery } from '../src/modules/payments/gateway.js';
 import { verifyAllEvents, verifyEvents } from '../src/modules/dossiers/dossier.repo.js';
 
 describe(`dossier intake over the API (${ENGINE})`, () => {
@@ -209,7 +209,7 @@ describe(`dossier intake over the API (${ENGINE})`, () => {
       vnp_ResponseCode: '00',
       vnp_TransactionStatus: '00',
       vnp_TransactionNo: '14123456',
-      vnp_PayDate: '20261127100000',
+      vnp_PayDate: formatVnpDate(new Date()),
       vnp_BankCode: 'NCB',
     };
     const ipn = (query: string) => t.app.inject({ url: `/api/v1/payments/ipn?${query}` }).then((r) => r.json().RspCode);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
-import { signedQuery } from '../../src/modules/payments/gateway.js';
+import { formatVnpDate, signedQuery } from '../../src/modules/payments/gateway.js';
 import {
   bandOf,
   INDEX_CODES,
@@ -187,7 +187,7 @@ describe(`Decision 766 index on live dossiers (${ENGINE})`, () => {
       vnp_ResponseCode: '00',
       vnp_TransactionStatus: '00',
       vnp_TransactionNo: '14123457',
-      vnp_PayDate: '20261127100000',
+      vnp_PayDate: formatVnpDate(new Date()),
       vnp_BankCode: 'NCB',
     };
     const ipn = await t.app.inject({ url: `/api/v1/payments/ipn?${signedQuery(notice, t.app.config.payment.hashSecret)}` });

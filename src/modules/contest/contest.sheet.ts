@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { parseCsv, toCsv } from '../../lib/csv.js';
 import { AppError } from '../../lib/errors.js';
 
 // The question file: one row per question, the same columns in xlsx and CSV, so an export can be
@@ -77,55 +78,9 @@ function isUtf8Text(bytes: Buffer): boolean {
   }
 }
 
-/** RFC 4180: quoted fields may hold commas, line breaks and doubled quotes; CRLF or LF line ends. */
-export function parseCsv(text: string): string[][] {
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  // Excel set to a Vietnamese or European list separator saves with ";".
-  const firstLine = src.slice(0, src.search(/\r?\n|$/));
-  const sep = !firstLine.includes(',') && firstLine.includes(';') ? ';' : ',';
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i]!;
-    if (quoted) {
-      if (c === '"' && src[i + 1] === '"') {
-        field += '"';
-        i += 2;
-        continue;
-      }
-      if (c === '"') quoted = false;
-      else field += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === sep) {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      if (c === '\r' && src[i + 1] === '\n') i++;
-    } else field += c;
-    i++;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-const csvField = (v: string) => (/[",;\r\n]/.test(v) || /^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
-/** UTF-8 with a BOM (so Excel opens Vietnamese text right), CRLF line ends, RFC 4180 quoting. */
+/** UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting, formula cells neutralised (lib/csv.ts). */
 export function writeCsv(rows: readonly (readonly string[])[]): Buffer {
-  return Buffer.from(`\uFEFF${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`, 'utf8');
+  return Buffer.from(toCsv(rows), 'utf8');
 }
 
 function cellText(cell: ExcelJS.Cell, column: string): string {

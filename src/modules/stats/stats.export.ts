@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { toCsv } from '../../lib/csv.js';
 import { newA4, toBuffer } from '../../docs/pdf.js';
 import { formatDate, formatDateTime, formatNumber, isMessageKey, translator, type Locale, type Translate } from '../../web/i18n/index.js';
 import type { Figures, Report } from './stats.schema.js';
@@ -235,19 +236,6 @@ export async function reportXlsx(report: Report, locale: Locale, now = new Date(
 }
 
 // ---------------------------------------------------------------- csv
-
-// A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-function csvField(v: string | number | null | undefined): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  const text = FORMULA_START.test(v) ? `'${v}` : v;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-// BOM: without it Excel opens UTF-8 as the ANSI code page and Vietnamese letters come out garbled.
-const toCsv = (lines: (string | number | null | undefined)[][]) => '\uFEFF' + lines.map((l) => l.map(csvField).join(',') + '\r\n').join('');
 
 /** The unit and its units as CSV, with localized headers and plain numbers (6333, 99.95) that spreadsheets parse. */
 export function reportCsv(report: Report, locale: Locale): string {
