@@ -26,6 +26,7 @@ import { SurveyResponses } from './modules/surveys/surveys.responses.js';
 import { ConferenceService } from './modules/conferences/conferences.service.js';
 import { FeedbackService } from './modules/feedback/feedback.service.js';
 import { ContestAdmin } from './modules/contest/contest.admin.js';
+import { ContestEditor } from './modules/contest/contest.admin-edit.js';
 import { ContestBank } from './modules/contest/contest.bank.js';
 import { ContestGenerator } from './modules/contest/contest.generator.js';
 import { ContestImports } from './modules/contest/contest.import.js';
@@ -68,6 +69,8 @@ export interface Services {
   feedback: FeedbackService;
   /** The contest "Tìm hiểu dịch vụ công trực tuyến": administration (city admin). */
   contestAdmin: ContestAdmin;
+  /** The contest: renaming, and changing or deleting a draft round (city admin). */
+  contestEditor: ContestEditor;
   /** The contest: registration, entries and the frozen results. */
   contestEntries: ContestEntries;
   /** The contest: per-unit leaderboards and the winners list, from the frozen ranking. */
@@ -144,6 +147,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     surveys: new SurveyService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
     surveyResponses: new SurveyResponses(db),
     contestAdmin,
+    contestEditor: new ContestEditor(db, contestAdmin),
     contestEntries,
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
     contestPlay,

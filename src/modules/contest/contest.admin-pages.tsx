@@ -1,17 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_STATUS } from '../../lib/errors.js';
-import { translator, type MessageKey } from '../../web/i18n/index.js';
+import type { MessageKey } from '../../web/i18n/index.js';
 import { formText, idParam } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import { auditContext, type App } from '../../web/request-context.js';
 import { ContestPage, ContestsPage, type Notice, type RoundForm } from './contest.admin-views.js';
 import type { QuestionStatus } from './contest.bank-schema.js';
-import { keyProblem } from './contest.bank.js';
-import { BankPage, EditPage, editFormOf, PreviewPage, type EditForm } from './contest.bank-views.js';
-import type { CreateQuestionInput } from './contest.schema.js';
+import { BankPage, EditPage, editFormOf, PreviewPage } from './contest.bank-views.js';
 import { contestImportPageRoutes } from './contest.import-pages.js';
-import { asError, int, PAGE, shown, vnInstant, vnLocal } from './contest.page-helpers.js';
-import { MAX_OPTIONS } from './contest.sheet.js';
+import { contestEditPageRoutes } from './contest.edit-pages.js';
+import { asError, checkedInput, editFormOfBody, int, PAGE, roundFormOf, roundInput, shown, vnLocal } from './contest.page-helpers.js';
 
 // The city admin's contest pages: plain forms that work without JavaScript, over the same
 // services as the API (docs/contest.md, "Administration pages").
@@ -21,6 +19,10 @@ const ROUND_NOTICES: Record<string, MessageKey> = {
   round: 'contestBank.round.created',
   published: 'contestBank.round.published',
   pool: 'contestBank.pool.created',
+  renamed: 'contestEdit.contest.done',
+  poolRenamed: 'contestEdit.pool.done',
+  roundUpdated: 'contestEdit.round.done',
+  roundDeleted: 'contestEdit.round.deleted',
 };
 const BANK_NOTICES: Record<string, MessageKey> = {
   approved: 'contestBank.done.approved',
@@ -28,29 +30,8 @@ const BANK_NOTICES: Record<string, MessageKey> = {
   deleted: 'contestBank.done.deleted',
   updated: 'contestBank.done.updated',
   generated: 'contestBank.done.generated',
+  created: 'contestEdit.question.done',
 };
-
-function editInput(f: EditForm): CreateQuestionInput {
-  const options = f.options.filter((o) => o.vi.trim() !== '' || o.en.trim() !== '');
-  const texts = [f.textVi, f.textEn, f.explanationVi, f.explanationEn, ...options.flatMap((o) => [o.vi, o.en])];
-  if (
-    texts.some((x) => x.trim() === '') ||
-    options.length < 2 ||
-    !['single', 'multiple'].includes(f.kind) ||
-    !['1', '2', '3'].includes(f.difficulty)
-  )
-    throw new AppError('validation_failed');
-  if (f.procedureCode.trim() !== '' && !/^(\d\.\d{6}|L\.\d{6})$/.test(f.procedureCode.trim()))
-    throw new AppError('contest_unknown_procedure', { code: f.procedureCode.trim().slice(0, 20) });
-  return {
-    kind: f.kind as 'single' | 'multiple',
-    difficulty: Number(f.difficulty),
-    text: { vi: f.textVi, en: f.textEn },
-    options: options.map((o) => ({ text: { vi: o.vi, en: o.en }, correct: o.correct })),
-    explanation: { vi: f.explanationVi, en: f.explanationEn },
-    ...(f.procedureCode.trim() ? { procedureCode: f.procedureCode.trim() } : {}),
-  };
-}
 
 export async function contestAdminPageRoutes(app: App) {
   const { contestAdmin, contestBank } = app.services;
@@ -114,25 +95,9 @@ export async function contestAdminPageRoutes(app: App) {
 
   app.post('/admin/contest/:id/rounds', PAGE, async (req, reply) => {
     const id = idParam(req.params);
-    const round: RoundForm = {
-      opensAt: formText(req.body, 'opensAt', 40),
-      closesAt: formText(req.body, 'closesAt', 40),
-      questionCount: formText(req.body, 'questionCount', 10),
-      minutes: formText(req.body, 'minutes', 10),
-    };
+    const round = roundFormOf(req.body);
     try {
-      const count = int(round.questionCount);
-      const seconds = int(round.minutes) * 60;
-      const opens = vnInstant(round.opensAt);
-      const closes = vnInstant(round.closesAt);
-      if (!(count >= 1 && count <= 100) || !(seconds >= 60 && seconds <= 7200)) throw new AppError('validation_failed');
-      if (Number.isNaN(Date.parse(opens)) || Number.isNaN(Date.parse(closes))) throw new AppError('contest_round_window_invalid');
-      await contestAdmin.createRound(
-        req.actor!,
-        id,
-        { opensAt: opens, closesAt: closes, questionCount: count, timeLimitSeconds: seconds },
-        auditContext(req),
-      );
+      await contestAdmin.createRound(req.actor!, id, roundInput(round), auditContext(req));
       return reply.redirect(`/admin/contest/${id}?done=round`, 303);
     } catch (e) {
       const err = shown(e);
@@ -230,25 +195,9 @@ export async function contestAdminPageRoutes(app: App) {
 
   app.post('/admin/contest/:id/questions/:q/edit', PAGE, async (req, reply) => {
     const { id, q } = await questionOf(req);
-    const form: EditForm = {
-      kind: formText(req.body, 'kind', 10),
-      difficulty: formText(req.body, 'difficulty', 2),
-      textVi: formText(req.body, 'textVi', 1000),
-      textEn: formText(req.body, 'textEn', 1000),
-      options: Array.from({ length: MAX_OPTIONS }, (_, i) => ({
-        vi: formText(req.body, `option${i + 1}Vi`, 500),
-        en: formText(req.body, `option${i + 1}En`, 500),
-        correct: formText(req.body, `option${i + 1}Correct`, 2) === '1',
-      })),
-      explanationVi: formText(req.body, 'explanationVi', 2000),
-      explanationEn: formText(req.body, 'explanationEn', 2000),
-      procedureCode: formText(req.body, 'procedureCode', 20),
-    };
+    const form = editFormOfBody(req.body);
     try {
-      const input = editInput(form);
-      // The reason in the admin's words, not the API's code.
-      const problem = keyProblem(input.kind, input.options.filter((o) => o.correct).length);
-      if (problem) throw new AppError('contest_question_invalid', { detail: translator(req.locale)(`contestBank.reason.${problem}`) });
+      const input = checkedInput(form, req.locale);
       await contestBank.update(req.actor!, q.id, input, auditContext(req));
       return reply.redirect(`/admin/contest/${id}/questions?pool=${q.poolId}&done=updated`, 303);
     } catch (e) {
@@ -279,4 +228,5 @@ export async function contestAdminPageRoutes(app: App) {
   }
 
   await contestImportPageRoutes(app);
+  await contestEditPageRoutes(app);
 }

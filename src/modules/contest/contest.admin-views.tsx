@@ -125,6 +125,9 @@ export function ContestPage(p: {
         <a href="/admin/contest">{t('contestBank.back')}</a>
       </p>
       <h1>{c.title[locale]}</h1>
+      <p>
+        <a href={`${base}/edit`}>{t('contestEdit.contest.title')}</a>
+      </p>
       <Done ctx={p.ctx} notice={p.notice} />
       <Problem ctx={p.ctx} error={p.error} />
 
@@ -154,6 +157,7 @@ export function ContestPage(p: {
                 <td>{t(`contestBank.phase.${r.phase}` as MessageKey)}</td>
                 <td>
                   {r.phase !== 'draft' && <a href={`/admin/contest/rounds/${r.id}/flags`}>{t('contestBank.round.flags')}</a>}
+                  {r.phase === 'draft' && <a href={`${base}/rounds/${r.id}/edit`}>{t('contestEdit.round.edit')}</a>}{' '}
                   {r.phase === 'draft' && (
                     <form method="post" action={`${base}/rounds/${r.id}/publish`} class="inline-form">
                       <CsrfField token={p.ctx.csrfToken} />
@@ -194,6 +198,7 @@ export function ContestPage(p: {
               <th scope="col">{t('contestBank.pool.active')}</th>
               <th scope="col">{t('contestBank.pool.draft')}</th>
               <th scope="col">{t('contestBank.pool.retired')}</th>
+              <th scope="col">{t('contestBank.round.action')}</th>
             </tr>
           </thead>
           <tbody>
@@ -206,6 +211,9 @@ export function ContestPage(p: {
                 <td data-count="active">{formatNumber(pool.counts.active, locale)}</td>
                 <td>{formatNumber(pool.counts.draft, locale)}</td>
                 <td>{formatNumber(pool.counts.retired, locale)}</td>
+                <td>
+                  <a href={`${base}/pools/${pool.id}/edit`}>{t('contestEdit.rename')}</a>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -236,6 +244,11 @@ export function ContestPage(p: {
         <li>
           <a href={`${base}/questions`}>{t('contestBank.link.bank')}</a>
         </li>
+        {p.pools.length > 0 && (
+          <li>
+            <a href={`${base}/questions/new`}>{t('contestEdit.question.link')}</a>
+          </li>
+        )}
         <li>
           <a href={`${base}/import`}>{t('contestBank.link.import')}</a>
         </li>

@@ -55,7 +55,7 @@ export class ContestAdmin {
     this.cache = new ContestCache(db);
   }
 
-  private async assertCityAdmin(actor: Actor) {
+  async assertCityAdmin(actor: Actor) {
     const city = await this.db.selectFrom('unit').select('path').where('level', '=', 'city').orderBy('id').executeTakeFirstOrThrow();
     assertUnitScope(actor, city.path, ADMIN);
   }

@@ -199,18 +199,43 @@ function Area(p: { id: string; label: string; value: string; rows?: number }) {
   );
 }
 
-export function EditPage(p: { ctx: PageContext; contestId: number; id: number; form: EditForm; error: PageError }) {
-  const { t } = p.ctx;
+/** A question's form: editing one (`id`), or adding one by hand to a pool chosen from `pools`. */
+export function EditPage(
+  p: { ctx: PageContext; contestId: number; form: EditForm; error: PageError } & (
+    { id: number } | { id: null; pools: { id: number; name: { vi: string; en: string } }[]; poolId: string }
+  ),
+) {
+  const { t, locale } = p.ctx;
   const f = p.form;
+  const title = p.id === null ? t('contestEdit.question.title') : t('contestBank.edit.title');
   return (
-    <Layout ctx={p.ctx} title={t('contestBank.edit.title')} hasError={!!p.error}>
+    <Layout ctx={p.ctx} title={title} hasError={!!p.error}>
       <p>
         <a href={`/admin/contest/${p.contestId}/questions`}>{t('contestBank.link.bank')}</a>
       </p>
-      <h1>{t('contestBank.edit.title')}</h1>
+      <h1>{title}</h1>
       <Problem ctx={p.ctx} error={p.error} />
-      <form method="post" action={`/admin/contest/${p.contestId}/questions/${p.id}/edit`} class="question-edit">
+      <form
+        method="post"
+        action={p.id === null ? `/admin/contest/${p.contestId}/questions/new` : `/admin/contest/${p.contestId}/questions/${p.id}/edit`}
+        class="question-edit"
+      >
         <CsrfField token={p.ctx.csrfToken} />
+        {p.id === null && (
+          <div class="field">
+            <label for="pool">{t('contestBank.pool.name')}</label>
+            <p class="hint" id="pool-hint">
+              {t('contestEdit.question.hint')}
+            </p>
+            <select id="pool" name="pool" aria-describedby="pool-hint">
+              {p.pools.map((x) => (
+                <option key={x.id} value={String(x.id)} selected={String(x.id) === p.poolId}>
+                  {x.name[locale]}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <fieldset class="field">
           <legend>{t('contestBank.q.kind')}</legend>
           {(['single', 'multiple'] as const).map((k) => (

@@ -19,6 +19,7 @@ import {
   IdParams,
   LeaderboardQuery,
   PoolView,
+  RenamePoolBody,
   RegisterBody,
   Registered,
   ResultsQuery,
@@ -41,7 +42,7 @@ const tokenHeader = Type.Object({ [TOKEN_HEADER]: Type.Optional(Type.String({ de
 
 /** The contest API: administration by the city admin, entries by participant token, frozen results. */
 export async function contestApiRoutes(app: App) {
-  const { contestAdmin, contestEntries, contestLeaderboard } = app.services;
+  const { contestAdmin, contestEditor, contestEntries, contestLeaderboard } = app.services;
   const base = '/api/v1/contest';
 
   app.post(`${base}/contests`, {
@@ -98,6 +99,39 @@ export async function contestApiRoutes(app: App) {
       response: { 200: RoundView },
     },
     handler: async (req) => contestAdmin.publish(req.actor!, req.params.id, auditContext(req)),
+  });
+
+  app.patch(`${base}/contests/:id`, {
+    config: { policy: ADMIN },
+    schema: { tags, summary: 'Rename a contest', params: IdParams, body: CreateContestBody, response: { 200: ContestView } },
+    handler: async (req) => contestEditor.renameContest(req.actor!, req.params.id, req.body.title, auditContext(req)),
+  });
+
+  app.patch(`${base}/pools/:id`, {
+    config: { policy: ADMIN },
+    schema: { tags, summary: 'Rename a question pool', params: IdParams, body: RenamePoolBody, response: { 200: PoolView } },
+    handler: async (req) => contestEditor.renamePool(req.actor!, req.params.id, req.body.name, auditContext(req)),
+  });
+
+  app.put(`${base}/rounds/:id`, {
+    config: { policy: ADMIN },
+    schema: {
+      tags,
+      summary: 'Change a draft round (409 contest_round_not_draft once published)',
+      params: IdParams,
+      body: CreateRoundBody,
+      response: { 200: RoundView },
+    },
+    handler: async (req) => contestEditor.updateRound(req.actor!, req.params.id, req.body, auditContext(req)),
+  });
+
+  app.delete(`${base}/rounds/:id`, {
+    config: { policy: ADMIN },
+    schema: { tags, summary: 'Delete a draft round (409 contest_round_not_draft once published)', params: IdParams },
+    handler: async (req, reply) => {
+      await contestEditor.deleteRound(req.actor!, req.params.id, auditContext(req));
+      return reply.status(204).send();
+    },
   });
 
   app.post(`${base}/contests/:id/participants`, {

@@ -29,6 +29,7 @@ export const CreatePoolBody = Type.Object(
   { additionalProperties: false },
 );
 export type CreatePoolInput = Static<typeof CreatePoolBody>;
+export const RenamePoolBody = Type.Object({ name: Bilingual(200) }, { additionalProperties: false });
 
 export const CreateQuestionBody = Type.Object(
   {

@@ -14,6 +14,7 @@ import { enFaq } from './en.faq.js';
 import { enContest } from './en.contest.js';
 import { enContestPlay } from './en.contest-play.js';
 import { enContestBank } from './en.contest-bank.js';
+import { enContestEdit } from './en.contest-edit.js';
 import { enContestFair } from './en.contest-fair.js';
 import { enContestSchool } from './en.contest-school.js';
 import { enLearn } from './en.learn.js';
@@ -355,6 +356,7 @@ export const en: Record<MessageKey, string> = {
   ...enContest,
   ...enContestPlay,
   ...enContestBank,
+  ...enContestEdit,
   ...enContestFair,
   ...enContestSchool,
   ...enLearn,

@@ -14,6 +14,7 @@ import { viFaq } from './vi.faq.js';
 import { viContest } from './vi.contest.js';
 import { viContestPlay } from './vi.contest-play.js';
 import { viContestBank } from './vi.contest-bank.js';
+import { viContestEdit } from './vi.contest-edit.js';
 import { viContestFair } from './vi.contest-fair.js';
 import { viContestSchool } from './vi.contest-school.js';
 import { viLearn } from './vi.learn.js';
@@ -350,6 +351,7 @@ export const vi = {
   ...viContest,
   ...viContestPlay,
   ...viContestBank,
+  ...viContestEdit,
   ...viContestFair,
   ...viContestSchool,
   ...viLearn,
