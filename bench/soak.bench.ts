@@ -282,7 +282,10 @@ try {
       if (inflight < MAX_INFLIGHT) {
         inflight++;
         started++;
-        void wl.runOne().finally(() => inflight--);
+        void wl
+          .runOne()
+          .catch((e: unknown) => wl.rec.error('the benchmark itself', String((e as Error).stack ?? e).slice(0, 400)))
+          .finally(() => inflight--);
       } else dropped++;
       next += (-Math.log(1 - Math.random()) * 1000) / RATE;
     }

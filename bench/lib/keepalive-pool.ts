@@ -135,7 +135,9 @@ export class KeepAlivePool {
   }
 
   private free(c: Conn) {
-    if (c.busy) return;
+    // An idle socket that the server closed (keep-alive timeout) reopens and reports itself free
+    // while it is still in the free list: listed twice, it would be given two requests at once.
+    if (c.busy || this.#free.includes(c)) return;
     const next = this.#queue.shift();
     if (next) c.send(next);
     else this.#free.push(c);

@@ -93,6 +93,16 @@ function multipartFile(name: string, bytes: Buffer) {
   return { body, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
+/** The JSON body of a reply, or null (recorded as an error) when it is not JSON. */
+function json<T>(rec: Recorder, name: string, r: Reply): T | null {
+  try {
+    return JSON.parse(r.body) as T;
+  } catch {
+    rec.error(name, `${r.status}, not JSON: ${r.body.replace(/\s+/g, ' ').slice(0, 160)}`);
+    return null;
+  }
+}
+
 const pick = <T>(a: readonly T[]): T => a[Math.floor(Math.random() * a.length)]!;
 
 /** Hanoi's calendar date `daysAgo` days before now, YYYY-MM-DD. */
@@ -254,8 +264,9 @@ export class Workload {
         ...this.acc.citizen,
         'content-type': m.contentType,
       });
-      if (!r) return;
-      shas.push((JSON.parse(r.body) as { sha256: string }).sha256);
+      const f = r && json<{ sha256: string }>(this.rec, 'submission: upload (multipart)', r);
+      if (!f) return;
+      shas.push(f.sha256);
     }
     const body = {
       procedure: '1.004873',
@@ -281,8 +292,8 @@ export class Workload {
       ...this.acc.citizen,
       'idempotency-key': `soak-${randomUUID()}`,
     });
-    if (!r) return;
-    const d = JSON.parse(r.body) as { id: number; code: string };
+    const d = r && json<{ id: number; code: string }>(this.rec, 'submission: dossier', r);
+    if (!d) return;
     this.submitted++;
     this.codes.push(d.code);
     if (this.codes.length > 5000) this.codes.splice(0, 1000);
@@ -310,8 +321,8 @@ export class Workload {
     };
     const auth = who[stage];
     const view = await this.req('work: open dossier (API)', 'GET', `/api/v1/dossiers/${id}`, undefined, auth);
-    if (!view) return;
-    const revision = (JSON.parse(view.body) as { revision: number }).revision;
+    const revision = view && json<{ revision: number }>(this.rec, 'work: open dossier (API)', view)?.revision;
+    if (revision === undefined || revision === null) return;
     const act = (name: string, body: Record<string, unknown>) =>
       this.req(name, 'POST', `/api/v1/dossiers/${id}/actions`, { revision, ...body }, auth);
     switch (stage) {
