@@ -2,8 +2,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { resolve } from 'node:path';
 
-// Every setting comes from the environment; .env.example documents them.
-const EnvSchema = Type.Object({
+// Every setting comes from the environment; .env.example and docs/operations.md document them
+// (test/ops/operations-doc.test.ts holds the guide to this schema, so it is exported).
+export const EnvSchema = Type.Object({
   NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
     default: 'development',
   }),

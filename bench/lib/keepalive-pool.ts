@@ -121,7 +121,7 @@ export class KeepAlivePool {
     readonly port: number,
     size: number,
   ) {
-    this.#host = `host: 127.0.0.1:${port}\r\nconnection: keep-alive\r\naccept: application/json\r\n`;
+    this.#host = `host: 127.0.0.1:${port}\r\nconnection: keep-alive\r\n`;
     for (let i = 0; i < size; i++) {
       const c = new Conn(port, (x) => this.free(x));
       this.#conns.push(c);
@@ -135,18 +135,27 @@ export class KeepAlivePool {
   }
 
   private free(c: Conn) {
-    if (c.busy) return;
+    // An idle socket that the server closed (keep-alive timeout) reopens and reports itself free
+    // while it is still in the free list: listed twice, it would be given two requests at once.
+    if (c.busy || this.#free.includes(c)) return;
     const next = this.#queue.shift();
     if (next) c.send(next);
     else this.#free.push(c);
   }
 
+  /** `body`: JSON, or a Buffer sent as is (set its content-type in `headers`). */
   request(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-    let extra = '';
+    let extra = 'accept' in headers ? '' : 'accept: application/json\r\n';
     for (const k in headers) extra += `${k}: ${headers[k]}\r\n`;
     let data: Buffer;
     if (body === undefined) data = Buffer.from(`${method} ${path} HTTP/1.1\r\n${this.#host}${extra}\r\n`);
-    else {
+    else if (Buffer.isBuffer(body)) {
+      // Sent as is (a multipart upload): the caller's headers carry its content-type.
+      data = Buffer.concat([
+        Buffer.from(`${method} ${path} HTTP/1.1\r\n${this.#host}${extra}content-length: ${body.length}\r\n\r\n`),
+        body,
+      ]);
+    } else {
       const json = Buffer.from(JSON.stringify(body));
       data = Buffer.concat([
         Buffer.from(
