@@ -12,6 +12,8 @@ export interface Fixtures {
   citizenAccountId: number;
   /** One dossier of `citizen` received at each cell's unit, with a document and (where paid) a payment. */
   dossiers: Record<Cell, { id: number; docId: number; paymentId: number | null }>;
+  /** Records of each kind whose scope is a unit, one per cell, keyed by the route param they fill. */
+  records: Record<Cell, { feedback: string; faq: number; conference: number; question: number; commitment: number }>;
   /** A fresh record owned by `citizen` for an `account` route (one per request: some revoke it). */
   freshAccountRecord(url: string): Promise<number>;
   /** A fresh role assignment at the cell's unit (one per request: some remove it). */
@@ -86,6 +88,108 @@ export async function buildFixtures(t: TestApp): Promise<Fixtures> {
     dossiers[cell] = { id, docId: doc.id, paymentId: pay?.id ?? null };
   }
 
+  const records = {} as Fixtures['records'];
+  const DAY = 86_400_000;
+  for (const cell of CELLS) {
+    const unit = CELL_UNITS[cell];
+    const feedback = await inject(
+      app,
+      'POST',
+      '/api/v1/feedback',
+      {},
+      {
+        kind: 'question',
+        title: 'Hỏi về tạm trú',
+        content: 'Đăng ký tạm trú cần giấy tờ gì?',
+        name: 'Nguyễn Văn An',
+        phone: '0912345678',
+        unit,
+      },
+      201,
+    );
+    const faq = await inject(
+      app,
+      'POST',
+      '/api/v1/work/faq',
+      admin,
+      { unit, questionVi: 'Đăng ký tạm trú mất bao lâu?', answerVi: 'Ba ngày làm việc.', procedureCodes: ['1.004194'] },
+      201,
+    );
+    const conference = await inject(
+      app,
+      'POST',
+      '/api/v1/conferences',
+      admin,
+      {
+        unit,
+        topic: 'Đối thoại về thủ tục cư trú',
+        description: 'Lãnh đạo trả lời câu hỏi của người dân.',
+        startsAt: new Date(Date.now() + 7 * DAY).toISOString(),
+        place: 'Hội trường UBND',
+        chair: 'Nguyễn Văn Hùng',
+        leaders: [{ name: 'Trần Thị Lan', title: 'Phó Chủ tịch' }],
+        registrationClosesAt: new Date(Date.now() + 6 * DAY).toISOString(),
+      },
+      201,
+    );
+    const cid = conference.json().id as number;
+    // Room questions and commitments come once the meeting is held: its time is moved into the past.
+    await db
+      .updateTable('conference')
+      .set({ starts_at: new Date(Date.now() - 2 * 3600_000), registration_closes_at: new Date(Date.now() - DAY) })
+      .where('id', '=', cid)
+      .execute();
+    await inject(app, 'POST', `/api/v1/conferences/${cid}/held`, admin, {}, 204);
+    const question = await inject(
+      app,
+      'POST',
+      `/api/v1/conferences/${cid}/room-questions`,
+      admin,
+      { askerName: 'Trịnh Văn Sơn', text: 'Đăng ký tạm trú trực tuyến thế nào?', answer: 'Qua cổng dịch vụ công.' },
+      201,
+    );
+    const qid = question.json().id as number;
+    const commitment = await inject(
+      app,
+      'POST',
+      `/api/v1/conferences/${cid}/questions/${qid}/commitments`,
+      admin,
+      { what: 'Niêm yết quy trình tạm trú', responsible: 'Văn phòng UBND', dueDate: '2099-12-31' },
+      201,
+    );
+    records[cell] = {
+      feedback: feedback.json().code,
+      faq: faq.json().id,
+      conference: cid,
+      question: qid,
+      commitment: commitment.json().id,
+    };
+    // A "not satisfied" rating of the cell's dossier opens a follow-up, addressed by the dossier id.
+    const d = await db
+      .selectFrom('dossier')
+      .select(['unit_id', 'procedure_id'])
+      .where('id', '=', dossiers[cell].id)
+      .executeTakeFirstOrThrow();
+    const now = new Date();
+    await db
+      .insertInto('dossier_rating')
+      .values({
+        dossier_id: dossiers[cell].id,
+        unit_id: d.unit_id,
+        procedure_id: d.procedure_id,
+        overall: 'not_satisfied',
+        criteria: '{}',
+        comment: null,
+        officer_id: null,
+        rated_at: now,
+        updated_at: now,
+        follow_up_state: 'open',
+        follow_up_note: null,
+        follow_up_by: null,
+        follow_up_at: null,
+      })
+      .execute();
+  }
   const spare = await db.selectFrom('account').select('id').where('email', '=', DEMO.deskDichVong).executeTakeFirstOrThrow();
   return {
     async freshAssignment(cell) {
@@ -104,6 +208,7 @@ export async function buildFixtures(t: TestApp): Promise<Fixtures> {
       return row.id;
     },
     auth,
+    records,
     citizenAccountId,
     dossiers,
     async freshAccountRecord(url) {

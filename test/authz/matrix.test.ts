@@ -18,14 +18,7 @@ const DOC = new URL('../../docs/authorization.md', import.meta.url);
  * Routes whose expected decision cannot be derived from policy + scope, with the reason. Kept
  * short on purpose: a new route lands in the matrix unless someone writes down why not.
  */
-const NO_FIXTURE = 'no record of this kind per unit among the fixtures yet, so its unit scope is not exercised';
-const EXCLUDED_TARGETS: Record<string, string> = {
-  feedback: NO_FIXTURE,
-  faq: NO_FIXTURE,
-  conference: NO_FIXTURE,
-  commitment: NO_FIXTURE,
-  followUp: NO_FIXTURE,
-};
+const EXCLUDED_TARGETS: Record<string, string> = {};
 const SUB_RECORD =
   'needs a sub-record the fixture dossiers do not have (a result, a supplement request, an apology, a payment): 404 would not mean hidden';
 const VALIDATES_FIRST =
@@ -38,6 +31,7 @@ const EXCLUDED: Record<string, string> = {
   'GET /dossiers/:id/forms/02.pdf': SUB_RECORD,
   'GET /work/dossiers/:id/forms/04.pdf': SUB_RECORD,
   'GET /dossiers/:id/payments/:paymentId/receipt.pdf': SUB_RECORD,
+  'GET /work/feedback/:code/files/:id': SUB_RECORD,
   'POST /api/v1/dossiers/:id/documents': VALIDATES_FIRST,
   'POST /api/v1/desk/dossiers/:id/scans': VALIDATES_FIRST,
   'POST /api/v1/dossiers/:id/actions': VALIDATES_FIRST,
@@ -56,7 +50,11 @@ const EXCLUDED: Record<string, string> = {
   'POST /work/assign': 'the dossiers to assign are named in the body, not the path: scope by body is not generated yet',
   'POST /api/v1/work/faq': 'a body of blank strings (what the schema allows) gets a 500, reported to the fuzzing part',
   'POST /api/v1/contest/contests': 'a body of blank strings (what the schema allows) gets a 500, reported to the fuzzing part',
-  'GET /work/conferences/new': 'declares specialist but the page refuses specialists (403): declaration wider than the service',
+};
+
+/** Bodies chosen where the first shape of a union would move the record out of its cell (a transfer). */
+const BODIES: Record<string, object> = {
+  'POST /api/v1/feedback/:code/actions': { action: 'request_info', question: 'Xin bổ sung địa chỉ liên hệ.' },
 };
 
 // Uploads are read by the handler; the matrix sends a small PDF so a handler that reads the file
@@ -86,6 +84,17 @@ describe(`authorization matrix: every route × role × scope (${ENGINE})`, () =>
       if (name === 'doc' || name === 'docId') return String(d.docId);
       if (name === 'paymentId') return String(d.paymentId ?? 0);
     }
+    const rec = fx.records[cell];
+    if (s.target === 'feedback' && name === s.param) return rec.feedback;
+    if (s.target === 'faq' && name === s.param) return String(rec.faq);
+    if (s.target === 'conference' && name === s.param) return String(rec.conference);
+    if (s.target === 'conference' && name === 'qid') return String(rec.question);
+    if (s.target === 'commitment' && name === s.param) return String(rec.commitment);
+    if (s.target === 'followUp' && name === s.param) {
+      // Each request finds the follow-up open: a leader who may close it did so in an earlier cell.
+      await t.db.updateTable('dossier_rating').set({ follow_up_state: 'open' }).where('dossier_id', '=', fx.dossiers[cell].id).execute();
+      return String(fx.dossiers[cell].id);
+    }
     if (s.target === 'account' && name === 'id') return String(await fx.freshAccountRecord(r.url));
     if (name === 'year') return '2026';
     if (name === 'procedure' || (name === 'code' && r.url.includes('procedures'))) return '1.004194';
@@ -103,9 +112,13 @@ describe(`authorization matrix: every route × role × scope (${ENGINE})`, () =>
     if (role === 'anonymous' && unsafe) Object.assign(headers, anonCsrf);
     const opts: InjectOptions = { method: r.method as 'GET', url, headers };
     if (!unsafe) return opts;
-    if (r.schema?.body) {
+    if (BODIES[`${r.method} ${r.url}`]) {
+      opts.payload = BODIES[`${r.method} ${r.url}`];
+    } else if (r.schema?.body) {
       const body = sample(r.schema.body as TSchema) as Record<string, unknown>;
       if (s.target === 'unit' && s.in === 'body') body[s.param] = CELL_UNITS[cell];
+      // A record's unit named in the body stays the cell's: an allowed edit must not move it away.
+      else if (!unitless(s) && 'unit' in body) body.unit = CELL_UNITS[cell];
       opts.payload = body;
     } else if (MULTIPART.test(r.url)) {
       const m = multipart({}, { name: 'ban-chup.pdf', type: 'application/pdf', bytes: PDF });
