@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { auditContext, type App } from '../../web/request-context.js';
 import { hasUnitScope, policies } from '../auth/policy.js';
+import { scopes } from '../auth/scopes.js';
 import { OFFICIALS, ORGANISERS } from './conferences.service.js';
 import { conferencesOpenData } from './conferences.opendata.js';
 import {
@@ -64,7 +65,7 @@ export async function conferenceApiRoutes(app: App) {
   });
 
   app.post('/api/v1/conferences', {
-    config: { policy: ORGANISER_POLICY },
+    config: { policy: ORGANISER_POLICY, scope: scopes.unit('unit', 'body') },
     schema: {
       tags,
       summary: "Schedule a conference (the unit's leader or administrator, or a city admin)",
