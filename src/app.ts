@@ -28,6 +28,7 @@ import { catalogueEditorRoutes } from './modules/catalogue/catalogue.editor.js';
 import { cataloguePageRoutes } from './modules/catalogue/catalogue.pages.js';
 import { catalogueApiRoutes } from './modules/catalogue/catalogue.routes.js';
 import { checkPolicy, policies, type Policy } from './modules/auth/policy.js';
+import { routeScope, type Scope } from './modules/auth/scopes.js';
 import { guideRoutes } from './modules/home/guide.routes.js';
 import { homeRoutes } from './modules/home/home.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
@@ -85,7 +86,10 @@ export interface RegisteredRoute {
   method: string;
   url: string;
   policy: Policy | undefined;
+  scope: Scope;
   hasBody: boolean;
+  /** The route's schemas, for tests that build requests (the authorization matrix). */
+  schema: { body?: unknown; params?: unknown; querystring?: unknown } | undefined;
 }
 
 // Routes that plugins add (API docs, static files) are public by nature; everything else must say.
@@ -140,7 +144,10 @@ export async function buildApp(config: Config, database: Database, opts: { logge
       route.config = { ...(route.config ?? {}), policy };
     }
     if (!policy) throw new Error(`Route ${methods.join(',')} ${route.url} declares no policy (config.policy)`);
-    for (const method of methods) routes.push({ method, url: route.url, policy, hasBody: !!route.schema?.body });
+    const scope = routeScope(route.url, policy, (route.config as { scope?: Scope } | undefined)?.scope);
+    if (!scope) throw new Error(`Route ${methods.join(',')} ${route.url} declares no scope (config.scope) for its resource`);
+    const schema = route.schema as RegisteredRoute['schema'];
+    for (const method of methods) routes.push({ method, url: route.url, policy, scope, hasBody: !!route.schema?.body, schema });
   });
 
   await app.register(cookie, { secret: await cookieSecret(config, database) });

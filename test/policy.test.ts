@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { buildApp } from '../src/app.js';
 import { policies } from '../src/modules/auth/policy.js';
+import { scopes } from '../src/modules/auth/scopes.js';
 import { bearerFor, DEMO, testApp, UNITS, type TestApp } from './helpers/app.js';
 import { ENGINE } from './helpers/db.js';
 
@@ -25,6 +26,9 @@ describe(`route policies (${ENGINE})`, () => {
     const app = await buildApp(t.app.config, t.database, { logger: false });
     assert.throws(() => app.get('/sneaky', async () => 'x'), /declares no policy/);
     app.get('/declared', { config: { policy: policies.public } }, async () => 'x');
+    // A non-public route addressing a record by id must say how that record is scoped.
+    assert.throws(() => app.get('/sneaky/:id', { config: { policy: policies.authenticated } }, async () => 'x'), /declares no scope/);
+    app.get('/scoped/:id', { config: { policy: policies.authenticated, scope: scopes.account } }, async () => 'x');
     await app.close();
   });
 });

@@ -12,6 +12,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; every route must declare one (enforced at registration). */
     policy?: Policy;
+    /** What the route's resource is scoped to (modules/auth/scopes.ts); needed when it has one. */
+    scope?: import('../modules/auth/scopes.js').Scope;
     /** The handler reads a multipart body itself and checks its CSRF token (web/multipart.ts). */
     multipart?: boolean;
   }

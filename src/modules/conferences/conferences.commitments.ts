@@ -222,7 +222,10 @@ export class CommitmentService {
   async organisedBy(actor: Actor, cid: number) {
     const m = await this.base().where('m.id', '=', cid).executeTakeFirst();
     if (!m) throw new AppError('commitment_not_found');
-    return { conferenceId: m.conference_id, organiser: hasUnitScope(actor, m.unit_path, OFFICIALS) };
+    const organiser = hasUnitScope(actor, m.unit_path, OFFICIALS);
+    // Neither the conference's unit nor the responsible one: refused before the form is read.
+    if (!organiser && !(m.r_path && hasUnitScope(actor, m.r_path, OFFICIALS))) throw new AppError('forbidden');
+    return { conferenceId: m.conference_id, organiser };
   }
 
   async get(cid: number, now = new Date()) {

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { auditContext, type App } from '../../web/request-context.js';
 import { hasUnitScope, policies } from '../auth/policy.js';
-import { OFFICIALS } from './conferences.service.js';
+import { scopes } from '../auth/scopes.js';
+import { OFFICIALS, ORGANISERS } from './conferences.service.js';
 import { conferencesOpenData } from './conferences.opendata.js';
 import {
   CommitmentBody,
@@ -28,6 +29,8 @@ const tags = ['conferences'];
 /** Per address, for the forms anyone can send (registration, questions). */
 export const publicFormRateLimit = (app: App) => ({ max: app.config.loginRateLimit * 2, timeWindow: '1 minute' });
 const OFFICIAL = policies.official('specialist', 'leader', 'unit_admin', 'city_admin');
+// Scheduling, changing, cancelling and marking held are the organisers' (the service checks the same roles).
+const ORGANISER_POLICY = policies.official(...ORGANISERS);
 const Created = Type.Object({ id: Type.Integer() });
 const FaqRef = Type.Object({ id: Type.Integer(), created: Type.Boolean() });
 /** Bumped only when a column changes meaning or disappears; new columns may be added at the end. */
@@ -62,7 +65,7 @@ export async function conferenceApiRoutes(app: App) {
   });
 
   app.post('/api/v1/conferences', {
-    config: { policy: OFFICIAL },
+    config: { policy: ORGANISER_POLICY, scope: scopes.unit('unit', 'body') },
     schema: {
       tags,
       summary: "Schedule a conference (the unit's leader or administrator, or a city admin)",
@@ -73,7 +76,7 @@ export async function conferenceApiRoutes(app: App) {
   });
 
   app.patch('/api/v1/conferences/:id', {
-    config: { policy: OFFICIAL },
+    config: { policy: ORGANISER_POLICY },
     schema: { tags, summary: 'Change the details of a scheduled conference', params: IdParams, body: ConferencePatch },
     handler: async (req, reply) => {
       await conferences.update(req.actor!, req.params.id, req.body, auditContext(req));
@@ -82,7 +85,7 @@ export async function conferenceApiRoutes(app: App) {
   });
 
   app.post('/api/v1/conferences/:id/cancel', {
-    config: { policy: OFFICIAL },
+    config: { policy: ORGANISER_POLICY },
     schema: { tags, summary: 'Cancel a scheduled conference with a reason; registrants are told', params: IdParams, body: ReasonBody },
     handler: async (req, reply) => {
       await conferences.cancel(req.actor!, req.params.id, req.body.reason, auditContext(req));
@@ -91,7 +94,7 @@ export async function conferenceApiRoutes(app: App) {
   });
 
   app.post('/api/v1/conferences/:id/held', {
-    config: { policy: OFFICIAL },
+    config: { policy: ORGANISER_POLICY },
     schema: { tags, summary: 'Mark the conference held (after it started): answers and commitments can be recorded', params: IdParams },
     handler: async (req, reply) => {
       await conferences.markHeld(req.actor!, req.params.id, auditContext(req));

@@ -157,9 +157,9 @@ export class ConferenceService {
   }
 
   async cancel(actor: Actor, id: number, reason: string, ctx: AuditContext, now = new Date()) {
+    const c = await this.scoped(actor, id, ORGANISERS);
     const text = reason.trim();
     if (!text) throw new AppError('reason_required');
-    const c = await this.scoped(actor, id, ORGANISERS);
     if (c.status !== 'scheduled') throw new AppError('conference_not_editable');
     await this.db.transaction().execute(async (trx) => {
       await trx

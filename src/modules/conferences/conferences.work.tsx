@@ -106,6 +106,9 @@ export async function conferenceWorkRoutes(app: App) {
   ) => {
     // null: back to the list (an official of a responsible unit does not see the conference itself).
     const page = id === null ? '/work/conferences' : `/work/conferences/${id}`;
+    // An official of another unit is refused before the form is read: errors about its fields
+    // would otherwise tell them the conference exists.
+    if (id !== null) await conferences.scoped(req.actor!, id, ['specialist', 'leader', 'unit_admin', 'city_admin']);
     let result: T;
     try {
       result = await run();
@@ -117,6 +120,9 @@ export async function conferenceWorkRoutes(app: App) {
   };
   const qidOf = (req: FastifyRequest) => idParam({ id: (req.params as Record<string, unknown>).qid });
   const opts = { config: { policy: OFFICIAL }, schema: { hide: true } };
+  // What the service lets only organisers (or the leader, for the minutes) do is declared so.
+  const organisers = { config: { policy: policies.official(...ORGANISERS) }, schema: { hide: true } };
+  const publishers = { config: { policy: policies.official(...PUBLISHERS) }, schema: { hide: true } };
 
   app.get('/work/conferences', opts, async (req, reply) => {
     const rows = await conferences.forOfficial(req.actor!);
@@ -135,7 +141,7 @@ export async function conferenceWorkRoutes(app: App) {
     );
   });
 
-  app.get('/work/conferences/new', opts, async (req, reply) => {
+  app.get('/work/conferences/new', organisers, async (req, reply) => {
     const units = await organiserUnits(req.actor!, req.locale);
     if (units.length === 0) throw new AppError('forbidden');
     const empty = {
@@ -152,7 +158,7 @@ export async function conferenceWorkRoutes(app: App) {
     return renderHtml(reply, <WorkNewPage ctx={pageContext(req, reply)} units={units} v={empty} error={undefined} />);
   });
 
-  app.post('/work/conferences', opts, async (req, reply) => {
+  app.post('/work/conferences', organisers, async (req, reply) => {
     const v = detailsValues(req.body);
     try {
       const id = await conferences.create(req.actor!, { unit: v.unit ?? '', ...toInput(v) }, auditContext(req));
@@ -192,22 +198,22 @@ export async function conferenceWorkRoutes(app: App) {
     );
   });
 
-  app.post('/work/conferences/:id', opts, async (req, reply) => {
+  app.post('/work/conferences/:id', organisers, async (req, reply) => {
     const id = idParam(req.params);
     return act(req, reply, id, 'details', () => conferences.update(req.actor!, id, toInput(detailsValues(req.body)), auditContext(req)));
   });
 
-  app.post('/work/conferences/:id/held', opts, async (req, reply) => {
+  app.post('/work/conferences/:id/held', organisers, async (req, reply) => {
     const id = idParam(req.params);
     return act(req, reply, id, 'questions', () => conferences.markHeld(req.actor!, id, auditContext(req)));
   });
 
-  app.post('/work/conferences/:id/cancel', opts, async (req, reply) => {
+  app.post('/work/conferences/:id/cancel', organisers, async (req, reply) => {
     const id = idParam(req.params);
     return act(req, reply, id, 'main', () => conferences.cancel(req.actor!, id, formText(req.body, 'reason', 2000), auditContext(req)));
   });
 
-  app.post('/work/conferences/:id/publish', opts, async (req, reply) => {
+  app.post('/work/conferences/:id/publish', publishers, async (req, reply) => {
     const id = idParam(req.params);
     return act(req, reply, id, 'main', () => conferences.publishMinutes(req.actor!, id, auditContext(req)));
   });
@@ -238,7 +244,7 @@ export async function conferenceWorkRoutes(app: App) {
   });
 
   // The new (or existing) entry opens in the FAQ editor, where it is reviewed and published.
-  app.post('/work/conferences/:id/questions/:qid/faq', opts, async (req, reply) => {
+  app.post('/work/conferences/:id/questions/:qid/faq', organisers, async (req, reply) => {
     const id = idParam(req.params);
     const qid = qidOf(req);
     return act(

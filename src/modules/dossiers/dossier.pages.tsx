@@ -365,7 +365,8 @@ export async function dossierPageRoutes(app: App) {
   });
 
   app.post('/inbox/:id/read', { config: { policy: policies.authenticated }, schema: hide }, async (req, reply) => {
-    await markRead(dossiers.db, req.actor!.accountId, idParam(req.params));
+    // Someone else's notification is not found, as in the API, rather than silently ignored.
+    if (!(await markRead(dossiers.db, req.actor!.accountId, idParam(req.params)))) throw new AppError('not_found');
     return reply.redirect('/inbox', 303);
   });
 }

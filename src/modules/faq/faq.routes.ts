@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { auditContext, type App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
+import { scopes } from '../auth/scopes.js';
 import { FaqDetail, FaqIdParams, FaqInput, FaqOfficialQuery, FaqOfficialRow, FaqPage, FaqSearchQuery, FaqSource } from './faq.schema.js';
 
 const tags = ['faq'];
@@ -66,7 +67,7 @@ export async function faqApiRoutes(app: App) {
   });
 
   app.post('/api/v1/work/faq', {
-    config: { policy: EDITORS },
+    config: { policy: EDITORS, scope: scopes.unit('unit', 'body') },
     schema: {
       tags,
       summary: 'Write a new entry (a draft) for a unit in scope',

@@ -349,6 +349,8 @@ export async function faqWorkRoutes(app: App) {
   });
 
   const save = (id: number | null) => async (req: FastifyRequest, reply: FastifyReply) => {
+    // Another unit's entry is refused before the form is read and re-rendered.
+    if (id !== null) await faq.officialDetail(req.actor!, id);
     const { values, input, errors } = readForm(req.body);
     let message: string | undefined;
     if (Object.keys(errors).length === 0) {

@@ -88,6 +88,8 @@ export async function feedbackWorkRoutes(app: App) {
 
   app.post('/work/feedback/:code/act', { config, schema: hide }, async (req, reply) => {
     const code = codeParam(req.params);
+    // Another unit's official is refused before the form is read: its errors would tell the item exists.
+    await officialView(feedback, req.actor!, code);
     const input = formAction(req.body);
     await act(feedback, req.actor!, auditContext(req), code, input);
     const done = input.action === 'answer' ? (input.submit ? 'submit_answer' : 'draft_answer') : input.action;

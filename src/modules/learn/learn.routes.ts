@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { auditContext, type App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
+import { scopes } from '../auth/scopes.js';
 import { CreateSchoolBody, SchoolsQuery, SchoolView } from './learn.schema.js';
 
 const tags = ['learn'];
@@ -21,7 +22,7 @@ export async function learnApiRoutes(app: App) {
   });
 
   app.post('/api/v1/learn/schools', {
-    config: { policy: policies.official('city_admin', 'unit_admin') },
+    config: { policy: policies.official('city_admin', 'unit_admin'), scope: scopes.unit('unitCode', 'body') },
     schema: {
       tags,
       summary: 'Add a school to a ward/commune or district (city admin anywhere; a unit admin within their units)',

@@ -8,11 +8,12 @@ import type { DossierService } from '../dossiers/dossier.service.js';
 /** The applicant asks to withdraw (status 7); the receiving unit accepts (8) or declines (back to where it was). */
 export async function requestWithdrawal(dossiers: DossierService, actor: Actor, id: number, revision: number, reason: string) {
   const why = reason.trim().slice(0, 2000);
-  if (!why) throw new AppError('reason_required');
   const now = new Date();
   return dossiers.db.transaction().execute(async (trx) => {
     const d = await repo.findDossier(trx, id, true);
     if (d.owner_id !== actor.accountId && d.created_by !== actor.accountId) throw new AppError('dossier_not_found');
+    // Only the owner learns that a reason is missing: another caller must not tell the dossier exists.
+    if (!why) throw new AppError('reason_required');
     if (d.revision !== revision) throw new AppError('dossier_conflict');
     if (d.status === null) throw new AppError('invalid_transition');
     const kinds = ((d.workflow as FrozenWorkflow | null)?.steps ?? []).map((s) => s.kind);

@@ -168,8 +168,6 @@ export class RatingService {
 
   /** A leader of the unit (or above) records what was done and closes the follow-up. */
   async closeFollowUp(actor: Actor, dossierId: number, note: string, now = new Date()) {
-    const text = note.trim().slice(0, 2000);
-    if (!text) throw new AppError('reason_required');
     const r = await this.db
       .selectFrom('dossier_rating as r')
       .innerJoin('unit as u', 'u.id', 'r.unit_id')
@@ -178,6 +176,9 @@ export class RatingService {
       .executeTakeFirst();
     if (!r || r.follow_up_state !== 'open') throw new AppError('follow_up_not_found');
     assertUnitScope(actor, r.path, ['leader']);
+    // Checked after the scope: another unit's leader learns nothing from a missing note.
+    const text = note.trim().slice(0, 2000);
+    if (!text) throw new AppError('reason_required');
     await this.db
       .updateTable('dossier_rating')
       .set({ follow_up_state: 'closed', follow_up_note: text, follow_up_by: actor.accountId, follow_up_at: now })
