@@ -6,6 +6,8 @@ import { SMTPServer } from 'smtp-server';
 export class TestSmtp {
   readonly messages: { envelopeTo: string[]; mail: ParsedMail }[] = [];
   port = 0;
+  /** Called after a message is kept and accepted (250 sent): a test can act in the sender's window before it records the delivery. */
+  onMessage: ((mail: ParsedMail) => void) | null = null;
   #server: SMTPServer | null = null;
 
   async start(port = 0): Promise<void> {
@@ -19,6 +21,7 @@ export class TestSmtp {
           (mail) => {
             this.messages.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), mail });
             callback();
+            this.onMessage?.(mail);
           },
           (err: Error) => callback(err),
         );
