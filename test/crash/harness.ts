@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer, type AddressInfo, type Server as Server_, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -170,3 +171,48 @@ export async function call(url: string, init: RequestInit & { timeoutMs?: number
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A TCP relay between the clients and the server that can swallow one response: when `cut`
+ * returns true for a chunk the server sent, that chunk never reaches the client and both sides of
+ * the connection are dropped. The test kills the server in `cut`, so a request that committed is
+ * left without its answer: the client must retry it.
+ */
+export class Relay {
+  port = 0;
+  cut: ((chunk: Buffer) => boolean) | null = null;
+  #server: Server_ | null = null;
+  readonly #sockets = new Set<Socket>();
+
+  constructor(readonly upstreamPort: () => number) {}
+
+  async start(): Promise<void> {
+    const server = createServer((client) => {
+      const upstream = connect(this.upstreamPort(), '127.0.0.1');
+      this.#sockets.add(client).add(upstream);
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+        this.#sockets.delete(client);
+        this.#sockets.delete(upstream);
+      };
+      client.on('error', drop).on('close', drop);
+      upstream.on('error', drop).on('close', drop);
+      client.pipe(upstream);
+      upstream.on('data', (chunk: Buffer) => {
+        if (this.cut?.(chunk)) drop();
+        else client.write(chunk);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.#server = server;
+  }
+
+  stop(): Promise<void> {
+    const s = this.#server;
+    this.#server = null;
+    for (const socket of this.#sockets) socket.destroy();
+    return new Promise((resolve) => (s ? s.close(() => resolve()) : resolve()));
+  }
+}

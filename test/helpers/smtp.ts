@@ -6,7 +6,10 @@ import { SMTPServer } from 'smtp-server';
 export class TestSmtp {
   readonly messages: { envelopeTo: string[]; mail: ParsedMail }[] = [];
   port = 0;
-  /** Called after a message is kept and accepted (250 sent): a test can act in the sender's window before it records the delivery. */
+  /**
+   * Called when a message is kept, just before the 250 that accepts it is sent: a test can kill
+   * the sender there, after it transmitted the message but before it can record the delivery.
+   */
   onMessage: ((mail: ParsedMail) => void) | null = null;
   #server: SMTPServer | null = null;
 
@@ -20,8 +23,8 @@ export class TestSmtp {
         simpleParser(stream).then(
           (mail) => {
             this.messages.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), mail });
-            callback();
             this.onMessage?.(mail);
+            callback();
           },
           (err: Error) => callback(err),
         );
