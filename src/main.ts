@@ -45,6 +45,9 @@ async function main() {
   if (config.demoData) await seedDemoConferences(database.db);
   if (config.demoData) await seedDemoSchools(database.db);
   const app = await buildApp(config, database);
+  // Uploads whose write a killed process left unfinished: never referenced, so simply removed.
+  const unfinished = (await app.services.files.sweepUnfinished?.()) ?? 0;
+  if (unfinished > 0) app.log.warn({ removed: unfinished }, 'unfinished uploads removed');
   // The demo contest is made through the services (audited, as an admin would), so after the app.
   if (config.demoData) await seedDemoContest(app.services);
   if (config.jobs) {

@@ -21,8 +21,8 @@ import type { Workload } from './workload.js';
 //   and one SMS job, every e-mail job done (none left pending or failed);
 // - stored_file and the files directory: every acknowledged upload has its row and bytes; no
 //   uploaded file is left unreferenced once every submission was retried to an answer; every
-//   file stored under a hash has its row and that hash. A "*.tmp" file (a write cut short by the
-//   kill) is never read or referenced: it is counted, not failed;
+//   file stored under a hash has its row and that hash; no unfinished "*.tmp" write is left (the
+//   boot after a kill removes those of the dead process);
 // - the recipient: every e-mail job's message arrived, each Message-ID with one content only, and
 //   nothing arrived that no job sent. Copies beyond the first are redeliveries the recipient
 //   folds by Message-ID.
@@ -142,8 +142,10 @@ export async function checkAfterCrashes(
   let tmpLeftovers = 0;
   for (const p of await walk(filesDir)) {
     const name = p.split('/').pop()!;
-    if (name.endsWith('.tmp')) tmpLeftovers++;
-    else if (/^[0-9a-f]{64}$/.test(name) && !stored.has(name)) bad(`file ${name} on disk has no stored_file row`);
+    if (name.endsWith('.tmp')) {
+      tmpLeftovers++;
+      bad(`unfinished write ${p} left after the restart`);
+    } else if (/^[0-9a-f]{64}$/.test(name) && !stored.has(name)) bad(`file ${name} on disk has no stored_file row`);
     else if (/^[0-9a-f]{64}$/.test(name) && !(await bytesOk(name))) bad(`file ${name} on disk does not match its hash`);
   }
 

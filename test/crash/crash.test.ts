@@ -157,7 +157,8 @@ test(`kill -9 at random moments loses nothing acknowledged and half-writes nothi
           ` ${replays} acknowledged ones replayed with their key -> same dossier`,
         `#   desk actions: ${w.deskAcks.length} acknowledged, ${w.deskUnanswered} unanswered, ${w.deskRejected} refused as conflicts`,
         `#   stored: ${report.dossiers} dossiers, ${report.documents} documents, ${report.events} events, ${report.notifications} notifications;` +
-          ` code gaps ${report.codeGaps}, unfinished temp files ${report.tmpLeftovers}`,
+          ` code gaps ${report.codeGaps}; unfinished uploads removed at boot ${server.logged('unfinished uploads removed', 'removed')},` +
+          ` left ${report.tmpLeftovers}; jobs of a dead process released at boot ${server.logged('jobs claimed by a process that died were released', 'released')}`,
         `#   lost: ${report.lost}, duplicates: ${report.duplicates}, notifications expected/delivered: ${report.emailExpected}/${report.emailDelivered}` +
           ` (${report.emailRaw} copies received, ${report.emailRaw - report.emailDelivered} redeliveries folded by Message-ID;` +
           ` the one interrupted by the kill: ${caught}, ${copies(caught)} copies)`,

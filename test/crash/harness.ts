@@ -97,6 +97,8 @@ export async function freshTarget(engine: Engine, empty = false): Promise<Target
 /** The real server (src/main.ts through tsx) on one fixed port, so clients find every incarnation at the same URL. */
 export class Incarnations {
   server: Server | null = null;
+  /** Every incarnation, for their logs. */
+  readonly all: Server[] = [];
   #exited: Promise<unknown> = Promise.resolve();
   boots = 0;
   kills = 0;
@@ -104,6 +106,19 @@ export class Incarnations {
   port = 0;
 
   constructor(readonly env: Record<string, string>) {}
+
+  /** Sums a number logged by the incarnations, e.g. `removed` of 'unfinished uploads removed'. */
+  logged(msg: string, field: string): number {
+    let n = 0;
+    for (const s of this.all) {
+      for (const line of s.output().split('\n')) {
+        if (!line.includes(`"msg":"${msg}"`)) continue;
+        const v = (JSON.parse(line) as Record<string, unknown>)[field];
+        if (typeof v === 'number') n += v;
+      }
+    }
+    return n;
+  }
 
   get url() {
     return `http://127.0.0.1:${this.port}`;
@@ -114,6 +129,7 @@ export class Incarnations {
     const t0 = Date.now();
     // Generous: seven test processes may share two cores (a boot takes a few seconds when idle).
     this.server = await startServer({ ...this.env, PORT: String(this.port) }, { readyTimeoutMs: 180_000 });
+    this.all.push(this.server);
     const child = this.server.child;
     // Taken now: after a kill the child has a signalCode but no exitCode, which waitExit() cannot tell from running.
     this.#exited = child.exitCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
