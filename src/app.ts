@@ -122,7 +122,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   app.decorate('routeList', routes);
   // Every key that ever signed a result stays registered, so documents signed before a rotation verify.
   await app.services.results.ensureSigningKey();
-  const jobs = new JobRunner(database.db, app.log.child({ component: 'jobs' }));
+  const jobs = new JobRunner(database.db, app.log.child({ component: 'jobs' }), { lockSeconds: config.jobLeaseSeconds });
   registerNotificationJobs(jobs, {
     transport: config.smtpUrl ? emailTransport(config.smtpUrl) : null,
     from: config.mailFrom,

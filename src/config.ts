@@ -37,6 +37,7 @@ export const EnvSchema = Type.Object({
   PAYMENT_MERCHANT_CODE: Type.String({ minLength: 1, maxLength: 32, default: 'MOTCUA01' }),
   PAYMENT_HASH_SECRET: Type.Optional(Type.String({ minLength: 16 })),
   JOBS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  JOB_LEASE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 300 }),
   WEBHOOK_ALLOW_HTTP: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   CONTEST_RATE_LIMIT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   CONTEST_RATE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
@@ -85,6 +86,8 @@ export interface Config {
   payment: { provider: 'sandbox'; merchantCode: string; hashSecret: string };
   /** Whether this process runs the background job worker. */
   jobs: boolean;
+  /** How long a claimed job is reserved for its worker; a worker that died is replaced after it (jobs/runner.ts). */
+  jobLeaseSeconds: number;
   /** Whether webhook endpoints may use plain http (default: yes, except in production). */
   webhookAllowHttp: boolean;
   /** Contest rate limits and review flags (docs/contest.md, "Fairness and abuse"). */
@@ -178,6 +181,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       hashSecret: env.PAYMENT_HASH_SECRET ?? 'motcua-sandbox-hash-secret',
     },
     jobs: env.JOBS === 'on',
+    jobLeaseSeconds: env.JOB_LEASE_SECONDS,
     webhookAllowHttp: env.WEBHOOK_ALLOW_HTTP === undefined ? !production : env.WEBHOOK_ALLOW_HTTP === 'true',
     contestFairness: {
       rateLimit: env.CONTEST_RATE_LIMIT === 'on',

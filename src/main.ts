@@ -45,9 +45,17 @@ async function main() {
   if (config.demoData) await seedDemoConferences(database.db);
   if (config.demoData) await seedDemoSchools(database.db);
   const app = await buildApp(config, database);
+  // Uploads whose write a killed process left unfinished: never referenced, so simply removed.
+  const unfinished = (await app.services.files.sweepUnfinished?.()) ?? 0;
+  if (unfinished > 0) app.log.warn({ removed: unfinished }, 'unfinished uploads removed');
   // The demo contest is made through the services (audited, as an admin would), so after the app.
   if (config.demoData) await seedDemoContest(app.services);
   if (config.jobs) {
+    // Embedded: this process holds the data directory alone, so leases left in it are a dead
+    // process's (kill -9 mid-delivery); on PostgreSQL other instances may be running, so a dead
+    // one's jobs come back when their lease (JOB_LEASE_SECONDS) runs out.
+    const released = database.engine === 'pglite' ? await app.jobs.releaseAllLeases() : 0;
+    if (released > 0) app.log.warn({ released }, 'jobs claimed by a process that died were released');
     app.jobs.start();
     app.addHook('onClose', startDeadlineSweep(app));
     app.addHook('onClose', startStatsRollup(app));

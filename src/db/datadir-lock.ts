@@ -6,7 +6,8 @@ export class DataDirLockedError extends Error {
   override name = 'DataDirLockedError';
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this host with this pid runs (EPERM: it does, under another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -46,7 +47,7 @@ export function lockDataDir(dir: string): () => void {
       }
       const [pidText, host] = owner.split('@');
       const pid = Number(pidText);
-      if (host === hostname() && Number.isInteger(pid) && pid !== process.pid && !alive(pid)) {
+      if (host === hostname() && Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) {
         rmSync(file, { force: true });
         continue;
       }

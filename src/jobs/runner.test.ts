@@ -191,6 +191,33 @@ describe(`job runner (${ENGINE})`, () => {
     assert.ok(job!.done_at);
   });
 
+  test('releaseAllLeases frees the jobs of a worker that died, and only pending ones', async () => {
+    const runner = new JobRunner(database.db, quietLog());
+    const ran: number[] = [];
+    runner.register('t.release', async (p) => {
+      ran.push((p as { n: number }).n);
+    });
+    const held = await enqueue(database.db, 't.release', { n: 1 });
+    const done = await enqueue(database.db, 't.release', { n: 2 });
+    await database.db
+      .updateTable('job')
+      .set({ attempts: 1, locked_until: sql<Date>`now() + interval '5 minutes'` })
+      .where('id', 'in', [held, done])
+      .execute();
+    await database.db
+      .updateTable('job')
+      .set({ done_at: sql<Date>`now()` })
+      .where('id', '=', done)
+      .execute();
+    assert.equal(await runner.runOnce(), 0, 'a live lease keeps the job');
+    // (Jobs of other tests in this database may be released too: at least ours.)
+    assert.ok((await runner.releaseAllLeases()) >= 1);
+    assert.equal(await runner.runOnce(), 1);
+    assert.deepEqual(ran, [1]);
+    const finished = await database.db.selectFrom('job').select('locked_until').where('id', '=', done).executeTakeFirstOrThrow();
+    assert.ok(finished.locked_until, 'a finished job is left as it was');
+  });
+
   test('only registered queues are claimed', async () => {
     const runner = new JobRunner(database.db, quietLog());
     runner.register('t.mine', async () => {});

@@ -128,6 +128,23 @@ export class JobRunner {
     await this.#inFlight;
   }
 
+  /**
+   * Frees every lease at once, making the jobs they hold claimable now. Only for a process that
+   * knows it is the sole worker: on the embedded engine the data-directory lock guarantees it, so
+   * any lease found at boot belongs to a process that died (kill -9, power loss) mid-job, and
+   * waiting out its lease would only delay those messages. Returns the number of jobs freed.
+   */
+  async releaseAllLeases(): Promise<number> {
+    const r = await this.#db
+      .updateTable('job')
+      .set({ locked_until: null })
+      .where('done_at', 'is', null)
+      .where('failed_at', 'is', null)
+      .where('locked_until', 'is not', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   /** Claims the due jobs of the registered queues (up to one batch), runs them, and returns how many it processed. */
   async runOnce(): Promise<number> {
     const jobs = await this.#claim();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { AppError } from './errors.js';
@@ -72,6 +72,25 @@ describe('uploads', () => {
         null,
       );
       await assert.rejects(store.get('../../etc/passwd'), (e: AppError) => e.code === 'not_found');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  test('the sweep removes writes left unfinished by a dead process of this host, and only those', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'motcua-store-'));
+    try {
+      const store = new LocalFileStore(root);
+      await store.put(PDF);
+      const tmp = join(root, 'tmp');
+      assert.deepEqual(await readdir(tmp), [], 'a finished write leaves nothing behind');
+      // 4194305 is above Linux's largest pid: no such process.
+      const dead = `${hostname()}.4194305.0123456789ab.tmp`;
+      const mine = `${hostname()}.${process.pid}.0123456789ab.tmp`;
+      const elsewhere = 'other-host.4194305.0123456789ab.tmp';
+      for (const name of [dead, mine, elsewhere]) await writeFile(join(tmp, name), '%PDF-1.4 cut sh');
+      assert.equal(await store.sweepUnfinished(), 1);
+      assert.deepEqual((await readdir(tmp)).sort(), [mine, elsewhere].sort());
     } finally {
       await rm(root, { recursive: true, force: true });
     }

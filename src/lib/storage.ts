@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
+import { processAlive } from '../db/datadir-lock.js';
 import type { MediaType } from '../db/types.js';
 import { AppError } from './errors.js';
 
@@ -8,9 +10,15 @@ import { AppError } from './errors.js';
 export interface FileStore {
   put(bytes: Buffer): Promise<string>;
   get(sha256: string): Promise<Buffer>;
+  /** Removes what writers that died mid-write left behind; returns how many files. */
+  sweepUnfinished?(): Promise<number>;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+
+// Temporary files are named <host>.<pid>.<random>.tmp in one directory, so that the writer of a
+// file left behind (its process killed mid-write) can be told to be gone, even on a shared store.
+const UNFINISHED = /^(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
 
 /**
  * Local content-addressed files under one directory (outside the web root): a file is written to
@@ -32,11 +40,27 @@ export class LocalFileStore implements FileStore {
       () => false,
     );
     if (exists) return sha;
-    await mkdir(dirname(target), { recursive: true });
-    const tmp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
+    const tmpDir = join(this.root, 'tmp');
+    await mkdir(tmpDir, { recursive: true });
+    const tmp = join(tmpDir, `${hostname()}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     await writeFile(tmp, bytes, { flush: true });
+    await mkdir(dirname(target), { recursive: true });
     await rename(tmp, target);
     return sha;
+  }
+
+  /** Removes temporary files whose writer (a process of this host) no longer runs: writes cut short by a kill. */
+  async sweepUnfinished(): Promise<number> {
+    const dir = join(this.root, 'tmp');
+    const names = await readdir(dir).catch(() => [] as string[]);
+    let removed = 0;
+    for (const name of names) {
+      const m = UNFINISHED.exec(name);
+      if (!m || m[1] !== hostname() || Number(m[2]) === process.pid || processAlive(Number(m[2]))) continue;
+      await rm(join(dir, name), { force: true });
+      removed++;
+    }
+    return removed;
   }
 
   async get(sha: string): Promise<Buffer> {

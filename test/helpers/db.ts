@@ -56,6 +56,22 @@ const exists = (p: string) =>
  * once (initdb alone takes seconds). The first file to arrive builds it under a mkdir lock.
  */
 async function pgliteFromTemplate(kind: TemplateKind): Promise<Database> {
+  const dir = await pgliteCopy(kind);
+  const database = await openPglite(dir);
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A new PGlite data directory (under the system temp dir) copied from the template; the caller removes it. */
+export async function pgliteCopy(
+  kind: TemplateKind = 'full',
+  dir = join(tmpdir(), `motcua-test-${randomBytes(6).toString('hex')}`),
+): Promise<string> {
   const key = `${await fingerprint()}${kind === 'bare' ? '-bare-accounts' : ''}`;
   const template = join(ROOT, '.cache', `pglite-template-${key}`);
   const lock = `${template}.lock`;
@@ -77,20 +93,34 @@ async function pgliteFromTemplate(kind: TemplateKind): Promise<Database> {
       await rm(lock, { recursive: true, force: true });
     }
   }
-  const dir = join(tmpdir(), `motcua-test-${randomBytes(6).toString('hex')}`);
   await cp(template, dir, { recursive: true, filter: (src) => !src.endsWith('motcua.lock') });
-  const database = await openPglite(dir);
-  return {
-    ...database,
-    close: async () => {
-      await database.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return dir;
 }
 
 /** PostgreSQL: a database per test file, created from a template database built once per fingerprint. */
 async function postgresFromTemplate(url: string, kind: TemplateKind): Promise<Database> {
+  const name = await postgresCopy(url, kind);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const database = await openPostgres(u.toString(), 5);
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/** A new database on the server of `url`, created from the template; returns its name (the caller drops it). */
+export async function postgresCopy(
+  url: string,
+  kind: TemplateKind = 'full',
+  name = `motcua_t_${randomBytes(6).toString('hex')}`,
+): Promise<string> {
   const key = `${await fingerprint()}${kind === 'bare' ? '_bare_accounts' : ''}`;
   const templateName = `motcua_tpl_${key}`;
   const admin = new pg.Client({ connectionString: url });
@@ -106,22 +136,9 @@ async function postgresFromTemplate(url: string, kind: TemplateKind): Promise<Da
       await prepare(database, kind);
       await database.close();
     }
-    const name = `motcua_t_${randomBytes(6).toString('hex')}`;
     await admin.query(`create database ${name} template ${templateName}`);
     await admin.query('select pg_advisory_unlock(7260099)');
-    const u = new URL(url);
-    u.pathname = `/${name}`;
-    const database = await openPostgres(u.toString(), 5);
-    return {
-      ...database,
-      close: async () => {
-        await database.close();
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      },
-    };
+    return name;
   } finally {
     await admin.end();
   }

@@ -21,8 +21,12 @@ export interface Server {
 }
 
 /** Starts the real server (src/main.ts) as a child process, as `npm start` does. */
-export async function startServer(env: Record<string, string>, opts: { waitReady?: boolean } = {}): Promise<Server> {
-  const port = await freePort();
+export async function startServer(
+  env: Record<string, string>,
+  opts: { waitReady?: boolean; readyTimeoutMs?: number } = {},
+): Promise<Server> {
+  // A given PORT is kept (a test restarting the server on the same address passes one).
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'info', HOST: '127.0.0.1', PORT: String(port), ...env },
@@ -42,7 +46,7 @@ export async function startServer(env: Record<string, string>, opts: { waitReady
     },
   };
   if (opts.waitReady !== false) {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
     for (;;) {
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${out}`);
       try {
@@ -51,7 +55,11 @@ export async function startServer(env: Record<string, string>, opts: { waitReady
       } catch {
         /* not listening yet */
       }
-      if (Date.now() > deadline) throw new Error(`server did not become ready: ${out}`);
+      if (Date.now() > deadline) {
+        // Not left behind: a running child would keep the test process alive after the failure.
+        child.kill('SIGKILL');
+        throw new Error(`server did not become ready: ${out}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
