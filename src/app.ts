@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifySchema } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -86,6 +86,10 @@ export interface RegisteredRoute {
   url: string;
   policy: Policy | undefined;
   hasBody: boolean;
+  /** The route's own schemas (body, querystring, params, headers), for tests that generate input from them. */
+  schema: FastifySchema | undefined;
+  /** True when the route reads multipart bodies itself (config.multipart). */
+  multipart: boolean;
 }
 
 // Routes that plugins add (API docs, static files) are public by nature; everything else must say.
@@ -109,6 +113,16 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
+    // The router's own refusals (an over-long or undecodable path) come before any hook: send them
+    // through the same edge as every other failure, not Fastify's raw JSON that echoes the path.
+    frameworkErrors: (err, req, reply) => {
+      // No hook has run yet: the request has no actor and no locale but its Accept-Language.
+      req.actor = null;
+      req.easyRead = false;
+      req.locale = negotiateLocale(undefined, req.headers['accept-language']);
+      reply.headers(SECURITY_HEADERS);
+      sendProblem(req, reply, err);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as App;
 
   installValidators(app);
@@ -140,7 +154,9 @@ export async function buildApp(config: Config, database: Database, opts: { logge
       route.config = { ...(route.config ?? {}), policy };
     }
     if (!policy) throw new Error(`Route ${methods.join(',')} ${route.url} declares no policy (config.policy)`);
-    for (const method of methods) routes.push({ method, url: route.url, policy, hasBody: !!route.schema?.body });
+    const multipart = !!(route.config as { multipart?: boolean } | undefined)?.multipart;
+    for (const method of methods)
+      routes.push({ method, url: route.url, policy, hasBody: !!route.schema?.body, schema: route.schema, multipart });
   });
 
   await app.register(cookie, { secret: await cookieSecret(config, database) });

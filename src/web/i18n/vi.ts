@@ -17,6 +17,7 @@ import { viContestBank } from './vi.contest-bank.js';
 import { viContestFair } from './vi.contest-fair.js';
 import { viContestSchool } from './vi.contest-school.js';
 import { viLearn } from './vi.learn.js';
+import { viFuzz } from './vi.fuzz.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
 export const vi = {
   'site.name': 'Cổng Dịch vụ công Thành phố Hà Nội',
@@ -353,6 +354,7 @@ export const vi = {
   ...viContestFair,
   ...viContestSchool,
   ...viLearn,
+  ...viFuzz,
   'err.internal': 'Đã có lỗi xảy ra.',
 } as const;
 
