@@ -84,12 +84,6 @@ function typeOf(v: unknown): string {
   return typeof v;
 }
 
-function schemaTypes(s: JsonSchema): string[] {
-  if (s.anyOf || s.oneOf) return (s.anyOf ?? s.oneOf)!.flatMap(schemaTypes);
-  if (s.const !== undefined) return [typeOf(s.const)];
-  return Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
-}
-
 const DATE = fc.date({ min: new Date('2020-01-01'), max: new Date('2030-12-31'), noInvalidDate: true });
 
 /** A value the schema accepts (as far as its keywords say); the start of every mutation. */
@@ -153,12 +147,42 @@ function validString(s: JsonSchema): fc.Arbitrary<string> {
   }
   if (s.pattern) {
     try {
-      return fc.stringMatching(new RegExp(s.pattern)).filter((v) => v.length <= (s.maxLength ?? Infinity) && v.length >= min);
+      const re = new RegExp(s.pattern);
+      const fits = (v: string) => v.length <= (s.maxLength ?? Infinity) && v.length >= min;
+      // Real values of the domain first (a random string matching \d{4}-\d{2}-\d{2} is rarely a date).
+      const real = realistic().filter((v) => re.test(v) && fits(v));
+      const random = fc.stringMatching(re).filter(fits);
+      return real.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...real) }, { weight: 1, arbitrary: random }) : random;
     } catch {
       // A pattern JavaScript cannot compile: fall through to plain text.
     }
   }
   return fc.string({ minLength: min, maxLength: max, unit: 'grapheme-ascii' });
+}
+
+/** Values the app's patterns are written for: dates, unit and procedure codes, phones, ids, years. */
+function realistic(): string[] {
+  const today = new Date().toISOString().slice(0, 10);
+  const year = today.slice(0, 4);
+  return [
+    today,
+    `${year}-12-01`,
+    `${year}-02-29`,
+    `${today}T08:30:00.000Z`,
+    `${today}T08:30:00+07:00`,
+    '08:30',
+    year,
+    `${year}-06`,
+    '000.13.42.H26',
+    '000.00.42.H26',
+    '1.004873',
+    '1.000894',
+    '0912345678',
+    '001090012345',
+    '0100109106',
+    'vi',
+    'en',
+  ];
 }
 
 type Path = (string | number)[];
@@ -284,5 +308,3 @@ export function queryString(value: unknown, raw = ''): string {
   if (raw) parts.push(raw);
   return parts.length ? `?${parts.join('&')}` : '';
 }
-
-export { schemaTypes };

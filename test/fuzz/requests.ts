@@ -73,6 +73,9 @@ function pathArb(r: RegisteredRoute, w: World): fc.Arbitrary<{ path: string; not
       '2147483648',
       'NaN',
       '%2e%2e%2f%2e%2e%2fpackage.json',
+      '%zz',
+      '%E0%A4%A',
+      '%ff',
       'a'.repeat(120),
     ),
   );

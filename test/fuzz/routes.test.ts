@@ -15,7 +15,7 @@ import { accountFor, buildWorld, Callers, type World } from './world.js';
 // Every route the app registers is fuzzed from its own schemas: new routes are covered by default.
 // FUZZ_RUNS scales the run (e.g. FUZZ_RUNS=200 for a deep run); FUZZ_SEED replays one.
 const SEED = Number(process.env.FUZZ_SEED ?? 20261204);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 4);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 3);
 const UPLOAD_MAX = 64 * 1024;
 
 /** Routes left out, with the reason. */
@@ -53,7 +53,7 @@ describe(`fuzzing every route (${ENGINE})`, () => {
     const names = new Set(COMMON_NAMES);
     const dict = () => [...names];
     const failures: string[] = [];
-    const counts = new Map<string, { n: number; statuses: Map<number, number> }>();
+    const counts = new Map<string, { n: number; ms: number; statuses: Map<number, number> }>();
     let compared = 0;
     let last: { snap: string; fp: Map<string, string> } | null = null;
     let fpMs = 0;
@@ -65,11 +65,13 @@ describe(`fuzzing every route (${ENGINE})`, () => {
       .sort((a, b) => Number(UNSAFE.has(a.method)) - Number(UNSAFE.has(b.method)));
     assert.ok(routes.length >= 300, `only ${routes.length} routes`);
     console.log(`fuzz: seed ${SEED}, ${RUNS} runs per route unit, ${routes.length} routes (${ENGINE})`);
+    const excluded = Object.entries(EXCLUDED).map(([k, why]) => `${k} (${why})`);
+    console.log(`fuzz: routes excluded: ${excluded.length ? excluded.join('; ') : 'none'}`);
 
     for (const r of routes) {
       const key = routeKey(r);
       const specs = fc.sample(requestArb(r, world, dict), { seed: seedOf(key), numRuns: runsFor(r) });
-      const stat = { n: 0, statuses: new Map<number, number>() };
+      const stat = { n: 0, ms: 0, statuses: new Map<number, number>() };
       counts.set(key, stat);
       for (const [k, spec] of specs.entries()) {
         // Every fourth request is anonymous; the others come from someone the policy lets in,
@@ -89,6 +91,7 @@ describe(`fuzzing every route (${ENGINE})`, () => {
         const r0 = Date.now();
         const res = await send(r, spec, auth);
         reqMs += Date.now() - r0;
+        stat.ms += Date.now() - r0;
         stat.n++;
         stat.statuses.set(res.statusCode, (stat.statuses.get(res.statusCode) ?? 0) + 1);
         const what = `${key} [${via}${via === 'anon' ? '' : ` ${account}`}] ${spec.note} -> ${res.statusCode}`;
@@ -106,7 +109,7 @@ describe(`fuzzing every route (${ENGINE})`, () => {
           }
           fpMs += Date.now() - f0;
         } else if (res.statusCode < 400 && via !== 'anon' && UNSAFE.has(r.method)) {
-          await callers.revalidate(account, via);
+          await callers.revalidate(account);
         }
       }
     }
@@ -123,6 +126,8 @@ describe(`fuzzing every route (${ENGINE})`, () => {
         `(requests ${(reqMs / 1000).toFixed(1)} s, database fingerprints ${(fpMs / 1000).toFixed(1)} s; ` +
         `CPU of this process ${(Object.values(process.cpuUsage(cpu0)).reduce((a, b) => a + b, 0) / 1e6).toFixed(1)} s)`,
     );
+    const slow = [...counts].sort((a, b) => b[1].ms - a[1].ms).slice(0, 10);
+    console.log(`fuzz: slowest routes: ${slow.map(([k, c]) => `${k} ${c.ms} ms`).join('; ')}`);
     console.log(
       `fuzz: tables compared by row count only or skipped: ${Object.entries(VOLATILE)
         .map(([k, v]) => `${k} (${v.mode}: ${v.why})`)

@@ -16,6 +16,8 @@ export interface World {
   contestId: number;
   roundId: number;
   contestToken: string;
+  /** A staff assignment made for the fuzzer to remove, so the demo officials keep their roles. */
+  staffAssignmentId: number;
 }
 
 // Who passes each role of a policy (Hà Đông accounts reach the Quang Trung ward below them).
@@ -74,7 +76,15 @@ export async function buildWorld(t: TestApp): Promise<World> {
     },
   );
   assert.equal(participant.statusCode, 201, participant.body);
+  const staff = await post(`/api/v1/units/${UNITS.quangTrung}/staff`, tok.adminHaDong, {
+    email: 'fuzz.quangtrung@demo.motcua.vn',
+    fullName: 'Lê Văn Thử',
+    password: 'mat-khau-dai-12',
+    role: 'specialist',
+  });
+  assert.equal(staff.statusCode, 201, staff.body);
   return {
+    staffAssignmentId: staff.json().assignmentId,
     dossier,
     conferenceId: conf.json().id,
     feedbackCode: fb.json().code,
@@ -98,6 +108,7 @@ export function paramValue(url: string, name: string, w: World): string {
     if (before.includes('/feedback/')) return w.feedbackCode;
     return w.dossier.code;
   }
+  if (before.includes('/staff/')) return String(w.staffAssignmentId);
   if (before.includes('conferences/')) return String(w.conferenceId);
   if (before.includes('dossiers/')) return String(w.dossier.id);
   if (before.includes('contest/contests/') || /contest\/$/.test(before)) return String(w.contestId);
@@ -131,11 +142,15 @@ export class Callers {
   }
 
   /** After a request that changed something: a logout or a revoked token must not blind the rest of the run. */
-  async revalidate(a: Account, via: 'bearer' | 'cookie') {
-    const headers = via === 'bearer' ? await this.bearer(a) : { cookie: (await this.session(a)).cookie };
-    const me: LightMyRequestResponse = await this.t.app.inject({ method: 'GET', url: '/api/v1/me', headers });
-    if (me.statusCode === 200) return;
-    if (via === 'bearer') this.bearers.delete(a);
-    else this.sessions.delete(a);
+  async revalidate(a: Account) {
+    for (const via of ['bearer', 'cookie'] as const) {
+      const cookie = this.sessions.get(a)?.cookie;
+      const headers = via === 'bearer' ? this.bearers.get(a) : cookie ? { cookie } : undefined;
+      if (!headers) continue;
+      const me: LightMyRequestResponse = await this.t.app.inject({ method: 'GET', url: '/api/v1/me', headers });
+      if (me.statusCode === 200) continue;
+      if (via === 'bearer') this.bearers.delete(a);
+      else this.sessions.delete(a);
+    }
   }
 }
