@@ -66,4 +66,19 @@ describe(`fuzzer findings stay fixed (${ENGINE})`, () => {
       assert.equal(res.statusCode, 404, `${id}: ${res.statusCode}`);
     }
   });
+
+  test('POST /api/v1/verify with a form-encoded body is a 415, not a 500 (its schema covers JSON only)', async () => {
+    for (const payload of ['%%%&&=&a=%ff', 'sha256=abc', '']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/verify',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload,
+      });
+      assert.equal(res.statusCode, 415, `${payload}: ${res.body}`);
+      assert.equal(res.json().code, 'unsupported_media_type');
+    }
+    const json = await t.app.inject({ method: 'POST', url: '/api/v1/verify', payload: { sha256: 'a'.repeat(64) } });
+    assert.equal(json.statusCode, 200, json.body);
+  });
 });
