@@ -31,8 +31,13 @@ const STACK = [
 
 const routeKey = (r: RegisteredRoute) => `${r.method} ${r.url}`;
 const seedOf = (key: string) => SEED ^ createHash('sha256').update(key).digest().readUInt32BE(0);
-/** Routes with inputs to break get more requests than bare page views. */
-const runsFor = (r: RegisteredRoute) => RUNS * (r.schema || r.multipart || UNSAFE.has(r.method) ? 3 : 1);
+/** Routes with inputs to break (a schema, path parameters, a body) get more requests than bare page views. */
+const hasInputs = (r: RegisteredRoute) =>
+  ['body', 'querystring', 'params', 'headers'].some((k) => (r.schema as Record<string, unknown> | undefined)?.[k]) ||
+  r.url.includes(':') ||
+  r.multipart ||
+  UNSAFE.has(r.method);
+const runsFor = (r: RegisteredRoute) => RUNS * (hasInputs(r) ? 3 : 1);
 const isText = (res: LightMyRequestResponse) => /json|html|text\/plain/.test(String(res.headers['content-type'] ?? ''));
 
 describe(`fuzzing every route (${ENGINE})`, () => {
