@@ -81,4 +81,14 @@ describe(`fuzzer findings stay fixed (${ENGINE})`, () => {
     const json = await t.app.inject({ method: 'POST', url: '/api/v1/verify', payload: { sha256: 'a'.repeat(64) } });
     assert.equal(json.statusCode, 200, json.body);
   });
+
+  test('an inbox offset beyond any bigint is a 400, not a database error', async () => {
+    const citizen = await bearerFor(t.app, DEMO.citizen);
+    for (const offset of ['1e21', '1e%2B21', '99999999999999999999']) {
+      const res = await t.app.inject({ url: `/api/v1/me/notifications?offset=${offset}`, headers: citizen });
+      assert.equal(res.statusCode, 400, `${offset}: ${res.body}`);
+      assert.equal(res.json().code, 'validation_failed');
+    }
+    assert.equal((await t.app.inject({ url: '/api/v1/me/notifications?offset=20', headers: citizen })).statusCode, 200);
+  });
 });
