@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
 import type { RegisteredRoute } from '../../src/app.js';
 import { ERROR_STATUS } from '../../src/lib/errors.js';
@@ -50,6 +51,35 @@ describe(`fuzzing every route (${ENGINE})`, () => {
     callers = new Callers(t);
   });
   after(() => t?.close());
+
+  test('the checks can fail: the fingerprint sees an update, an insert and a delete; leaks and codeless errors are caught', async () => {
+    const fingerprint = await fingerprinter(t);
+    const s0 = await snapshot(t);
+    const f0 = await fingerprint();
+    await sql`update app_setting set value = value where key = 'cookie_secret'`.execute(t.db);
+    assert.notEqual(await snapshot(t), s0);
+    const f1 = await fingerprint();
+    assert.deepEqual(
+      diff(f0, f1).map((d) => d.split(' ')[0]),
+      ['app_setting'],
+      'an update that keeps the value still shows',
+    );
+    await sql`insert into app_setting (key, value) values ('fuzz-probe', 'x')`.execute(t.db);
+    const f2 = await fingerprint();
+    assert.equal(diff(f1, f2).length, 1, 'an insert shows');
+    await sql`delete from app_setting where key = 'fuzz-probe'`.execute(t.db);
+    const f3 = await fingerprint();
+    assert.equal(diff(f2, f3).length, 1, 'a delete shows');
+    assert.deepEqual(diff(f1, f3), [], 'an insert undone leaves the fingerprint as it was');
+    const route = t.app.routeList.find((r) => r.url === '/api/v1/units')!;
+    const fake = (statusCode: number, body: string, type = 'application/json') =>
+      ({ statusCode, body, headers: { 'content-type': type } }) as unknown as LightMyRequestResponse;
+    assert.deepEqual(problems(route, fake(200, '{"ok":true}')), []);
+    assert.ok(problems(route, fake(400, '{"error":"x"}')).some((p) => p.startsWith('no stable error code')));
+    assert.ok(problems(route, fake(502, '{"code":"internal"}')).includes('server error'));
+    const leak = 'TypeError: x\n    at f (/work/src/modules/a.ts:1:2)\n    at node_modules/fastify/lib/route.js:3:4';
+    assert.ok(problems(route, fake(400, leak, 'text/html')).length >= 3);
+  });
 
   test('bad input never gets a 5xx or a stack trace, API errors carry a stable code, and a refusal changes nothing', async () => {
     const started = Date.now();
