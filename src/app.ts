@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest, type FastifySchema } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -88,8 +88,10 @@ export interface RegisteredRoute {
   policy: Policy | undefined;
   scope: Scope;
   hasBody: boolean;
-  /** The route's schemas, for tests that build requests (the authorization matrix). */
-  schema: { body?: unknown; params?: unknown; querystring?: unknown } | undefined;
+  /** The route's own schemas (body, querystring, params, headers), for tests that generate requests from them. */
+  schema: FastifySchema | undefined;
+  /** True when the route reads multipart bodies itself (config.multipart). */
+  multipart: boolean;
 }
 
 // Routes that plugins add (API docs, static files) are public by nature; everything else must say.
@@ -113,6 +115,16 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
+    // The router's own refusals (an over-long or undecodable path) come before any hook: send them
+    // through the same edge as every other failure, not Fastify's raw JSON that echoes the path.
+    frameworkErrors: (err, req, reply) => {
+      // No hook has run yet: the request has no actor and no locale but its Accept-Language.
+      req.actor = null;
+      req.easyRead = false;
+      req.locale = negotiateLocale(undefined, req.headers['accept-language']);
+      reply.headers(SECURITY_HEADERS);
+      sendProblem(req, reply, err);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as App;
 
   installValidators(app);
@@ -146,8 +158,9 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     if (!policy) throw new Error(`Route ${methods.join(',')} ${route.url} declares no policy (config.policy)`);
     const scope = routeScope(route.url, policy, (route.config as { scope?: Scope } | undefined)?.scope);
     if (!scope) throw new Error(`Route ${methods.join(',')} ${route.url} declares no scope (config.scope) for its resource`);
-    const schema = route.schema as RegisteredRoute['schema'];
-    for (const method of methods) routes.push({ method, url: route.url, policy, scope, hasBody: !!route.schema?.body, schema });
+    const multipart = !!(route.config as { multipart?: boolean } | undefined)?.multipart;
+    for (const method of methods)
+      routes.push({ method, url: route.url, policy, scope, hasBody: !!route.schema?.body, schema: route.schema, multipart });
   });
 
   await app.register(cookie, { secret: await cookieSecret(config, database) });

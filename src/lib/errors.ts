@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   route_not_found: 404,
   validation_failed: 400,
   malformed_json: 400,
+  malformed_url: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,
   csrf_invalid: 403,

@@ -76,6 +76,11 @@ export function toProblem(err: unknown): Problem {
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return simple('malformed_json');
+    // A path parameter longer than any key names nothing.
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return simple('not_found');
+    case 'FST_ERR_BAD_URL':
+      return simple('malformed_url');
     case 'FST_CSRF_INVALID_TOKEN':
     case 'FST_CSRF_MISSING_SECRET':
       return simple('csrf_invalid');

@@ -36,9 +36,12 @@ export function formText(body: unknown, name: string, max = 20_000): string {
   return typeof v === 'string' ? v.slice(0, max) : '';
 }
 
+/** Ids are PostgreSQL `integer` columns: a larger number would fail in the database, not just miss. */
+export const MAX_ID = 2_147_483_647;
+
 /** A numeric id in the path (pages): anything else is a 404, as for an unknown id. */
 export function idParam(params: unknown): number {
   const raw = (params as Record<string, unknown> | undefined)?.id;
-  if (typeof raw !== 'string' || !/^[1-9]\d{0,14}$/.test(raw)) throw new AppError('not_found');
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,9}$/.test(raw) || Number(raw) > MAX_ID) throw new AppError('not_found');
   return Number(raw);
 }

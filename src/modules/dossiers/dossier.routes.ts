@@ -141,7 +141,8 @@ export async function dossierApiRoutes(app: App) {
       summary: 'The in-app inbox, newest first',
       querystring: Type.Object({
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
-        offset: Type.Optional(Type.Integer({ minimum: 0 })),
+        // Bounded: an offset beyond bigint (1e21) failed in the database as a 500.
+        offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
       }),
       response: {
         200: Type.Object({

@@ -1,5 +1,5 @@
 import { AppError } from '../../lib/errors.js';
-import { formText } from '../../web/page-params.js';
+import { formText, idParam } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import { auditContext, type App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
@@ -98,7 +98,7 @@ export async function feedbackWorkRoutes(app: App) {
 
   app.get('/work/feedback/:code/files/:id', { config, schema: hide }, async (req, reply) => {
     const v = await officialView(feedback, req.actor!, codeParam(req.params));
-    const id = Number(formText(req.params, 'id', 15));
+    const id = idParam(req.params);
     const a = await feedback.db
       .selectFrom('feedback_attachment')
       .select(['file_sha256', 'name', 'media_type'])

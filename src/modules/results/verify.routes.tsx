@@ -137,6 +137,9 @@ export async function verifyRoutes(app: App) {
         const csrf = req.actor?.via !== 'token' && !!req.cookies[SESSION_COOKIE];
         return reply.send(toJson(await results.verifyBytes(await uploaded(req, reply, csrf))));
       }
+      // The schema is declared per content type, so only a JSON body was validated: a form post
+      // (which the form parser accepts on every route) arrives here unchecked.
+      if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new AppError('unsupported_media_type');
       return reply.send(toJson(await results.verifyHash((req.body as Static<typeof HashBody>).sha256)));
     },
   });

@@ -18,6 +18,7 @@ import { enContestEdit } from './en.contest-edit.js';
 import { enContestFair } from './en.contest-fair.js';
 import { enContestSchool } from './en.contest-school.js';
 import { enLearn } from './en.learn.js';
+import { enFuzz } from './en.fuzz.js';
 import type { MessageKey } from './vi.js';
 
 // Every key of vi.ts, no more and no fewer: the type check fails otherwise.
@@ -360,5 +361,6 @@ export const en: Record<MessageKey, string> = {
   ...enContestFair,
   ...enContestSchool,
   ...enLearn,
+  ...enFuzz,
   'err.internal': 'Something went wrong.',
 };

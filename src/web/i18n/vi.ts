@@ -18,6 +18,7 @@ import { viContestEdit } from './vi.contest-edit.js';
 import { viContestFair } from './vi.contest-fair.js';
 import { viContestSchool } from './vi.contest-school.js';
 import { viLearn } from './vi.learn.js';
+import { viFuzz } from './vi.fuzz.js';
 // Vietnamese is the binding language: every key starts here, and en.ts must match it exactly.
 export const vi = {
   'site.name': 'Cổng Dịch vụ công Thành phố Hà Nội',
@@ -355,6 +356,7 @@ export const vi = {
   ...viContestFair,
   ...viContestSchool,
   ...viLearn,
+  ...viFuzz,
   'err.internal': 'Đã có lỗi xảy ra.',
 } as const;
 
