@@ -55,7 +55,7 @@ const exists = (p: string) =>
  * PGlite: every test file gets its own copy of a template directory that was migrated and seeded
  * once (initdb alone takes seconds). The first file to arrive builds it under a mkdir lock.
  */
-async function pgliteFromTemplate(kind: TemplateKind): Promise<Database> {
+async function pgliteTemplate(kind: TemplateKind): Promise<string> {
   const key = `${await fingerprint()}${kind === 'bare' ? '-bare-accounts' : ''}`;
   const template = join(ROOT, '.cache', `pglite-template-${key}`);
   const lock = `${template}.lock`;
@@ -77,6 +77,11 @@ async function pgliteFromTemplate(kind: TemplateKind): Promise<Database> {
       await rm(lock, { recursive: true, force: true });
     }
   }
+  return template;
+}
+
+async function pgliteFromTemplate(kind: TemplateKind): Promise<Database> {
+  const template = await pgliteTemplate(kind);
   const dir = join(tmpdir(), `motcua-test-${randomBytes(6).toString('hex')}`);
   await cp(template, dir, { recursive: true, filter: (src) => !src.endsWith('motcua.lock') });
   const database = await openPglite(dir);
@@ -90,7 +95,7 @@ async function pgliteFromTemplate(kind: TemplateKind): Promise<Database> {
 }
 
 /** PostgreSQL: a database per test file, created from a template database built once per fingerprint. */
-async function postgresFromTemplate(url: string, kind: TemplateKind): Promise<Database> {
+async function postgresCopy(url: string, kind: TemplateKind): Promise<{ url: string; name: string }> {
   const key = `${await fingerprint()}${kind === 'bare' ? '_bare_accounts' : ''}`;
   const templateName = `motcua_tpl_${key}`;
   const admin = new pg.Client({ connectionString: url });
@@ -111,20 +116,25 @@ async function postgresFromTemplate(url: string, kind: TemplateKind): Promise<Da
     await admin.query('select pg_advisory_unlock(7260099)');
     const u = new URL(url);
     u.pathname = `/${name}`;
-    const database = await openPostgres(u.toString(), 5);
-    return {
-      ...database,
-      close: async () => {
-        await database.close();
-        const c = new pg.Client({ connectionString: url });
-        await c.connect();
-        await c.query(`drop database if exists ${name} with (force)`);
-        await c.end();
-      },
-    };
+    return { url: u.toString(), name };
   } finally {
     await admin.end();
   }
+}
+
+async function postgresFromTemplate(url: string, kind: TemplateKind): Promise<Database> {
+  const copy = await postgresCopy(url, kind);
+  const database = await openPostgres(copy.url, 5);
+  return {
+    ...database,
+    close: async () => {
+      await database.close();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${copy.name} with (force)`);
+      await c.end();
+    },
+  };
 }
 
 export const ENGINE = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
@@ -132,4 +142,27 @@ export const ENGINE = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 export function testDatabase(kind: TemplateKind = 'full'): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   return url ? postgresFromTemplate(url, kind) : pgliteFromTemplate(kind);
+}
+
+/**
+ * A copy of the template for a server run as a child process (src/main.ts): the environment that
+ * points it there (DATA_DIR or DATABASE_URL), and drop() to remove the copy afterwards.
+ */
+export async function templateCopy(kind: TemplateKind = 'full'): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const made = await postgresCopy(url, kind);
+    return {
+      env: { DATABASE_URL: made.url },
+      drop: async () => {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        await c.query(`drop database if exists ${made.name} with (force)`);
+        await c.end();
+      },
+    };
+  }
+  const dir = join(tmpdir(), `motcua-test-${randomBytes(6).toString('hex')}`);
+  await cp(await pgliteTemplate(kind), dir, { recursive: true, filter: (src) => !src.endsWith('motcua.lock') });
+  return { env: { DATA_DIR: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
 }
