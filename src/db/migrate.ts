@@ -11,7 +11,10 @@ const MIGRATION_FILE = /^\d{12}_[a-z0-9_]+\.(ts|js)$/;
 
 /** The migrations this code knows, by name (what kysely_migration records once applied). */
 export async function migrationNames(): Promise<string[]> {
-  return (await readdir(MIGRATIONS_DIR)).filter((f) => MIGRATION_FILE.test(f)).map((f) => f.replace(/\.(ts|js)$/, '')).sort();
+  return (await readdir(MIGRATIONS_DIR))
+    .filter((f) => MIGRATION_FILE.test(f))
+    .map((f) => f.replace(/\.(ts|js)$/, ''))
+    .sort();
 }
 
 class DirectoryProvider implements MigrationProvider {
