@@ -128,6 +128,11 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   registerWebhookJobs(jobs, { db: database.db, log: app.log });
   app.decorate('jobs', jobs);
   app.decorate('lifecycle', new Lifecycle());
+  // While draining, every response closes its connection: a keep-alive connection left idle after
+  // its last request would otherwise hold the shutdown until the client's own timeout.
+  app.addHook('onSend', async (_req, reply) => {
+    if (app.lifecycle.phase === 'draining') reply.header('connection', 'close');
+  });
   app.addHook('onClose', () => jobs.stop());
   app.decorateRequest('actor', null);
   app.decorateRequest('locale', 'vi');
