@@ -10,7 +10,6 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { sql } from 'kysely';
 import type { Config } from './config.js';
 import type { Database } from './db/engine.js';
 import { containsNul } from './lib/canonical-json.js';
@@ -33,6 +32,7 @@ import { guideRoutes } from './modules/home/guide.routes.js';
 import { homeRoutes } from './modules/home/home.routes.js';
 import { staffRoutes } from './modules/staff/staff.routes.js';
 import { unitRoutes } from './modules/units/units.routes.js';
+import { Lifecycle, readiness } from './ops/lifecycle.js';
 import { setupMetrics } from './observability/metrics.js';
 import { createServices } from './services.js';
 import { verifyRoutes } from './modules/results/verify.routes.js';
@@ -143,6 +143,12 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   });
   registerWebhookJobs(jobs, { db: database.db, log: app.log });
   app.decorate('jobs', jobs);
+  app.decorate('lifecycle', new Lifecycle());
+  // While draining, every response closes its connection: a keep-alive connection left idle after
+  // its last request would otherwise hold the shutdown until the client's own timeout.
+  app.addHook('onSend', async (_req, reply) => {
+    if (app.lifecycle.phase === 'draining') reply.header('connection', 'close');
+  });
   app.addHook('onClose', () => jobs.stop());
   app.decorateRequest('actor', null);
   app.decorateRequest('locale', 'vi');
@@ -276,12 +282,9 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   const metrics = setupMetrics(app);
   app.get('/healthz', { config: { policy: policies.public }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { policy: policies.public }, schema: { hide: true } }, async (_req, reply: FastifyReply) => {
-    try {
-      await sql`select 1`.execute(database.db);
-      return { status: 'ok', database: database.engine };
-    } catch {
-      return reply.status(503).send({ status: 'unavailable', database: database.engine });
-    }
+    const r = await readiness(database, app.lifecycle);
+    if (!r.ready) reply.status(503).header('retry-after', '5');
+    return { status: r.status, database: database.engine };
   });
   app.get('/metrics', { config: { policy: policies.public }, schema: { hide: true } }, async (_req: FastifyRequest, reply: FastifyReply) =>
     reply.type(metrics.contentType).send(await metrics.metrics()),

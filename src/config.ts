@@ -38,6 +38,8 @@ export const EnvSchema = Type.Object({
   PAYMENT_HASH_SECRET: Type.Optional(Type.String({ minLength: 16 })),
   JOBS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   JOB_LEASE_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 300 }),
+  SHUTDOWN_DRAIN_SECONDS: Type.Number({ minimum: 0, maximum: 300, default: 0 }),
+  SHUTDOWN_TIMEOUT_SECONDS: Type.Number({ minimum: 1, maximum: 3600, default: 30 }),
   WEBHOOK_ALLOW_HTTP: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   CONTEST_RATE_LIMIT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   CONTEST_RATE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
@@ -88,6 +90,10 @@ export interface Config {
   jobs: boolean;
   /** How long a claimed job is reserved for its worker; a worker that died is replaced after it (jobs/runner.ts). */
   jobLeaseSeconds: number;
+  /** On SIGTERM: how long /readyz answers 503 while requests are still served, so a load balancer stops sending new ones. */
+  shutdownDrainMs: number;
+  /** On SIGTERM: how long in-flight requests and jobs may take before the process exits anyway (exit code 1). */
+  shutdownTimeoutMs: number;
   /** Whether webhook endpoints may use plain http (default: yes, except in production). */
   webhookAllowHttp: boolean;
   /** Contest rate limits and review flags (docs/contest.md, "Fairness and abuse"). */
@@ -182,6 +188,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     jobs: env.JOBS === 'on',
     jobLeaseSeconds: env.JOB_LEASE_SECONDS,
+    shutdownDrainMs: Math.round(env.SHUTDOWN_DRAIN_SECONDS * 1000),
+    shutdownTimeoutMs: Math.round(env.SHUTDOWN_TIMEOUT_SECONDS * 1000),
     webhookAllowHttp: env.WEBHOOK_ALLOW_HTTP === undefined ? !production : env.WEBHOOK_ALLOW_HTTP === 'true',
     contestFairness: {
       rateLimit: env.CONTEST_RATE_LIMIT === 'on',

@@ -1,16 +1,24 @@
 import { performance } from 'node:perf_hooks';
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { DataDirLockedError } from './db/datadir-lock.js';
-import { openDatabase } from './db/engine.js';
-import { migrateToLatest } from './db/migrate.js';
-import { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits } from './seed/seed.js';
-import { seedFaq } from './modules/faq/faq.seed.js';
-import { seedDemoConferences } from './seed/conferences.js';
-import { seedDemoSchools } from './modules/learn/learn.seed.js';
-import { seedDemoContest } from './seed/contest.js';
-import { startDeadlineSweep } from './modules/processing/sweep.js';
-import { startStatsRollup } from './modules/stats/stats.job.js';
+import type { Database } from './db/engine.js';
+import { startBootServer } from './ops/boot-server.js';
+
+// Everything else is imported once the port answers (boot-server.ts): loading the application's
+// modules is itself a good part of the start-up.
+const load = () =>
+  Promise.all([
+    import('./app.js'),
+    import('./db/engine.js'),
+    import('./db/migrate.js'),
+    import('./seed/seed.js'),
+    import('./modules/faq/faq.seed.js'),
+    import('./seed/conferences.js'),
+    import('./modules/learn/learn.seed.js'),
+    import('./seed/contest.js'),
+    import('./modules/processing/sweep.js'),
+    import('./modules/stats/stats.job.js'),
+  ]);
 
 async function main() {
   const t0 = performance.now();
@@ -24,9 +32,43 @@ async function main() {
     }
     throw e;
   }
-  let database;
+  // The port answers from the first moment (/readyz 503 until the app takes over), see boot-server.ts.
+  const boot = config.port === 0 ? null : await startBootServer(config.port, config.host);
+  // A stop asked for during the start: on PostgreSQL every step is transactional, so leaving at
+  // once is safe; the embedded database is left only between steps, closed properly.
+  let database: Database | null = null;
+  let stopAsked = false;
+  const bootStop = (signal: string) => {
+    console.error(`${signal} during start-up: stopping`);
+    if (config.databaseUrl) process.exit(0);
+    stopAsked = true;
+  };
+  const onBootSignal = (signal: NodeJS.Signals) => bootStop(signal);
+  process.on('SIGTERM', onBootSignal);
+  process.on('SIGINT', onBootSignal);
+  const step = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+    if (boot) boot.phase = phase;
+    const out = await fn();
+    if (stopAsked) {
+      await database?.close();
+      process.exit(0);
+    }
+    return out;
+  };
+  const [
+    { buildApp },
+    { openDatabase },
+    { migrateToLatest },
+    { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits },
+    { seedFaq },
+    { seedDemoConferences },
+    { seedDemoSchools },
+    { seedDemoContest },
+    { startDeadlineSweep },
+    { startStatsRollup },
+  ] = await step('loading', load);
   try {
-    database = await openDatabase(config);
+    database = await step('opening_database', () => openDatabase(config));
   } catch (e) {
     if (e instanceof DataDirLockedError) {
       console.error(e.message);
@@ -34,22 +76,26 @@ async function main() {
     }
     throw e;
   }
-  const applied = await migrateToLatest(database.db);
-  const units = await seedUnits(database.db);
-  await seedCalendars(database.db);
-  const catalogue = await seedCatalogue(database.db);
-  // The FAQ links to procedures: it loads after the catalogue (and only when there is one).
-  if (catalogue) await seedFaq(database.db);
-  const demo = config.demoData ? await seedDemoAccounts(database.db) : 0;
-  if (config.demoData) await seedDemoOffers(database.db);
-  if (config.demoData) await seedDemoConferences(database.db);
-  if (config.demoData) await seedDemoSchools(database.db);
-  const app = await buildApp(config, database);
+  const db = database;
+  const applied = await step('migrating', () => migrateToLatest(db.db));
+  const { units, catalogue, demo } = await step('seeding', async () => {
+    const units = await seedUnits(db.db);
+    await seedCalendars(db.db);
+    const catalogue = await seedCatalogue(db.db);
+    // The FAQ links to procedures: it loads after the catalogue (and only when there is one).
+    if (catalogue) await seedFaq(db.db);
+    const demo = config.demoData ? await seedDemoAccounts(db.db) : 0;
+    if (config.demoData) await seedDemoOffers(db.db);
+    if (config.demoData) await seedDemoConferences(db.db);
+    if (config.demoData) await seedDemoSchools(db.db);
+    return { units, catalogue, demo };
+  });
+  const app = await step('building', () => buildApp(config, db));
   // Uploads whose write a killed process left unfinished: never referenced, so simply removed.
   const unfinished = (await app.services.files.sweepUnfinished?.()) ?? 0;
   if (unfinished > 0) app.log.warn({ removed: unfinished }, 'unfinished uploads removed');
   // The demo contest is made through the services (audited, as an admin would), so after the app.
-  if (config.demoData) await seedDemoContest(app.services);
+  if (config.demoData) await step('seeding', () => seedDemoContest(app.services));
   if (config.jobs) {
     // Embedded: this process holds the data directory alone, so leases left in it are a dead
     // process's (kill -9 mid-delivery); on PostgreSQL other instances may be running, so a dead
@@ -60,20 +106,34 @@ async function main() {
     app.addHook('onClose', startDeadlineSweep(app));
     app.addHook('onClose', startStatsRollup(app));
   }
-  app.log.info({ engine: database.engine, migrations: applied, unitsSeeded: units, catalogue, demoAccountsSeeded: demo }, 'database ready');
+  app.log.info({ engine: db.engine, migrations: applied, unitsSeeded: units, catalogue, demoAccountsSeeded: demo }, 'database ready');
 
+  // SIGTERM (docs/operations-backup.md): /readyz turns 503 at once; after SHUTDOWN_DRAIN_SECONDS
+  // the listening socket closes and idle connections with it; in-flight requests and the job in
+  // flight finish, the jobs claimed but not started go back to pending; then the database closes.
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down');
-    await app.close();
-    await database.close();
+    const t = performance.now();
+    app.lifecycle.phase = 'draining';
+    app.log.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down');
+    setTimeout(() => {
+      app.log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out: exiting with requests or jobs unfinished');
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    if (config.shutdownDrainMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDrainMs));
+    await Promise.all([app.jobs.stop(), app.close()]);
+    await db.close();
+    app.log.info({ shutdownMs: Math.round(performance.now() - t) }, 'stopped');
     process.exit(0);
   };
+  process.off('SIGTERM', onBootSignal);
+  process.off('SIGINT', onBootSignal);
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
+  await boot?.close();
   await app.listen({ port: config.port, host: config.host });
   app.log.info({ startupMs: Math.round(performance.now() - t0), url: config.baseUrl }, 'motcua is serving');
 }

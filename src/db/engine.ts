@@ -15,6 +15,8 @@ export type Engine = 'pglite' | 'postgres';
 export interface Database {
   db: Kysely<DB>;
   engine: Engine;
+  /** The embedded engine's own handle (its data directory dump for backups); absent on PostgreSQL. */
+  pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -86,17 +88,21 @@ function preparingPool(pool: pg.Pool) {
   } as unknown as pg.Pool;
 }
 
+/** The extensions every embedded database loads (a restored data directory needs the same). */
+export const PGLITE_EXTENSIONS = { ltree, pg_trgm, unaccent };
+
 export async function openPglite(dataDir: string): Promise<Database> {
   const release = lockDataDir(dataDir);
   try {
     const pglite = await PGlite.create(join(dataDir, 'pgdata'), {
-      extensions: { ltree, pg_trgm, unaccent },
+      extensions: PGLITE_EXTENSIONS,
       parsers: { [INT8]: Number, [NUMERIC]: Number, [DATE]: keepText },
     });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     return {
       db,
       engine: 'pglite',
+      pglite,
       close: async () => {
         try {
           await db.destroy();

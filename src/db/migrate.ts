@@ -5,7 +5,17 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 // Arbitrary but fixed: every motcua process contends for the same advisory lock.
-const MIGRATION_LOCK_KEY = 7_260_001;
+export const MIGRATION_LOCK_KEY = 7_260_001;
+
+const MIGRATION_FILE = /^\d{12}_[a-z0-9_]+\.(ts|js)$/;
+
+/** The migrations this code knows, by name (what kysely_migration records once applied). */
+export async function migrationNames(): Promise<string[]> {
+  return (await readdir(MIGRATIONS_DIR))
+    .filter((f) => MIGRATION_FILE.test(f))
+    .map((f) => f.replace(/\.(ts|js)$/, ''))
+    .sort();
+}
 
 class DirectoryProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

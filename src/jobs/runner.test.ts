@@ -255,6 +255,43 @@ describe(`job runner (${ENGINE})`, () => {
     assert.equal((await jobsOf('t.loop'))[1]!.attempts, 0, 'no polling after stop()');
   });
 
+  test('stop() hands back the jobs of the batch that had not started: pending again at once, their attempt not counted', async () => {
+    const runner = new JobRunner(database.db, quietLog(), { pollMs: 20 });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const ran: number[] = [];
+    runner.register('t.release', async (payload) => {
+      ran.push((payload as { n: number }).n);
+      started();
+      await gate;
+    });
+    await database.db.transaction().execute(async (trx) => {
+      for (let n = 0; n < 4; n++) await enqueue(trx, 't.release', { n });
+    });
+    runner.start();
+    await running;
+    const claimed = await jobsOf('t.release');
+    assert.equal(claimed.filter((j) => j.locked_until !== null).length, 4, 'one round claimed the whole batch');
+    const stopping = runner.stop();
+    release();
+    await stopping;
+    assert.deepEqual(ran, [0], 'nothing started after stop()');
+    const jobs = await jobsOf('t.release');
+    assert.ok(jobs[0]!.done_at, 'the job in flight was finished');
+    for (const j of jobs.slice(1)) {
+      assert.equal(j.done_at, null);
+      assert.equal(j.locked_until, null, 'no lease left to wait out');
+      assert.equal(j.attempts, 0);
+    }
+    // Another worker takes them at once.
+    const next = new JobRunner(database.db, quietLog());
+    next.register('t.release', async (payload) => void ran.push((payload as { n: number }).n));
+    assert.equal(await next.runOnce(), 3);
+    assert.deepEqual(ran, [0, 1, 2, 3]);
+  });
+
   test('two runners on PostgreSQL never run the same job twice', async (t) => {
     if (database.engine !== 'postgres') {
       t.skip('needs PostgreSQL: set TEST_DATABASE_URL (PGlite is a single session, so there is no concurrency to test)');

@@ -80,6 +80,8 @@ export class JobRunner {
   readonly #lockSeconds: number;
   readonly #handlers = new Map<string, JobHandler>();
   #running = false;
+  /** Set by stop(): the claimed jobs not started yet are handed back instead of run. */
+  #stopping = false;
   #timer: NodeJS.Timeout | null = null;
   #inFlight: Promise<unknown> | null = null;
 
@@ -105,6 +107,7 @@ export class JobRunner {
   start(): void {
     if (this.#running) return;
     this.#running = true;
+    this.#stopping = false;
     const tick = async () => {
       this.#timer = null;
       let processed = 0;
@@ -120,9 +123,14 @@ export class JobRunner {
     this.#timer = setTimeout(() => void tick(), 0);
   }
 
-  /** Stops polling and waits for the batch in flight to finish. */
+  /**
+   * Stops polling and waits for the job in flight to finish; the jobs of its batch not started yet
+   * go back to pending at once (other workers, or this one after a restart, take them without
+   * waiting for their lease to run out).
+   */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#stopping = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     await this.#inFlight;
@@ -148,8 +156,14 @@ export class JobRunner {
   /** Claims the due jobs of the registered queues (up to one batch), runs them, and returns how many it processed. */
   async runOnce(): Promise<number> {
     const jobs = await this.#claim();
-    for (const job of jobs) await this.#run(job);
-    return jobs.length;
+    let started = 0;
+    for (const job of jobs) {
+      if (this.#stopping) break;
+      started++;
+      await this.#run(job);
+    }
+    if (started < jobs.length) await this.#release(jobs.slice(started));
+    return started;
   }
 
   /** Runs rounds until none finds a due job (jobs retried later are not waited for); returns the number processed. */
@@ -186,6 +200,28 @@ export class JobRunner {
       returning job.id, job.queue, job.payload, job.run_at, job.attempts, job.max_attempts
     `.execute(this.#db);
     return rows.sort((a, b) => new Date(a.run_at).getTime() - new Date(b.run_at).getTime() || a.id - b.id);
+  }
+
+  // Undoes the claim of jobs that never ran: no lease, and the attempt it counted is given back.
+  // Matching the attempt count leaves alone a job someone else claimed since (cannot happen while
+  // our lease holds, but costs nothing).
+  async #release(jobs: ClaimedJob[]): Promise<void> {
+    try {
+      for (const job of jobs) {
+        await this.#db
+          .updateTable('job')
+          .set({ locked_until: null, attempts: job.attempts - 1 })
+          .where('id', '=', job.id)
+          .where('attempts', '=', job.attempts)
+          .where('done_at', 'is', null)
+          .where('failed_at', 'is', null)
+          .execute();
+      }
+      this.#log.info({ jobs: jobs.map((j) => j.id) }, 'job runner: stopping, claimed jobs released');
+    } catch (e) {
+      // Their lease runs out on its own; they are only delayed.
+      this.#log.error({ err: e }, 'job runner: could not release claimed jobs');
+    }
   }
 
   async #run(job: ClaimedJob): Promise<void> {

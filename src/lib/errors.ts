@@ -253,6 +253,7 @@ export const ERROR_STATUS = {
   learn_one_option_only: 400,
   contest_unit_or_school: 400,
   contest_school_invalid: 400,
+  database_unavailable: 503,
   internal: 500,
 } as const;
 

@@ -22,5 +22,7 @@ declare module 'fastify' {
     config: Config;
     routeList: import('../app.js').RegisteredRoute[];
     jobs: import('../jobs/runner.js').JobRunner;
+    /** Serving or draining (SIGTERM received): /readyz reports it. */
+    lifecycle: import('../ops/lifecycle.js').Lifecycle;
   }
 }

@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CalendarError } from '../domain/calendar/index.js';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../lib/errors.js';
@@ -85,6 +86,7 @@ export function toProblem(err: unknown): Problem {
     case 'FST_CSRF_MISSING_SECRET':
       return simple('csrf_invalid');
   }
+  if (isDatabaseUnavailable(err)) return simple('database_unavailable');
   const status = e?.statusCode ?? 500;
   if (status === 429) return simple('rate_limited');
   if (status === 404) return simple('not_found');
@@ -110,6 +112,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: u
   const messageKey = `err.${p.code}`;
   const title = isMessageKey(messageKey) ? t(messageKey, p.params) : t('err.internal');
   if (p.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
+  if (p.code === 'database_unavailable') reply.header('retry-after', '5');
   if (wantsJson(request)) {
     return reply
       .status(p.status)

@@ -150,3 +150,27 @@ export function testDatabase(kind: TemplateKind = 'full'): Promise<Database> {
   const url = process.env.TEST_DATABASE_URL;
   return url ? postgresFromTemplate(url, kind) : pgliteFromTemplate(kind);
 }
+
+/**
+ * A copy of the template for a server run as a child process (src/main.ts): the environment that
+ * points it there (DATA_DIR or DATABASE_URL), and drop() to remove the copy afterwards.
+ */
+export async function templateCopy(kind: TemplateKind = 'full'): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const name = await postgresCopy(url, kind);
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    return {
+      env: { DATABASE_URL: u.toString() },
+      drop: async () => {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        await c.query(`drop database if exists ${name} with (force)`);
+        await c.end();
+      },
+    };
+  }
+  const dir = await pgliteCopy(kind);
+  return { env: { DATA_DIR: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
+}

@@ -9,6 +9,7 @@ import { enConferences } from './en.conferences.js';
 import { enFeedback } from './en.feedback.js';
 import { enDashboard } from './en.dashboard.js';
 import { enWebhooks } from './en.webhooks.js';
+import { enOps } from './en.ops.js';
 import { enTracking } from './en.tracking.js';
 import { enFaq } from './en.faq.js';
 import { enContest } from './en.contest.js';
@@ -352,6 +353,7 @@ export const en: Record<MessageKey, string> = {
   ...enDashboard,
   ...enProcessing,
   ...enWebhooks,
+  ...enOps,
   ...enTracking,
   ...enFaq,
   ...enContest,

@@ -9,6 +9,7 @@ import { viConferences } from './vi.conferences.js';
 import { viFeedback } from './vi.feedback.js';
 import { viDashboard } from './vi.dashboard.js';
 import { viWebhooks } from './vi.webhooks.js';
+import { viOps } from './vi.ops.js';
 import { viTracking } from './vi.tracking.js';
 import { viFaq } from './vi.faq.js';
 import { viContest } from './vi.contest.js';
@@ -347,6 +348,7 @@ export const vi = {
   ...viDashboard,
   ...viProcessing,
   ...viWebhooks,
+  ...viOps,
   ...viTracking,
   ...viFaq,
   ...viContest,
