@@ -194,11 +194,11 @@ describe(`job runner (${ENGINE})`, () => {
   test('releaseAllLeases frees the jobs of a worker that died, and only pending ones', async () => {
     const runner = new JobRunner(database.db, quietLog());
     const ran: number[] = [];
-    runner.register('t.release', async (p) => {
+    runner.register('t.lease-dead', async (p) => {
       ran.push((p as { n: number }).n);
     });
-    const held = await enqueue(database.db, 't.release', { n: 1 });
-    const done = await enqueue(database.db, 't.release', { n: 2 });
+    const held = await enqueue(database.db, 't.lease-dead', { n: 1 });
+    const done = await enqueue(database.db, 't.lease-dead', { n: 2 });
     await database.db
       .updateTable('job')
       .set({ attempts: 1, locked_until: sql<Date>`now() + interval '5 minutes'` })
