@@ -8,6 +8,8 @@ declare module 'fastify' {
     actor: Actor | null;
     locale: Locale;
     easyRead: boolean;
+    /** The CSP nonce of this response, once a page has been rendered for it ('' before). */
+    cspNonce: string;
   }
   interface FastifyContextConfig {
     /** Who may call the route; every route must declare one (enforced at registration). */
@@ -20,5 +22,6 @@ declare module 'fastify' {
     config: Config;
     routeList: import('../app.js').RegisteredRoute[];
     jobs: import('../jobs/runner.js').JobRunner;
+    securityHeaders: import('./security-headers.js').SecurityHeaders;
   }
 }
