@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -86,10 +87,18 @@ export interface RegisteredRoute {
   url: string;
   policy: Policy | undefined;
   hasBody: boolean;
+  /** The handler reads multipart itself (config.multipart) and checks the CSRF token there. */
+  multipart: boolean;
 }
 
 // Routes that plugins add (API docs, static files) are public by nature; everything else must say.
 const PLUGIN_PREFIXES = ['/api/docs', '/static/'];
+
+/** Whether `path` is `dir` or lies under it. */
+export function isWithin(path: string, dir: string): boolean {
+  const rel = relative(resolve(dir), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
 
 async function cookieSecret(config: Config, database: Database): Promise<string> {
   if (config.cookieSecret) return config.cookieSecret;
@@ -141,7 +150,8 @@ export async function buildApp(config: Config, database: Database, opts: { logge
       route.config = { ...(route.config ?? {}), policy };
     }
     if (!policy) throw new Error(`Route ${methods.join(',')} ${route.url} declares no policy (config.policy)`);
-    for (const method of methods) routes.push({ method, url: route.url, policy, hasBody: !!route.schema?.body });
+    const multipart = !!(route.config as { multipart?: boolean } | undefined)?.multipart;
+    for (const method of methods) routes.push({ method, url: route.url, policy, hasBody: !!route.schema?.body, multipart });
   });
 
   // Every cookie (session, CSRF secret, contest device, pupil, language) is Secure on an HTTPS site,
@@ -260,8 +270,12 @@ export async function buildApp(config: Config, database: Database, opts: { logge
     // Its own policy (hashes of its scripts), made as strict as ours on framing and insecure upgrades.
     transformStaticCSP: (h) => h.replace("frame-ancestors 'self'", "frame-ancestors 'none'").replace(/\s*upgrade-insecure-requests;?/, ''),
   });
+  const staticRoot = fileURLToPath(new URL('./web/static/', import.meta.url));
+  // Uploads must never be reachable as static files (served inline, with a guessed type).
+  if (isWithin(config.filesDir, staticRoot))
+    throw new Error(`FILES_DIR (${config.filesDir}) must not be inside the web root ${staticRoot}`);
   await app.register(fastifyStatic, {
-    root: fileURLToPath(new URL('./web/static/', import.meta.url)),
+    root: staticRoot,
     prefix: '/static/',
     maxAge: '1d',
   });
