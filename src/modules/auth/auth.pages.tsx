@@ -31,7 +31,7 @@ function LoginPage({ ctx, identifier, next, error }: { ctx: PageContext; identif
   return (
     <Layout ctx={ctx} title={t('login.title')} hasError={!!error}>
       <h1>{t('login.title')}</h1>
-      <FormError t={t} message={error ? (`err.${error.code}` as MessageKey) : undefined} />
+      <FormError t={t} message={error ? (`err.${error.code}` as MessageKey) : undefined} params={error?.params} />
       <form method="post" action="/login" novalidate>
         <CsrfField token={ctx.csrfToken} />
         <input type="hidden" name="next" value={next} />
