@@ -30,7 +30,7 @@ export function Layout({ ctx, title, hasError, children, scripts }: LayoutProps)
         <link rel="stylesheet" href="/static/app.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         {scripts?.map((src) => (
-          <script key={src} src={`/static/${src}`} nonce={ctx.nonce} defer />
+          <script key={src} src={`/static/${src}`} defer />
         ))}
       </head>
       <body>
