@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyReply, type FastifyRequest, type FastifySchema } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -16,7 +17,7 @@ import { containsNul } from './lib/canonical-json.js';
 import { randomToken } from './lib/crypto.js';
 import { AppError } from './lib/errors.js';
 import { authApiRoutes } from './modules/auth/auth.routes.js';
-import { authPageRoutes, SESSION_COOKIE } from './modules/auth/auth.pages.js';
+import { authPageRoutes, CSRF_COOKIE, SESSION_COOKIE } from './modules/auth/auth.pages.js';
 import { calendarAdminRoutes } from './modules/calendar/calendar.admin.js';
 import { calendarPageRoutes } from './modules/calendar/calendar.pages.js';
 import { calendarApiRoutes } from './modules/calendar/calendar.routes.js';
@@ -77,7 +78,7 @@ import { feedbackApiRoutes } from './modules/feedback/feedback.routes.js';
 import { feedbackPageRoutes } from './modules/feedback/feedback.pages.js';
 import { feedbackWorkRoutes } from './modules/feedback/feedback.work.js';
 import { sendProblem, wantsJson } from './web/http-errors.js';
-import { securityHeaders } from './web/security-headers.js';
+import { HSTS, securityHeaders } from './web/security-headers.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
 import type { App } from './web/request-context.js';
@@ -90,12 +91,18 @@ export interface RegisteredRoute {
   hasBody: boolean;
   /** The route's own schemas (body, querystring, params, headers), for tests that generate requests from them. */
   schema: FastifySchema | undefined;
-  /** True when the route reads multipart bodies itself (config.multipart). */
+  /** The handler reads multipart itself (config.multipart) and checks the CSRF token there. */
   multipart: boolean;
 }
 
 // Routes that plugins add (API docs, static files) are public by nature; everything else must say.
 const PLUGIN_PREFIXES = ['/api/docs', '/static/'];
+
+/** Whether `path` is `dir` or lies under it. */
+export function isWithin(path: string, dir: string): boolean {
+  const rel = relative(resolve(dir), resolve(path));
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
 
 async function cookieSecret(config: Config, database: Database): Promise<string> {
   if (config.cookieSecret) return config.cookieSecret;
@@ -153,6 +160,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   app.decorateRequest('actor', null);
   app.decorateRequest('locale', 'vi');
   app.decorateRequest('easyRead', false);
+  app.decorateRequest('cspNonce', '');
 
   app.addHook('onRoute', (route) => {
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== 'HEAD');
@@ -169,36 +177,43 @@ export async function buildApp(config: Config, database: Database, opts: { logge
       routes.push({ method, url: route.url, policy, scope, hasBody: !!route.schema?.body, schema: route.schema, multipart });
   });
 
-  await app.register(cookie, { secret: await cookieSecret(config, database) });
+  // Every cookie (session, CSRF secret, contest device, pupil, language) is Secure on an HTTPS site,
+  // and on any request that came over HTTPS ('auto': TLS, or X-Forwarded-Proto with TRUST_PROXY).
+  const httpsSite = config.baseUrl.startsWith('https://');
+  await app.register(cookie, { secret: await cookieSecret(config, database), parseOptions: { secure: httpsSite ? true : 'auto' } });
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   // Uploads are read part by part in the handler (request.file / parts), never buffered into the body.
   await app.register(multipart, {
     preservePath: true,
     limits: { fileSize: config.uploadMaxBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 22 },
   });
-  await app.register(csrf, { cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/' } });
+  await app.register(csrf, { cookieKey: CSRF_COOKIE, cookieOpts: { signed: true, httpOnly: true, sameSite: 'lax', path: '/' } });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) => Object.assign(new Error('rate limited'), { statusCode: 429, retryAfter: ctx.after }),
   });
-  const SECURITY_HEADERS = securityHeaders({
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        // Intranet deployments may serve plain HTTP; forcing https would break every asset.
-        upgradeInsecureRequests: null,
-      },
-    },
+  const headers = securityHeaders({
+    defaultSrc: ["'self'"],
+    // Pages add a per-response nonce here (web/render.tsx); nothing else runs inline.
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    // Intranet deployments may serve plain HTTP; forcing https would break every asset.
+    upgradeInsecureRequests: null,
   });
-  app.addHook('onRequest', async (_req, reply) => {
+  app.decorate('securityHeaders', headers);
+  // HSTS only where the site is HTTPS (docs/security.md): always when BASE_URL says so, else when
+  // this request came over TLS, directly or (with TRUST_PROXY) per X-Forwarded-Proto. Over plain
+  // HTTP a browser ignores it anyway, and an intranet on http must not be pinned to https.
+  const SECURITY_HEADERS = Object.freeze({ ...headers.base, ...(httpsSite ? { 'strict-transport-security': HSTS } : {}) });
+  const mayBeHttps = !httpsSite;
+  app.addHook('onRequest', async (req, reply) => {
     reply.headers(SECURITY_HEADERS);
+    if (mayBeHttps && req.protocol === 'https') reply.header('strict-transport-security', HSTS);
   });
 
   app.addHook('onRequest', async (req, reply) => {
@@ -272,9 +287,18 @@ export async function buildApp(config: Config, database: Database, opts: { logge
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    // Its own policy (hashes of its scripts), made as strict as ours on framing and insecure upgrades.
+    transformStaticCSP: (h) => h.replace("frame-ancestors 'self'", "frame-ancestors 'none'").replace(/\s*upgrade-insecure-requests;?/, ''),
+  });
+  const staticRoot = fileURLToPath(new URL('./web/static/', import.meta.url));
+  // Uploads must never be reachable as static files (served inline, with a guessed type).
+  if (isWithin(config.filesDir, staticRoot))
+    throw new Error(`FILES_DIR (${config.filesDir}) must not be inside the web root ${staticRoot}`);
   await app.register(fastifyStatic, {
-    root: fileURLToPath(new URL('./web/static/', import.meta.url)),
+    root: staticRoot,
     prefix: '/static/',
     maxAge: '1d',
   });

@@ -9,6 +9,8 @@ export interface PageContext {
   /** Path and query of the current page, for the language switch. */
   url: string;
   csrfToken: string;
+  /** This response's CSP nonce: an inline <script> must carry it (nonce={ctx.nonce}) or it will not run. */
+  nonce: string;
   requestId: string;
   /** Larger text and stronger contrast, chosen by the visitor and kept in a cookie. */
   easyRead: boolean;

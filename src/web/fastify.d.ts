@@ -8,6 +8,8 @@ declare module 'fastify' {
     actor: Actor | null;
     locale: Locale;
     easyRead: boolean;
+    /** The CSP nonce of this response, once a page has been rendered for it ('' before). */
+    cspNonce: string;
   }
   interface FastifyContextConfig {
     /** Who may call the route; every route must declare one (enforced at registration). */
@@ -24,5 +26,6 @@ declare module 'fastify' {
     jobs: import('../jobs/runner.js').JobRunner;
     /** Serving or draining (SIGTERM received): /readyz reports it. */
     lifecycle: import('../ops/lifecycle.js').Lifecycle;
+    securityHeaders: import('./security-headers.js').SecurityHeaders;
   }
 }

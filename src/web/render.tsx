@@ -3,6 +3,20 @@ import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import type { PageContext } from './context.js';
 import { translator } from './i18n/index.js';
+import { newNonce, type SecurityHeaders } from './security-headers.js';
+
+/**
+ * The response's CSP nonce, made on the first page rendered for it (an error page after a failed
+ * form renders a second time): the header then allows inline scripts carrying it, and only those.
+ */
+function nonceFor(request: FastifyRequest, reply: FastifyReply): string {
+  if (!request.cspNonce) {
+    request.cspNonce = newNonce();
+    const headers = request.server.securityHeaders as SecurityHeaders | undefined;
+    if (headers) reply.header('content-security-policy', headers.cspWithNonce(request.cspNonce));
+  }
+  return request.cspNonce;
+}
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
   let csrfToken = '';
@@ -17,6 +31,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
     actor: request.actor,
     url: request.url,
     csrfToken,
+    nonce: nonceFor(request, reply),
     requestId: request.id,
     easyRead: request.easyRead,
   };

@@ -13,6 +13,8 @@ import { loginRateLimit } from './auth.routes.js';
 import { policies } from './policy.js';
 
 export const SESSION_COOKIE = 'sid';
+/** @fastify/csrf-protection's cookie holding the secret the form tokens are made from. */
+export const CSRF_COOKIE = '_csrf';
 
 const field = (body: unknown, name: string) => formText(body, name, 1000);
 
@@ -29,7 +31,7 @@ function LoginPage({ ctx, identifier, next, error }: { ctx: PageContext; identif
   return (
     <Layout ctx={ctx} title={t('login.title')} hasError={!!error}>
       <h1>{t('login.title')}</h1>
-      <FormError t={t} message={error ? (`err.${error.code}` as MessageKey) : undefined} />
+      <FormError t={t} message={error ? (`err.${error.code}` as MessageKey) : undefined} params={error?.params} />
       <form method="post" action="/login" novalidate>
         <CsrfField token={ctx.csrfToken} />
         <input type="hidden" name="next" value={next} />
@@ -140,9 +142,15 @@ function RegisterPage({ ctx, values, errors }: { ctx: PageContext; values: Recor
 export async function authPageRoutes(app: App) {
   const auth = app.services.auth;
   const db = app.services.database.db;
-  const secureCookie = app.config.baseUrl.startsWith('https://');
 
+  /**
+   * A login always gets a new session id. A session this browser already had (its own, another
+   * account's on a shared computer, or one planted by an attacker) is ended on the server, and the
+   * CSRF secret is dropped so the next page makes a new one: nothing known before login still works.
+   */
   const startSession = async (req: FastifyRequest, reply: FastifyReply, accountId: number, next: string) => {
+    if (req.actor?.sessionId) await auth.logout(req.actor.sessionId, auditContext(req));
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
     const token = await auth.createSession(accountId, {
       ...auditContext(req),
       actorId: accountId,
@@ -152,7 +160,6 @@ export async function authPageRoutes(app: App) {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
-      secure: secureCookie,
       maxAge: app.config.sessionTtlHours * 3600,
     });
     return reply.redirect(safeNext(next), 303);

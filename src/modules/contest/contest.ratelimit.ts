@@ -83,7 +83,6 @@ export function clientInfo(req: FastifyRequest, reply: FastifyReply): ClientInfo
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
-      secure: req.protocol === 'https',
       maxAge: 365 * 86400,
     });
   }

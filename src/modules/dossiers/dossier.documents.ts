@@ -4,6 +4,7 @@ import { maskCitizenId } from '../../domain/identity.js';
 import { STATUS } from '../../domain/dossier/status.js';
 import type { DossierFormBase, FormDocumentLine, Named } from '../../docs/dossier-forms.js';
 import { AppError } from '../../lib/errors.js';
+import { sendStoredFile } from '../../web/download.js';
 import type { App } from '../../web/request-context.js';
 import type { VersionContent } from '../catalogue/catalogue.schema.js';
 import { policies } from '../auth/policy.js';
@@ -161,22 +162,13 @@ export async function dossierDocumentRoutes(app: App) {
   );
 
   // An uploaded document, as an attachment with the type found in its bytes: never rendered inline,
-  // so a file can not act as a page of this site.
+  // so a file can not act as a page of this site (web/download.ts).
   app.get(
     '/dossiers/:id/documents/:docId',
     { config, schema: { hide: true, params: Type.Object({ id: Id, docId: Id }) } },
     async (req, reply) => {
       const f = await dossiers.file(req.actor, req.params.id, req.params.docId);
-      const ascii =
-        f.name
-          .normalize('NFD')
-          .replace(/[^\x20-\x7e]/g, '')
-          .replace(/["\\]/g, '') || 'document';
-      return reply
-        .type(f.mediaType)
-        .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(f.name)}`)
-        .header('cache-control', 'private, no-store')
-        .send(f.bytes);
+      return sendStoredFile(reply, f.bytes, f.name);
     },
   );
 }

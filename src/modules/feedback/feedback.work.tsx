@@ -1,4 +1,5 @@
 import { AppError } from '../../lib/errors.js';
+import { sendStoredFile } from '../../web/download.js';
 import { formText, idParam } from '../../web/page-params.js';
 import { pageContext, renderHtml } from '../../web/render.js';
 import { auditContext, type App } from '../../web/request-context.js';
@@ -101,15 +102,11 @@ export async function feedbackWorkRoutes(app: App) {
     const id = idParam(req.params);
     const a = await feedback.db
       .selectFrom('feedback_attachment')
-      .select(['file_sha256', 'name', 'media_type'])
+      .select(['file_sha256', 'name'])
       .where('id', '=', id)
       .where('feedback_id', '=', v.f.id)
       .executeTakeFirst();
     if (!a) throw new AppError('not_found');
-    return reply
-      .type(a.media_type)
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.name)}`)
-      .header('x-content-type-options', 'nosniff')
-      .send(await files.get(a.file_sha256));
+    return sendStoredFile(reply, await files.get(a.file_sha256), a.name);
   });
 }

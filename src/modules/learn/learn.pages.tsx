@@ -48,7 +48,6 @@ const fieldErrors = (e: AppError): FieldErrors =>
 
 export async function learnPageRoutes(app: App) {
   const { learn } = app.services;
-  const secure = app.config.baseUrl.startsWith('https://');
 
   /** The pupil of this browser; a stale cookie (unknown token) is dropped. */
   const pupilOf = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -87,7 +86,7 @@ export async function learnPageRoutes(app: App) {
     const join = { classCode: formText(req.body, 'classCode', 12), pupilName: formText(req.body, 'pupilName', 120) };
     try {
       const { token } = await learn.join(join.classCode, join.pupilName);
-      reply.setCookie(PUPIL_COOKIE, token, { path: '/learn', httpOnly: true, sameSite: 'lax', secure, maxAge: 365 * 86400 });
+      reply.setCookie(PUPIL_COOKIE, token, { path: '/learn', httpOnly: true, sameSite: 'lax', maxAge: 365 * 86400 });
     } catch (e) {
       if (!(e instanceof AppError) || !JOIN_CODES.has(e.code)) throw e;
       reply.status(STATUS[e.code] ?? 400);

@@ -1,4 +1,5 @@
 import { AppError } from '../../lib/errors.js';
+import { sendStoredFile } from '../../web/download.js';
 import { formText, idParam } from '../../web/page-params.js';
 import type { App } from '../../web/request-context.js';
 import { policies, type Actor } from '../auth/policy.js';
@@ -32,12 +33,7 @@ export async function citizenProcessingRoutes(app: App) {
   // The applicant's download of a ready electronic result is its online return (status 10).
   app.get('/dossiers/:id/result.pdf', { config: { policy: policies.authenticated }, schema: hide }, async (req, reply) => {
     const f = await processing.resultFile(req.actor!, idParam(req.params));
-    return reply
-      .type('application/pdf')
-      .header('content-disposition', `attachment; filename="${f.kind === 'approval' ? 'ket-qua' : 'tu-choi'}-${f.code}.pdf"`)
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, no-store')
-      .send(f.bytes);
+    return sendStoredFile(reply, f.bytes, `${f.kind === 'approval' ? 'ket-qua' : 'tu-choi'}-${f.code}.pdf`);
   });
 
   app.post('/dossiers/:id/withdraw', { config: { policy: policies.citizen }, schema: hide }, async (req, reply) => {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { AppError } from '../../lib/errors.js';
+import { sendStoredFile } from '../../web/download.js';
 import { readMultipart } from '../../web/multipart.js';
 import { attachWorkDocument } from './work-documents.js';
 import { parseInstant } from '../calendar/calendar.service.js';
@@ -145,11 +146,7 @@ export async function processingApiRoutes(app: App) {
     },
     handler: async (req, reply) => {
       const f = await processing.resultFile(req.actor!, req.params.id);
-      return reply
-        .header('content-type', 'application/pdf')
-        .header('content-disposition', `attachment; filename="${f.kind === 'approval' ? 'ket-qua' : 'tu-choi'}-${f.code}.pdf"`)
-        .header('x-content-type-options', 'nosniff')
-        .send(f.bytes);
+      return sendStoredFile(reply, f.bytes, `${f.kind === 'approval' ? 'ket-qua' : 'tu-choi'}-${f.code}.pdf`);
     },
   });
 }

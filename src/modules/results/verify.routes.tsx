@@ -108,13 +108,22 @@ export async function verifyRoutes(app: App) {
 
   app.post('/verify/:token', { config: { ...pub, multipart: true }, schema: { ...hide, params: TokenParams } }, async (req, reply) => {
     const token = tokenOf(req);
-    const outcome = await results.verifyToken(token);
-    let fileOutcome: VerifyOutcome | null = null;
+    // The upload (and with it the CSRF token) is read first: a post without a token learns nothing.
+    let bytes: Buffer | null = null;
     let error: MessageKey | null = null;
     try {
-      fileOutcome = await results.verifyTokenBytes(token, await uploaded(req, reply, true));
+      bytes = await uploaded(req, reply, true);
     } catch (e) {
       error = formError(e, reply);
+    }
+    const outcome = await results.verifyToken(token);
+    let fileOutcome: VerifyOutcome | null = null;
+    if (bytes) {
+      try {
+        fileOutcome = await results.verifyTokenBytes(token, bytes);
+      } catch (e) {
+        error = formError(e, reply);
+      }
     }
     return renderHtml(
       reply,

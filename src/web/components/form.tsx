@@ -21,12 +21,21 @@ export function ErrorSummary({ t, errors, order }: { t: Translate; errors: Field
   );
 }
 
-export function FormError({ t, message }: { t: Translate; message: MessageKey | undefined }) {
+export function FormError({
+  t,
+  message,
+  params,
+}: {
+  t: Translate;
+  message: MessageKey | undefined;
+  /** The error's parameters ({minutes} of a lock): a message must never show its placeholder. */
+  params?: Record<string, string | number>;
+}) {
   if (!message) return null;
   return (
     <div class="error-summary" role="alert" tabIndex={-1}>
       <h2>{t('form.errorSummary')}</h2>
-      <p>{t(message)}</p>
+      <p>{t(message, params)}</p>
     </div>
   );
 }
