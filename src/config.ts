@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { resolve } from 'node:path';
+import { parsePiiKeys, PiiKeyError } from './lib/pii.js';
 
 // Every setting comes from the environment; .env.example documents them.
 const EnvSchema = Type.Object({
@@ -15,6 +16,8 @@ const EnvSchema = Type.Object({
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   DEMO_DATA: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   COOKIE_SECRET: Type.Optional(Type.String()),
+  PII_KEYS: Type.Optional(Type.String()),
+  PII_HASH_KEY: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -141,6 +144,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (production && !env.PAYMENT_HASH_SECRET) {
     throw new ConfigError('PAYMENT_HASH_SECRET is required when NODE_ENV=production (the secret shared with the payment gateway).');
+  }
+  if (production && !env.PII_KEYS) {
+    throw new ConfigError(
+      'PII_KEYS and PII_HASH_KEY are required when NODE_ENV=production: phone and citizen ID numbers are encrypted with them (docs/privacy.md).',
+    );
+  }
+  try {
+    parsePiiKeys(env.PII_KEYS, env.PII_HASH_KEY);
+  } catch (e) {
+    if (e instanceof PiiKeyError) throw new ConfigError(e.message);
+    throw e;
   }
   if (env.COOKIE_SECRET && env.COOKIE_SECRET.length < 32) {
     throw new ConfigError('COOKIE_SECRET must be at least 32 characters long.');

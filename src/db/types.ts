@@ -41,10 +41,13 @@ export interface AccountTable {
   id: Generated<number>;
   kind: AccountKind;
   full_name: string;
+  /** AES-GCM ciphertext (src/lib/pii.ts); phone_hash / citizen_id_hash are the lookup hashes. */
   phone: string | null;
+  phone_hash: string | null;
   email: string | null;
   username: string | null;
   citizen_id: string | null;
+  citizen_id_hash: string | null;
   tax_code: string | null;
   password_hash: string;
   locale: Generated<'vi' | 'en'>;
@@ -799,8 +802,11 @@ export interface ContestParticipantTable {
   id: Generated<number>;
   contest_id: number;
   name: string;
+  /** AES-GCM ciphertext (src/lib/pii.ts); unique per contest through phone_hash. */
   phone: string;
+  phone_hash: string;
   citizen_id: string | null;
+  citizen_id_hash: string | null;
   unit_id: number;
   token_hash: string;
   registered_at: Generated<Date>;

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formText } from '../../web/page-params.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
+import { pii } from '../../lib/pii.js';
 import { maskCitizenId } from '../../domain/identity.js';
 import type { PageContext } from '../../web/context.js';
 import { CsrfField, ErrorSummary, FormError, Radios, SubmitButton, TextField, type FieldErrors } from '../../web/components/form.js';
@@ -247,7 +248,7 @@ export async function authPageRoutes(app: App) {
             {account?.citizen_id && (
               <tr>
                 <th scope="row">{t('register.citizenId')}</th>
-                <td>{maskCitizenId(account.citizen_id)}</td>
+                <td>{maskCitizenId(pii().decrypt(account.citizen_id))}</td>
               </tr>
             )}
             <tr>
