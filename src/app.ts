@@ -80,6 +80,7 @@ import { securityHeaders } from './web/security-headers.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
 import type { App } from './web/request-context.js';
+import { loggerOptions } from './observability/logging.js';
 
 export interface RegisteredRoute {
   method: string;
@@ -105,7 +106,7 @@ async function cookieSecret(config: Config, database: Database): Promise<string>
 
 export async function buildApp(config: Config, database: Database, opts: { logger?: boolean } = {}) {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: loggerOptions(config, opts.logger !== false),
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
