@@ -81,6 +81,7 @@ import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
 import type { App } from './web/request-context.js';
 import { loggerOptions } from './observability/logging.js';
+import { privacyRoutes } from './modules/privacy/privacy.routes.js';
 
 export interface RegisteredRoute {
   method: string;
@@ -274,6 +275,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(staffRoutes);
   await app.register(authApiRoutes);
   await app.register(authPageRoutes);
+  await app.register(privacyRoutes);
   await app.register(calendarApiRoutes);
   await app.register(calendarPageRoutes);
   await app.register(calendarAdminRoutes);

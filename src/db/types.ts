@@ -675,6 +675,8 @@ export interface FeedbackTable {
   author_phone: string | null;
   author_email: string | null;
   author_account_id: number | null;
+  /** Set when the author's contact data was erased (their request, or the retention purge). */
+  contact_erased_at: Date | null;
   locale: 'vi' | 'en';
   unit_id: number;
   about_unit_id: number | null;

@@ -252,6 +252,7 @@ export const ERROR_STATUS = {
   learn_one_option_only: 400,
   contest_unit_or_school: 400,
   contest_school_invalid: 400,
+  erase_not_allowed: 403,
   internal: 500,
 } as const;
 

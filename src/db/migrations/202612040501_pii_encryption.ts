@@ -14,6 +14,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     alter table account drop constraint if exists account_citizen_id_key;
     alter table contest_participant add column phone_hash text, add column citizen_id_hash text;
     alter table contest_participant drop constraint if exists contest_participant_contest_id_phone_key;
+    -- Erasure at the author's request and the retention purge remove a feedback's contact data;
+    -- the feedback itself (an answered question, a handled complaint) stays.
+    alter table feedback add column contact_erased_at timestamptz;
+    alter table feedback drop constraint feedback_contact;
+    alter table feedback add constraint feedback_contact
+      check (author_phone is not null or author_email is not null or contact_erased_at is not null);
   `.execute(db);
   const cipher = pii();
   // The column list is spelled out (not PII_COLUMNS) so this migration never changes meaning.

@@ -294,6 +294,26 @@ export async function authPageRoutes(app: App) {
             ))}
           </ul>
         )}
+        {actor.kind !== 'official' && (
+          <section aria-labelledby="privacy-h">
+            <h2 id="privacy-h">{t('privacy.title')}</h2>
+            <p>
+              <a href="/account/data" download>
+                {t('privacy.download')}
+              </a>
+            </p>
+            <h3>{t('privacy.erase.title')}</h3>
+            <p>{t('privacy.erase.lead')}</p>
+            <form method="post" action="/account/erase">
+              <CsrfField token={ctx.csrfToken} />
+              <label for="erase-password">{t('privacy.erase.password')}</label>
+              <input id="erase-password" name="password" type="password" autocomplete="current-password" required />
+              <button type="submit" class="button button-secondary">
+                {t('privacy.erase.submit')}
+              </button>
+            </form>
+          </section>
+        )}
       </Layout>,
     );
   });

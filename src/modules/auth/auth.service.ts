@@ -129,6 +129,12 @@ export class AuthService {
     });
   }
 
+  /** Re-asks the password before an irreversible step (erasing the account). */
+  async confirmPassword(accountId: number, password: string): Promise<void> {
+    const account = await repo.findAccount(this.db, accountId);
+    if (!account || !(await verifyPassword(password, account.password_hash))) throw new AppError('invalid_credentials');
+  }
+
   /** Verifies credentials, counting failures and locking the account after too many. */
   async authenticate(identifierInput: string, password: string, ctx: AuditContext): Promise<number> {
     const identifier = normalizeLogin(identifierInput);

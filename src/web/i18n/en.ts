@@ -11,6 +11,7 @@ import { enDashboard } from './en.dashboard.js';
 import { enWebhooks } from './en.webhooks.js';
 import { enTracking } from './en.tracking.js';
 import { enFaq } from './en.faq.js';
+import { enPrivacy } from './en.privacy.js';
 import { enContest } from './en.contest.js';
 import { enContestPlay } from './en.contest-play.js';
 import { enContestBank } from './en.contest-bank.js';
@@ -352,6 +353,7 @@ export const en: Record<MessageKey, string> = {
   ...enWebhooks,
   ...enTracking,
   ...enFaq,
+  ...enPrivacy,
   ...enContest,
   ...enContestPlay,
   ...enContestBank,

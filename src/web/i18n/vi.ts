@@ -11,6 +11,7 @@ import { viDashboard } from './vi.dashboard.js';
 import { viWebhooks } from './vi.webhooks.js';
 import { viTracking } from './vi.tracking.js';
 import { viFaq } from './vi.faq.js';
+import { viPrivacy } from './vi.privacy.js';
 import { viContest } from './vi.contest.js';
 import { viContestPlay } from './vi.contest-play.js';
 import { viContestBank } from './vi.contest-bank.js';
@@ -347,6 +348,7 @@ export const vi = {
   ...viWebhooks,
   ...viTracking,
   ...viFaq,
+  ...viPrivacy,
   ...viContest,
   ...viContestPlay,
   ...viContestBank,
