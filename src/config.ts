@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { resolve } from 'node:path';
 import { parsePiiKeys, PiiKeyError } from './lib/pii.js';
+import { parseRetention, type Retention } from './modules/privacy/retention.js';
 
 // Every setting comes from the environment; .env.example documents them.
 const EnvSchema = Type.Object({
@@ -18,6 +19,7 @@ const EnvSchema = Type.Object({
   COOKIE_SECRET: Type.Optional(Type.String()),
   PII_KEYS: Type.Optional(Type.String()),
   PII_HASH_KEY: Type.Optional(Type.String()),
+  RETENTION_DAYS: Type.Optional(Type.String({ maxLength: 500 })),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -91,6 +93,8 @@ export interface Config {
   webhookAllowHttp: boolean;
   /** Contest rate limits and review flags (docs/contest.md, "Fairness and abuse"). */
   contestFairness: ContestFairnessConfig;
+  /** Days each kind of record keeps its personal data before the purge (docs/privacy.md). */
+  retention: Retention;
 }
 
 export type ContestAction = 'register' | 'start' | 'answer' | 'submit';
@@ -156,6 +160,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (e instanceof PiiKeyError) throw new ConfigError(e.message);
     throw e;
   }
+  let retention: Retention;
+  try {
+    retention = parseRetention(env.RETENTION_DAYS);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
   if (env.COOKIE_SECRET && env.COOKIE_SECRET.length < 32) {
     throw new ConfigError('COOKIE_SECRET must be at least 32 characters long.');
   }
@@ -191,6 +201,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       hashSecret: env.PAYMENT_HASH_SECRET ?? 'motcua-sandbox-hash-secret',
     },
     jobs: env.JOBS === 'on',
+    retention,
     webhookAllowHttp: env.WEBHOOK_ALLOW_HTTP === undefined ? !production : env.WEBHOOK_ALLOW_HTTP === 'true',
     contestFairness: {
       rateLimit: env.CONTEST_RATE_LIMIT === 'on',

@@ -11,6 +11,7 @@ import { seedDemoSchools } from './modules/learn/learn.seed.js';
 import { seedDemoContest } from './seed/contest.js';
 import { startDeadlineSweep } from './modules/processing/sweep.js';
 import { startStatsRollup } from './modules/stats/stats.job.js';
+import { startRetentionPurge } from './modules/privacy/retention.js';
 
 async function main() {
   const t0 = performance.now();
@@ -51,6 +52,7 @@ async function main() {
     app.jobs.start();
     app.addHook('onClose', startDeadlineSweep(app));
     app.addHook('onClose', startStatsRollup(app));
+    app.addHook('onClose', startRetentionPurge(app));
   }
   app.log.info({ engine: database.engine, migrations: applied, unitsSeeded: units, catalogue, demoAccountsSeeded: demo }, 'database ready');
 

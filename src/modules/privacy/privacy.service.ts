@@ -29,7 +29,7 @@ const ERASED_NAME = '(đã xoá)';
  * their unit and are disabled by its admin instead.
  */
 export class PrivacyService {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(readonly db: Kysely<DB>) {}
 
   /** Everything stored about the caller, decrypted, as one JSON document. */
   async export(actor: Actor) {
