@@ -13,6 +13,7 @@ const BENCHES = [
   { name: 'queue-lookup', file: 'bench/queue-lookup.bench.ts' },
   { name: 'report', file: 'bench/report.bench.ts' },
   { name: 'contest', file: 'bench/contest.bench.ts' },
+  { name: 'pii', file: 'bench/pii.bench.ts' },
 ];
 
 const args = process.argv.slice(2);
