@@ -14,6 +14,7 @@ const BENCHES = [
   { name: 'report', file: 'bench/report.bench.ts' },
   { name: 'contest', file: 'bench/contest.bench.ts' },
   { name: 'soak', file: 'bench/soak.bench.ts' },
+  { name: 'pii', file: 'bench/pii.bench.ts' },
 ];
 
 const args = process.argv.slice(2);

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { scanLogs } from './log-scan.mjs';
 
 const args = process.argv.slice(2);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -62,6 +63,9 @@ for (const f of [...files].sort((a, b) => weight(b) - weight(a))) {
 }
 const queue = groups.filter((g) => g.files.length).sort((a, b) => b.weight - a.weight);
 const durationsDir = join(tmpdir(), `motcua-test-durations-${process.pid}`);
+// Every test process writes its app logs here; the run fails if they hold personal data.
+const logDir = join(tmpdir(), `motcua-test-logs-${process.pid}`);
+rmSync(logDir, { recursive: true, force: true });
 mkdirSync(durationsDir, { recursive: true });
 
 function runGroup(g, n) {
@@ -75,7 +79,7 @@ function runGroup(g, n) {
     ];
     const child = spawn(process.execPath, ['--import', 'tsx', ...reporters, 'scripts/test-group.mjs', ...g.files], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'test' },
+      env: { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'test', MOTCUA_TEST_LOG_DIR: logDir },
     });
     const out = [];
     child.stdout.on('data', (d) => out.push(d));
@@ -116,7 +120,12 @@ rmSync(durationsDir, { recursive: true, force: true });
 mkdirSync('.cache', { recursive: true });
 writeFileSync(LOCAL_DURATIONS, `${JSON.stringify(fresh, Object.keys(fresh).sort(), 2)}\n`);
 
-const failed = results.filter((r) => r.code !== 0).length;
+const scan = scanLogs(logDir);
+console.log(`\nlog scan: ${scan.files} log files, ${scan.lines} lines, ${scan.findings.length} with personal data or secrets`);
+for (const f of scan.findings.slice(0, 30)) console.log(`  ${f.file}:${f.line}: ${f.what}: ${f.excerpt}`);
+if (scan.findings.length === 0) rmSync(logDir, { recursive: true, force: true });
+else console.log(`  (logs kept in ${logDir})`);
+const failed = results.filter((r) => r.code !== 0).length + (scan.findings.length ? 1 : 0);
 console.log(
   `\n${files.length} files in ${queue.length} groups: ${Object.entries(total)
     .map(([k, v]) => `${k} ${v}`)

@@ -82,6 +82,8 @@ import { HSTS, securityHeaders } from './web/security-headers.js';
 import { negotiateLocale } from './web/i18n/index.js';
 import { installValidators } from './web/validation.js';
 import type { App } from './web/request-context.js';
+import { loggerOptions } from './observability/logging.js';
+import { privacyRoutes } from './modules/privacy/privacy.routes.js';
 
 export interface RegisteredRoute {
   method: string;
@@ -118,7 +120,7 @@ async function cookieSecret(config: Config, database: Database): Promise<string>
 
 export async function buildApp(config: Config, database: Database, opts: { logger?: boolean } = {}) {
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: loggerOptions(config, opts.logger !== false),
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
@@ -320,6 +322,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(staffRoutes);
   await app.register(authApiRoutes);
   await app.register(authPageRoutes);
+  await app.register(privacyRoutes);
   await app.register(calendarApiRoutes);
   await app.register(calendarPageRoutes);
   await app.register(calendarAdminRoutes);

@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { resolve } from 'node:path';
+import { parsePiiKeys, PiiKeyError } from './lib/pii.js';
+import { parseRetention, type Retention } from './modules/privacy/retention.js';
 
 // Every setting comes from the environment; .env.example and docs/operations.md document them
 // (test/ops/operations-doc.test.ts holds the guide to this schema, so it is exported).
@@ -16,6 +18,9 @@ export const EnvSchema = Type.Object({
   DATABASE_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
   DEMO_DATA: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
   COOKIE_SECRET: Type.Optional(Type.String()),
+  PII_KEYS: Type.Optional(Type.String()),
+  PII_HASH_KEY: Type.Optional(Type.String()),
+  RETENTION_DAYS: Type.Optional(Type.String({ maxLength: 500 })),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -98,6 +103,8 @@ export interface Config {
   webhookAllowHttp: boolean;
   /** Contest rate limits and review flags (docs/contest.md, "Fairness and abuse"). */
   contestFairness: ContestFairnessConfig;
+  /** Days each kind of record keeps its personal data before the purge (docs/privacy.md). */
+  retention: Retention;
 }
 
 export type ContestAction = 'register' | 'start' | 'answer' | 'submit';
@@ -152,6 +159,23 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (production && !env.PAYMENT_HASH_SECRET) {
     throw new ConfigError('PAYMENT_HASH_SECRET is required when NODE_ENV=production (the secret shared with the payment gateway).');
   }
+  if (production && !env.PII_KEYS) {
+    throw new ConfigError(
+      'PII_KEYS and PII_HASH_KEY are required when NODE_ENV=production: phone and citizen ID numbers are encrypted with them (docs/privacy.md).',
+    );
+  }
+  try {
+    parsePiiKeys(env.PII_KEYS, env.PII_HASH_KEY);
+  } catch (e) {
+    if (e instanceof PiiKeyError) throw new ConfigError(e.message);
+    throw e;
+  }
+  let retention: Retention;
+  try {
+    retention = parseRetention(env.RETENTION_DAYS);
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
+  }
   if (env.COOKIE_SECRET && env.COOKIE_SECRET.length < 32) {
     throw new ConfigError('COOKIE_SECRET must be at least 32 characters long.');
   }
@@ -190,6 +214,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     jobLeaseSeconds: env.JOB_LEASE_SECONDS,
     shutdownDrainMs: Math.round(env.SHUTDOWN_DRAIN_SECONDS * 1000),
     shutdownTimeoutMs: Math.round(env.SHUTDOWN_TIMEOUT_SECONDS * 1000),
+    retention,
     webhookAllowHttp: env.WEBHOOK_ALLOW_HTTP === undefined ? !production : env.WEBHOOK_ALLOW_HTTP === 'true',
     contestFairness: {
       rateLimit: env.CONTEST_RATE_LIMIT === 'on',

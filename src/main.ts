@@ -18,6 +18,7 @@ const load = () =>
     import('./seed/contest.js'),
     import('./modules/processing/sweep.js'),
     import('./modules/stats/stats.job.js'),
+    import('./modules/privacy/retention.js'),
   ]);
 
 async function main() {
@@ -66,6 +67,7 @@ async function main() {
     { seedDemoContest },
     { startDeadlineSweep },
     { startStatsRollup },
+    { startRetentionPurge },
   ] = await step('loading', load);
   try {
     database = await step('opening_database', () => openDatabase(config));
@@ -105,6 +107,7 @@ async function main() {
     app.jobs.start();
     app.addHook('onClose', startDeadlineSweep(app));
     app.addHook('onClose', startStatsRollup(app));
+    app.addHook('onClose', startRetentionPurge(app));
   }
   app.log.info({ engine: db.engine, migrations: applied, unitsSeeded: units, catalogue, demoAccountsSeeded: demo }, 'database ready');
 

@@ -37,9 +37,11 @@ import { ContestCertificates } from './modules/contest/contest.certificates.js';
 import { ContestFairness } from './modules/contest/contest.fairness.js';
 import { ContestRateLimiter } from './modules/contest/contest.ratelimit.js';
 import { LearnService } from './modules/learn/learn.service.js';
+import { PrivacyService } from './modules/privacy/privacy.service.js';
 
 export interface Services {
   database: Database;
+  privacy: PrivacyService;
   auth: AuthService;
   units: UnitService;
   staff: StaffService;
@@ -126,6 +128,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
   const contestEntries = new ContestEntries(db, contestAdmin, config.contestFairness.flags);
   const contestPlay = new ContestPlay(db, contestAdmin, contestEntries);
   return {
+    privacy: new PrivacyService(db),
     database,
     auth,
     units,

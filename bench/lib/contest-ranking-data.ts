@@ -8,6 +8,8 @@
 // token produces.
 import { sql } from 'kysely';
 import type { Database } from '../../src/db/engine.js';
+import { pii } from '../../src/lib/pii.js';
+import { encryptColumns, PII_COLUMNS } from '../../src/lib/pii-store.js';
 
 export interface RankingData {
   participants: number;
@@ -37,11 +39,17 @@ export async function generateRound(
 
   let a = t();
   await sql`
-    insert into contest_participant (contest_id, name, phone, citizen_id, unit_id, token_hash, registered_at)
-    select ${contestId}, 'Người Thi Thử ' || g, '08' || lpad(g::text, 8, '0'), null,
+    insert into contest_participant (contest_id, name, phone, phone_hash, citizen_id, unit_id, token_hash, registered_at)
+    select ${contestId}, 'Người Thi Thử ' || g, '08' || lpad(g::text, 8, '0'), 'plain-' || g, null,
            (${unitIds}::int[])[1 + (g::bigint * 7919) % ${unitIds.length}], md5('rank-' || ${roundId} || '-' || g) || md5('bench-' || g),
            now() - interval '10 days'
     from generate_series(1, ${n}) g`.execute(db);
+  // Written in clear by SQL for speed, then encrypted (and hashed) as the app would have stored them.
+  await encryptColumns(
+    db,
+    pii(),
+    PII_COLUMNS.filter((c) => c.table === 'contest_participant'),
+  );
   const tParticipants = secs(a);
   log(`  ${n.toLocaleString('en-US')} participants: ${tParticipants.toFixed(1)} s`);
 

@@ -55,3 +55,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     }
   });
 }
+
+/** Applies migrations up to and including `name` (tests of a migration's data conversion). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider: new DirectoryProvider() }).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

@@ -41,10 +41,13 @@ export interface AccountTable {
   id: Generated<number>;
   kind: AccountKind;
   full_name: string;
+  /** AES-GCM ciphertext (src/lib/pii.ts); phone_hash / citizen_id_hash are the lookup hashes. */
   phone: string | null;
+  phone_hash: string | null;
   email: string | null;
   username: string | null;
   citizen_id: string | null;
+  citizen_id_hash: string | null;
   tax_code: string | null;
   password_hash: string;
   locale: Generated<'vi' | 'en'>;
@@ -672,6 +675,8 @@ export interface FeedbackTable {
   author_phone: string | null;
   author_email: string | null;
   author_account_id: number | null;
+  /** Set when the author's contact data was erased (their request, or the retention purge). */
+  contact_erased_at: Date | null;
   locale: 'vi' | 'en';
   unit_id: number;
   about_unit_id: number | null;
@@ -799,8 +804,11 @@ export interface ContestParticipantTable {
   id: Generated<number>;
   contest_id: number;
   name: string;
+  /** AES-GCM ciphertext (src/lib/pii.ts); unique per contest through phone_hash. */
   phone: string;
+  phone_hash: string;
   citizen_id: string | null;
+  citizen_id_hash: string | null;
   unit_id: number;
   token_hash: string;
   registered_at: Generated<Date>;

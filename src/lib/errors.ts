@@ -254,6 +254,7 @@ export const ERROR_STATUS = {
   contest_unit_or_school: 400,
   contest_school_invalid: 400,
   database_unavailable: 503,
+  erase_not_allowed: 403,
   internal: 500,
 } as const;
 

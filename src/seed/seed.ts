@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { DB, Role } from '../db/types.js';
 import { hashPassword } from '../lib/crypto.js';
+import { pii } from '../lib/pii.js';
+import { phoneIdentifier } from '../lib/pii-store.js';
 import { recordAudit, SYSTEM_CONTEXT } from '../modules/audit/audit.js';
 import { PUBLISHED_YEARS } from '../domain/calendar/index.js';
 import { CatalogueService, type ImportReport } from '../modules/catalogue/catalogue.service.js';
@@ -136,6 +138,10 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   },
 ];
 
+/** A demo login name as account_identifier holds it (a phone as its keyed hash). */
+const storedIdentifier = (i: { identifier: string; kind: string }) =>
+  i.kind === 'phone' ? phoneIdentifier(pii(), i.identifier) : i.identifier;
+
 export async function seedDemoAccounts(db: Kysely<DB>): Promise<number> {
   const present = await db
     .selectFrom('account_identifier')
@@ -143,7 +149,7 @@ export async function seedDemoAccounts(db: Kysely<DB>): Promise<number> {
     .where(
       'identifier',
       'in',
-      DEMO_ACCOUNTS.map((a) => a.identifiers[0]!.identifier),
+      DEMO_ACCOUNTS.map((a) => storedIdentifier(a.identifiers[0]!)),
     )
     .execute();
   // Hashing costs ~100 ms; a restart with every demo account in place should not pay it.
@@ -152,19 +158,23 @@ export async function seedDemoAccounts(db: Kysely<DB>): Promise<number> {
   return db.transaction().execute(async (trx) => {
     let added = 0;
     for (const a of DEMO_ACCOUNTS) {
-      const first = a.identifiers[0]!.identifier;
+      const first = storedIdentifier(a.identifiers[0]!);
       const exists = await trx.selectFrom('account_identifier').select('account_id').where('identifier', '=', first).executeTakeFirst();
       if (exists) continue;
       const email = a.identifiers.find((i) => i.kind === 'email')?.identifier ?? null;
+      const phone = a.identifiers.find((i) => i.kind === 'phone')?.identifier ?? null;
+      const cipher = pii();
       const row = await trx
         .insertInto('account')
         .values({
           kind: a.kind,
           full_name: a.fullName,
-          phone: a.identifiers.find((i) => i.kind === 'phone')?.identifier ?? null,
+          phone: cipher.encryptNullable(phone),
+          phone_hash: cipher.hashNullable('phone', phone),
           email,
           username: a.kind === 'official' ? email : null,
-          citizen_id: a.citizenId ?? null,
+          citizen_id: cipher.encryptNullable(a.citizenId),
+          citizen_id_hash: cipher.hashNullable('citizen_id', a.citizenId),
           tax_code: a.taxCode ?? null,
           password_hash: hash,
           locked_until: null,
@@ -174,7 +184,7 @@ export async function seedDemoAccounts(db: Kysely<DB>): Promise<number> {
         .executeTakeFirstOrThrow();
       await trx
         .insertInto('account_identifier')
-        .values(a.identifiers.map((i) => ({ ...i, account_id: row.id })))
+        .values(a.identifiers.map((i) => ({ ...i, identifier: storedIdentifier(i), account_id: row.id })))
         .execute();
       for (const r of a.roles ?? []) {
         const unit = await trx.selectFrom('unit').select('id').where('code', '=', r.unit).executeTakeFirstOrThrow();

@@ -5,6 +5,7 @@ import { testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { tokens } from '../helpers/processing.js';
 import { conferenceBody, registrationOver, schedule, startedAlready } from './helpers.js';
+import { pii } from '../../src/lib/pii.js';
 
 type Tok = Awaited<ReturnType<typeof tokens>>;
 
@@ -193,7 +194,13 @@ describe(`dialogue conferences (${ENGINE})`, () => {
         .insertInto('conference_question_support')
         .values({
           question_id: other,
-          account_id: (await t.db.selectFrom('account').select('id').where('phone', '=', '0912345678').executeTakeFirstOrThrow()).id,
+          account_id: (
+            await t.db
+              .selectFrom('account')
+              .select('id')
+              .where('phone_hash', '=', pii().hash('phone', '0912345678'))
+              .executeTakeFirstOrThrow()
+          ).id,
         })
         .execute(),
     );

@@ -6,6 +6,7 @@ import { ENGINE } from '../helpers/db.js';
 import { participantCookie } from '../../src/modules/contest/contest.pages.js';
 import type { Auth, Entry } from './fixtures.js';
 import { closeRound, publishedRound } from './play-helpers.js';
+import { pii } from '../../src/lib/pii.js';
 
 const QUESTIONS = 4;
 /** A primary school in the Quang Trung ward (Hà Đông), one attached to the Cầu Giấy district itself, one without entries. */
@@ -58,7 +59,7 @@ describe(`contest registration with a school, the per-school leaderboard (${ENGI
       .innerJoin('unit as u', 'u.id', 'p.unit_id')
       .leftJoin('school as s', 's.id', 'p.school_id')
       .select(['u.code as unit', 's.code as school'])
-      .where('p.phone', '=', phone)
+      .where('p.phone_hash', '=', pii().hash('phone', phone))
       .executeTakeFirstOrThrow();
 
   test('API: a school instead of a unit; the participant counts under the school unit; both, neither, unknown are 400', async () => {
@@ -82,7 +83,11 @@ describe(`contest registration with a school, the per-school leaderboard (${ENGI
     assert.match(neither.json().title, /not both/);
     assert.deepEqual(code(await register({ ...person(5), schoolCode: 'NO-SUCH-SCHOOL' })), [400, 'contest_school_invalid']);
     assert.deepEqual(code(await register({ ...person(5), schoolCode: '' })), [400, 'validation_failed']);
-    assert.equal((await t.db.selectFrom('contest_participant').select('id').where('phone', '=', '0930000005').execute()).length, 0);
+    assert.equal(
+      (await t.db.selectFrom('contest_participant').select('id').where('phone_hash', '=', pii().hash('phone', '0930000005')).execute())
+        .length,
+      0,
+    );
   });
 
   test('page: schools grouped by district, the unit not required; a chosen school wins over a unit; unknown school shown on its field', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formText } from '../../web/page-params.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
+import { pii } from '../../lib/pii.js';
 import { maskCitizenId } from '../../domain/identity.js';
 import type { PageContext } from '../../web/context.js';
 import { CsrfField, ErrorSummary, FormError, Radios, SubmitButton, TextField, type FieldErrors } from '../../web/components/form.js';
@@ -254,7 +255,7 @@ export async function authPageRoutes(app: App) {
             {account?.citizen_id && (
               <tr>
                 <th scope="row">{t('register.citizenId')}</th>
-                <td>{maskCitizenId(account.citizen_id)}</td>
+                <td>{maskCitizenId(pii().decrypt(account.citizen_id))}</td>
               </tr>
             )}
             <tr>
@@ -299,6 +300,26 @@ export async function authPageRoutes(app: App) {
               </li>
             ))}
           </ul>
+        )}
+        {actor.kind !== 'official' && (
+          <section aria-labelledby="privacy-h">
+            <h2 id="privacy-h">{t('privacy.title')}</h2>
+            <p>
+              <a href="/account/data" download>
+                {t('privacy.download')}
+              </a>
+            </p>
+            <h3>{t('privacy.erase.title')}</h3>
+            <p>{t('privacy.erase.lead')}</p>
+            <form method="post" action="/account/erase">
+              <CsrfField token={ctx.csrfToken} />
+              <label for="erase-password">{t('privacy.erase.password')}</label>
+              <input id="erase-password" name="password" type="password" autocomplete="current-password" required />
+              <button type="submit" class="button button-secondary">
+                {t('privacy.erase.submit')}
+              </button>
+            </form>
+          </section>
         )}
       </Layout>,
     );

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
 import type { RoleGrant } from './policy.js';
+import { pii } from '../../lib/pii.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
 
@@ -17,8 +18,16 @@ export function findAccount(db: Q, id: number) {
   return db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function listIdentifiers(db: Q, accountId: number) {
-  return db.selectFrom('account_identifier').select(['identifier', 'kind']).where('account_id', '=', accountId).orderBy('kind').execute();
+/** The account's login names as the person typed them: a phone decrypted from the account row. */
+export async function listIdentifiers(db: Q, accountId: number) {
+  const rows = await db
+    .selectFrom('account_identifier as i')
+    .innerJoin('account as a', 'a.id', 'i.account_id')
+    .select(['i.identifier', 'i.kind', 'a.phone'])
+    .where('i.account_id', '=', accountId)
+    .orderBy('i.kind')
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, identifier: r.kind === 'phone' ? (pii().decryptNullable(r.phone) ?? '') : r.identifier }));
 }
 
 // Every request with a session or a token needs the account and its grants: one statement for

@@ -10,6 +10,8 @@ import {
   normalizePhone,
   normalizeTaxCode,
 } from '../../domain/identity.js';
+import { pii } from '../../lib/pii.js';
+import { phoneIdentifier } from '../../lib/pii-store.js';
 import { recordAudit, type AuditContext } from '../audit/audit.js';
 import * as repo from './auth.repo.js';
 import type { Actor, RoleGrant } from './policy.js';
@@ -64,8 +66,10 @@ export class AuthService {
   async register(input: RegistrationInput, ctx: AuditContext): Promise<number> {
     const v = validateRegistration(input);
     const passwordHash = await hashPassword(input.password);
+    const cipher = pii();
     const identifiers = [
-      ...(v.phone ? [{ identifier: v.phone, kind: 'phone' as const }] : []),
+      // A phone login name is stored as its keyed hash only (docs/privacy.md).
+      ...(v.phone ? [{ identifier: phoneIdentifier(cipher, v.phone), kind: 'phone' as const }] : []),
       ...(v.email ? [{ identifier: v.email, kind: 'email' as const }] : []),
       ...(v.taxCode ? [{ identifier: v.taxCode, kind: 'tax_code' as const }] : []),
     ];
@@ -81,7 +85,11 @@ export class AuthService {
         .executeTakeFirst();
       if (taken) throw new AppError('identifier_taken');
       if (v.citizenId) {
-        const other = await trx.selectFrom('account').select('id').where('citizen_id', '=', v.citizenId).executeTakeFirst();
+        const other = await trx
+          .selectFrom('account')
+          .select('id')
+          .where('citizen_id_hash', '=', cipher.hash('citizen_id', v.citizenId))
+          .executeTakeFirst();
         if (other) throw new AppError('citizen_id_taken', {}, { citizenId: 'citizen_id_taken' });
       }
       const account = await trx
@@ -89,10 +97,12 @@ export class AuthService {
         .values({
           kind: input.kind as AccountKind,
           full_name: v.fullName,
-          phone: v.phone,
+          phone: cipher.encryptNullable(v.phone),
+          phone_hash: cipher.hashNullable('phone', v.phone),
           email: v.email,
           username: null,
-          citizen_id: v.citizenId,
+          citizen_id: cipher.encryptNullable(v.citizenId),
+          citizen_id_hash: cipher.hashNullable('citizen_id', v.citizenId),
           tax_code: v.taxCode,
           password_hash: passwordHash,
           locale: input.locale ?? 'vi',
@@ -117,6 +127,12 @@ export class AuthService {
       );
       return account.id;
     });
+  }
+
+  /** Re-asks the password before an irreversible step (erasing the account). */
+  async confirmPassword(accountId: number, password: string): Promise<void> {
+    const account = await repo.findAccount(this.db, accountId);
+    if (!account || !(await verifyPassword(password, account.password_hash))) throw new AppError('invalid_credentials');
   }
 
   /** Verifies credentials, counting failures and locking the account after too many. */
@@ -274,11 +290,16 @@ export class AuthService {
 
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-/** A login name as typed: a phone in any usual form, an e-mail, a tax code or a username. */
+/**
+ * A login name as typed (a phone in any usual form, an e-mail, a tax code or a username), in the
+ * form account_identifier holds it: a phone number as its keyed hash.
+ */
 export function normalizeLogin(input: string): string | null {
   const trimmed = input.trim();
   if (trimmed.length === 0 || trimmed.length > 254) return null;
-  return normalizePhone(trimmed) ?? normalizeEmail(trimmed) ?? normalizeTaxCode(trimmed) ?? trimmed.toLowerCase();
+  const phone = normalizePhone(trimmed);
+  if (phone) return phoneIdentifier(pii(), phone);
+  return normalizeEmail(trimmed) ?? normalizeTaxCode(trimmed) ?? trimmed.toLowerCase();
 }
 
 function toActor(

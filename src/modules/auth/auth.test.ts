@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Browser, bearerFor, DEMO, testApp, type TestApp } from '../../../test/helpers/app.js';
 import { ENGINE } from '../../../test/helpers/db.js';
 import { DEMO_PASSWORD } from '../../seed/seed.js';
+import { pii } from '../../lib/pii.js';
 
 describe(`accounts and sessions (${ENGINE})`, () => {
   let t: TestApp;
@@ -104,7 +105,7 @@ describe(`accounts and sessions (${ENGINE})`, () => {
     await t.db
       .updateTable('account')
       .set({ locked_until: new Date(Date.now() - 1000) })
-      .where('phone', '=', '0333444555')
+      .where('phone_hash', '=', pii().hash('phone', '0333444555'))
       .execute();
     assert.equal((await attempt('dung-mat-khau-1')).statusCode, 201);
   });

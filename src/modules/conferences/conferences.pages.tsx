@@ -8,6 +8,7 @@ import { policies } from '../auth/policy.js';
 import { publicFormRateLimit } from './conferences.routes.js';
 import { COMMITMENT_STATUS, type CommitmentStatus } from '../../db/types.js';
 import { CommitmentsPage, ConferenceListPage, ConferencePage, type ConferencePageData } from './conferences.views.js';
+import { pii } from '../../lib/pii.js';
 
 // Refusals a person can fix or should simply be told about, shown on the conference page itself.
 const FORM_ERRORS = new Set<ErrorCode>([
@@ -64,7 +65,7 @@ export async function conferencePageRoutes(app: App) {
     let prefill: Record<string, string> = {};
     if (citizen) {
       const a = await db.selectFrom('account').select(['full_name', 'phone', 'email']).where('id', '=', actor.accountId).executeTakeFirst();
-      if (a) prefill = { fullName: a.full_name, phone: a.phone ?? '', email: a.email ?? '' };
+      if (a) prefill = { fullName: a.full_name, phone: pii().decryptNullable(a.phone) ?? '', email: a.email ?? '' };
     }
     return renderHtml(
       reply,

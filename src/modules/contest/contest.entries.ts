@@ -11,6 +11,7 @@ import { roundPhase, type ContestAdmin } from './contest.admin.js';
 import { DEFAULT_FLAG_RULES, scanFlags, type ClientInfo, type FlagRules } from './contest.flags.js';
 import { ContestRanking, contestKeys, type PublishedRanking } from './contest.ranking.js';
 import type { EntryResult, EntryView, RegisterInput } from './contest.schema.js';
+import { pii } from '../../lib/pii.js';
 
 /** Units a participant is counted under (or a school, counted under its ward or district). */
 const PARTICIPANT_LEVELS = ['commune', 'district', 'department'] as const;
@@ -54,20 +55,23 @@ export class ContestEntries {
     if (citizenId && !isValidCitizenId(citizenId)) throw new AppError('invalid_citizen_id');
     const { unitId, schoolId } = await this.placeOf(input);
     const token = randomToken(32);
-    // The unique (contest, phone) key decides, so two registrations racing cannot both succeed.
+    // The unique (contest, phone hash) key decides, so two registrations racing cannot both succeed.
+    const cipher = pii();
     const row = await this.db
       .insertInto('contest_participant')
       .values({
         contest_id: contestId,
         name,
-        phone,
-        citizen_id: citizenId,
+        phone: cipher.encrypt(phone),
+        phone_hash: cipher.hash('phone', phone),
+        citizen_id: cipher.encryptNullable(citizenId),
+        citizen_id_hash: cipher.hashNullable('citizen_id', citizenId),
         unit_id: unitId,
         school_id: schoolId,
         token_hash: sha256(token),
         ...clientColumns(client),
       })
-      .onConflict((oc) => oc.columns(['contest_id', 'phone']).doNothing())
+      .onConflict((oc) => oc.columns(['contest_id', 'phone_hash']).doNothing())
       .returning('id')
       .executeTakeFirst();
     if (!row) throw new AppError('contest_phone_taken');

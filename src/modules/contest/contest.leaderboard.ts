@@ -4,9 +4,11 @@ import type { DB } from '../../db/types.js';
 import { translator } from '../../web/i18n/index.js';
 import type { ContestEntries } from './contest.entries.js';
 import type { LeaderboardLevel, UnitsLeaderboard } from './contest.schema.js';
+import { maskPhonePublic, pii } from '../../lib/pii.js';
 
 /** Only the last digits: enough for a winner to recognise themselves, not enough to call them. */
-export const maskPhone = (phone: string) => `${'*'.repeat(Math.max(0, phone.length - 3))}${phone.slice(-3)}`;
+/** Masks a participant's stored (encrypted) phone for public rankings and exports (docs/privacy.md). */
+export const maskPhone = (stored: string) => maskPhonePublic(pii().decrypt(stored));
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 

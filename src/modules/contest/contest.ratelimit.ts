@@ -7,6 +7,7 @@ import { randomToken, sha256 } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import type { App } from '../../web/request-context.js';
 import type { ClientInfo } from './contest.flags.js';
+import { pii } from '../../lib/pii.js';
 
 export interface RateCheck {
   scope: string;
@@ -111,7 +112,8 @@ export function contestRateLimit(
     const body = req.body as { phone?: unknown } | undefined;
     const token = tokenOf(req);
     const phone = action === 'register' ? (typeof body?.phone === 'string' ? normalizePhone(body.phone) : null) : null;
-    const who = phone ? `phone:${phone}` : typeof token === 'string' && token ? `token:${token}` : null;
+    // Keyed hash for a phone: a plain sha256 of a 10-digit number is reversed by trying them all.
+    const who = phone ? `phone:${pii().hash('phone', phone)}` : typeof token === 'string' && token ? `token:${token}` : null;
     // Hashed: the table holds no phone number or token in clear.
     if (who) checks.push({ scope: `${action}:phone`, key: sha256(who), limit: cfg.perPhone[action] });
     const wait = await app.services.contestRate.hit(checks);

@@ -17,6 +17,7 @@ import type { Applicant, NewDossierBody, UpdateDraftBody } from './dossier.schem
 import { presentDossier } from './dossier.present.js';
 import { submitNew, type SubmitResult } from './dossier.submit-new.js';
 import * as uploads from './dossier.uploads.js';
+import { decryptAccount } from '../../lib/pii-store.js';
 
 /** Inside the transaction of a change: tells the applicant (inbox, e-mail, SMS) through the outbox. */
 export type DossierNotifier = (
@@ -125,11 +126,13 @@ export class DossierService {
     const offer = await this.offer(body.procedure, body.unit, 2);
     const isWard = await this.wardCheck();
     const self = !body.onBehalf;
-    const account = await this.db
-      .selectFrom('account')
-      .select(['full_name', 'citizen_id', 'phone', 'email', 'locale'])
-      .where('id', '=', actor.accountId)
-      .executeTakeFirstOrThrow();
+    const account = decryptAccount(
+      await this.db
+        .selectFrom('account')
+        .select(['full_name', 'citizen_id', 'phone', 'email', 'locale'])
+        .where('id', '=', actor.accountId)
+        .executeTakeFirstOrThrow(),
+    );
     const applicantInput =
       body.applicant ??
       (self ? { name: account.full_name, citizenId: account.citizen_id, phone: account.phone, email: account.email } : undefined);
@@ -273,7 +276,9 @@ export class DossierService {
 
   /** The applicant takes a dossier filed for them (by a relative or at the desk) into their account. */
   async claim(actor: Actor, code: string): Promise<number> {
-    const account = await this.db.selectFrom('account').select(['citizen_id']).where('id', '=', actor.accountId).executeTakeFirstOrThrow();
+    const account = decryptAccount(
+      await this.db.selectFrom('account').select(['citizen_id']).where('id', '=', actor.accountId).executeTakeFirstOrThrow(),
+    );
     return this.db.transaction().execute(async (trx) => {
       const d = await repo.findByCode(trx, code);
       if (!d || !account.citizen_id || !isValidCitizenId(account.citizen_id) || d.applicant_citizen_id !== account.citizen_id)

@@ -11,6 +11,7 @@ import { appointment, checkApplicant, onlineDossierColumns } from './dossier.rul
 import type { NewDossierBody } from './dossier.schema.js';
 import { isUniqueViolation } from '../../lib/db-errors.js';
 import type { DossierService } from './dossier.service.js';
+import { decryptAccount } from '../../lib/pii-store.js';
 
 export interface SubmitResult {
   id: number;
@@ -43,7 +44,7 @@ export async function submitNew(
     .where('a.id', '=', actor.accountId)
     .executeTakeFirstOrThrow();
   if (pre.seen_id) return { id: pre.seen_id, code: pre.seen_code, created: false, expectedDueAt: null };
-  const account = pre;
+  const account = decryptAccount(pre);
   const input = self
     ? {
         name: account.full_name,

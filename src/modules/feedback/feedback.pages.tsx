@@ -14,6 +14,7 @@ import { todayInVietnam } from '../units/units.service.js';
 import { NewFeedbackPage, TrackLookupPage, TrackPage, type NewFormValues } from './feedback.author-views.js';
 import { FeedbackDetailPage, FeedbackListPage } from './feedback.public-views.js';
 import type { PublicListQuery } from './feedback.schema.js';
+import { listIdentifiers } from '../auth/auth.repo.js';
 
 const hide = { hide: true };
 const CODE = /^PAKN-\d{6}-\d{5}$/;
@@ -51,11 +52,7 @@ export async function feedbackPageRoutes(app: App) {
     const blank: NewFormValues = { kind: '', title: '', content: '', name: '', phone: '', email: '', unit: '', dossier: '' };
     const a = req.actor;
     if (!a || a.kind === 'official') return blank;
-    const ids = await feedback.db
-      .selectFrom('account_identifier')
-      .select(['identifier', 'kind'])
-      .where('account_id', '=', a.accountId)
-      .execute();
+    const ids = await listIdentifiers(feedback.db, a.accountId);
     return {
       ...blank,
       name: a.fullName,

@@ -12,6 +12,7 @@ import { enWebhooks } from './en.webhooks.js';
 import { enOps } from './en.ops.js';
 import { enTracking } from './en.tracking.js';
 import { enFaq } from './en.faq.js';
+import { enPrivacy } from './en.privacy.js';
 import { enContest } from './en.contest.js';
 import { enContestPlay } from './en.contest-play.js';
 import { enContestBank } from './en.contest-bank.js';
@@ -356,6 +357,7 @@ export const en: Record<MessageKey, string> = {
   ...enOps,
   ...enTracking,
   ...enFaq,
+  ...enPrivacy,
   ...enContest,
   ...enContestPlay,
   ...enContestBank,

@@ -12,6 +12,7 @@ import { viWebhooks } from './vi.webhooks.js';
 import { viOps } from './vi.ops.js';
 import { viTracking } from './vi.tracking.js';
 import { viFaq } from './vi.faq.js';
+import { viPrivacy } from './vi.privacy.js';
 import { viContest } from './vi.contest.js';
 import { viContestPlay } from './vi.contest-play.js';
 import { viContestBank } from './vi.contest-bank.js';
@@ -351,6 +352,7 @@ export const vi = {
   ...viOps,
   ...viTracking,
   ...viFaq,
+  ...viPrivacy,
   ...viContest,
   ...viContestPlay,
   ...viContestBank,

@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { bearerFor, Browser, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
+import { ENGINE } from '../helpers/db.js';
+import { pii } from '../../src/lib/pii.js';
+import { parseRetention, purgeExpired, RETENTION_DEFAULTS } from '../../src/modules/privacy/retention.js';
+import { loadConfig } from '../../src/config.js';
+import { publishedRound } from '../contest/play-helpers.js';
+
+const DAY = 86_400_000;
+
+describe('retention settings', () => {
+  test('defaults, overrides, and a clear error for an unknown kind', () => {
+    assert.deepEqual(parseRetention(undefined), RETENTION_DEFAULTS);
+    assert.equal(parseRetention('jobs=7, sessions=30').jobs, 7);
+    assert.equal(loadConfig({ NODE_ENV: 'test', RETENTION_DAYS: 'sessions=30' }).retention.sessions, 30);
+    assert.throws(() => loadConfig({ NODE_ENV: 'test', RETENTION_DAYS: 'dossiers=1' }), /RETENTION_DAYS: "dossiers=1"/);
+  });
+});
+
+describe(`retention purge (${ENGINE})`, () => {
+  let t: TestApp;
+  let feedbackCode: string;
+  const PHONE = '0388123456';
+
+  before(async () => {
+    t = await testApp();
+    await new Browser(t.app).login(DEMO.citizen);
+    const { contestId } = await publishedRound(t, await bearerFor(t.app, DEMO.cityAdmin), { questions: 2 });
+    const part = { name: 'Lê Văn Cũ', phone: PHONE, citizenId: '001090054321', unitCode: UNITS.quangTrung };
+    const c = await t.app.inject({ method: 'POST', url: `/api/v1/contest/contests/${contestId}/participants`, payload: part });
+    assert.equal(c.statusCode, 201, c.body);
+    const fb = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/feedback',
+      payload: {
+        kind: 'question',
+        title: 'Hỏi về lệ phí',
+        content: 'Lệ phí là bao nhiêu?',
+        name: 'Lê Văn Cũ',
+        phone: PHONE,
+        unit: UNITS.quangTrung,
+      },
+    });
+    assert.equal(fb.statusCode, 201, fb.body);
+    feedbackCode = fb.json().code;
+    await t.db
+      .insertInto('job')
+      .values({ queue: 'sms', payload: JSON.stringify({ to: PHONE, sent: 'long ago' }), run_at: new Date(), done_at: new Date() })
+      .execute();
+  });
+  after(async () => t?.close());
+
+  const state = async () => ({
+    sessions: Number((await sql<{ n: string }>`select count(*) as n from session`.execute(t.db)).rows[0]!.n),
+    jobs: Number((await sql<{ n: string }>`select count(*) as n from job where payload->>'sent' = 'long ago'`.execute(t.db)).rows[0]!.n),
+    feedbackPhone: (await t.db.selectFrom('feedback').select('author_phone').where('code', '=', feedbackCode).executeTakeFirstOrThrow())
+      .author_phone,
+    participant: await t.db
+      .selectFrom('contest_participant')
+      .select(['name', 'citizen_id'])
+      .where('phone_hash', '=', pii().hash('phone', PHONE))
+      .executeTakeFirst(),
+  });
+
+  test('fresh records are kept; the same records with their clock set back are purged or anonymised', async () => {
+    const retention = t.app.config.retention;
+    const fresh = await state();
+    assert.ok(fresh.sessions >= 1 && fresh.jobs === 1 && fresh.feedbackPhone === PHONE && fresh.participant, JSON.stringify(fresh));
+    await purgeExpired(t.db, retention);
+    assert.deepEqual(await state(), fresh, 'nothing within its retention is touched');
+
+    // The clock set back: each record just past its retention (and one day more).
+    const back = (days: number) => new Date(Date.now() - (days + 1) * DAY);
+    await t.db
+      .updateTable('session')
+      .set({ expires_at: back(retention.sessions) })
+      .execute();
+    await t.db
+      .updateTable('job')
+      .set({ done_at: back(retention.jobs) })
+      .where(sql`payload->>'sent'`, '=', 'long ago')
+      .execute();
+    await t.db
+      .updateTable('feedback')
+      .set({ received_at: back(retention.feedbackContact) })
+      .where('code', '=', feedbackCode)
+      .execute();
+    await t.db
+      .updateTable('contest_participant')
+      .set({ registered_at: back(retention.contestContact) })
+      .where('phone_hash', '=', pii().hash('phone', PHONE))
+      .execute();
+    const report = await purgeExpired(t.db, retention);
+    assert.ok(
+      report.sessions >= 1 && report.jobs === 1 && report.feedbackContact === 1 && report.contestContact === 1,
+      JSON.stringify(report),
+    );
+    const now = await state();
+    assert.equal(now.sessions, 0);
+    assert.equal(now.jobs, 0);
+    assert.equal(now.feedbackPhone, null);
+    assert.equal(now.participant, undefined, 'the phone no longer finds the participant');
+    const p = await t.db
+      .selectFrom('contest_participant')
+      .select(['name', 'phone', 'citizen_id'])
+      .where('name', '=', 'Lê Văn Cũ')
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([pii().decrypt(p.phone), p.citizen_id], ['', null], 'name and scores stay; contact data goes');
+    // The feedback itself stays, answerable and counted.
+    assert.equal((await t.app.inject({ url: `/api/v1/feedback?unit=${UNITS.quangTrung}` })).statusCode, 200);
+    // A second run finds nothing more.
+    assert.deepEqual(
+      Object.values(await purgeExpired(t.db, retention)).filter((n) => n > 0),
+      [],
+    );
+  });
+});
