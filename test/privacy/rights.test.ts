@@ -74,6 +74,12 @@ describe(`a citizen's copy of their data and its erasure (${ENGINE})`, () => {
     const file = await b.get('/account/data');
     assert.equal(file.statusCode, 200);
     assert.equal(file.json().account.phone, '0912345678');
+    // A wrong password on the page goes back to the form with the reason; the account stays.
+    const wrongPage = await b.postForm('/account/erase', { password: 'sai' });
+    assert.equal(wrongPage.statusCode, 303);
+    const shown = await b.get(wrongPage.headers.location as string);
+    assert.match(shown.body, /role="alert">Tên đăng nhập hoặc mật khẩu không đúng/);
+    assert.equal((await b.get('/account')).statusCode, 200, 'still logged in');
   });
 
   test('erasure: a wrong password changes nothing; then the login and contact data go, the dossier stays', async () => {

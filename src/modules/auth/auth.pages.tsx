@@ -311,6 +311,11 @@ export async function authPageRoutes(app: App) {
             </p>
             <h3>{t('privacy.erase.title')}</h3>
             <p>{t('privacy.erase.lead')}</p>
+            {(req.query as Record<string, unknown>).erase === 'wrong' && (
+              <p class="error-message" role="alert">
+                {t('err.invalid_credentials')}
+              </p>
+            )}
             <form method="post" action="/account/erase">
               <CsrfField token={ctx.csrfToken} />
               <label for="erase-password">{t('privacy.erase.password')}</label>

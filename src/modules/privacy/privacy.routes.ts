@@ -54,8 +54,14 @@ export async function privacyRoutes(app: App) {
 
   app.post('/account/erase', { config: { policy: policies.citizen }, schema: { hide: true } }, async (req, reply) => {
     const password = formText(req.body, 'password', 200);
-    if (!password) throw new AppError('invalid_credentials');
-    await auth.confirmPassword(req.actor!.accountId, password);
+    try {
+      if (!password) throw new AppError('invalid_credentials');
+      await auth.confirmPassword(req.actor!.accountId, password);
+    } catch (e) {
+      // Back to the form with the reason, rather than an error page the citizen cannot act on.
+      if (e instanceof AppError && e.code === 'invalid_credentials') return reply.redirect('/account?erase=wrong#privacy-h', 303);
+      throw e;
+    }
     await privacy.erase(req.actor!, auditContext(req));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.redirect('/?erased=1', 303);
