@@ -53,6 +53,9 @@ describe(`contest corrections: rename, change or delete a draft round, add a que
     assert.deepEqual(code(await api('PATCH', '/contests/999999', { title: { vi: 'a', en: 'b' } })), [404, 'contest_not_found']);
     assert.deepEqual(code(await api('PATCH', '/pools/999999', { name: { vi: 'a', en: 'b' } })), [404, 'contest_pool_not_found']);
     assert.deepEqual(code(await api('PATCH', `/pools/${poolId}`, { name: { vi: '', en: 'b' } })), [400, 'validation_failed']);
+    // Spaces only would be stored empty once trimmed (it was a 500 on creation).
+    assert.deepEqual(code(await api('PATCH', `/pools/${poolId}`, { name: { vi: '  ', en: 'b' } })), [400, 'validation_failed']);
+    assert.deepEqual(code(await api('POST', '/contests', { title: { vi: ' ', en: ' ' } })), [400, 'validation_failed']);
     const leader = await bearerFor(t.app, DEMO.leaderQuangTrung);
     assert.deepEqual(code(await api('PATCH', `/contests/${published.contestId}`, { title: { vi: 'a', en: 'b' } }, leader)), [
       403,

@@ -5,7 +5,8 @@ import { Type, type Static } from '@sinclair/typebox';
 // the result schemas, served after the round has closed, carry them.
 
 const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instant, e.g. 2026-12-01T08:00:00+07:00' });
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+// Texts are trimmed before they are stored: one made of spaces only is empty, and refused here.
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max, pattern: '\\S' });
 const Bilingual = (max: number) => Type.Object({ vi: Text(max), en: Text(max) }, { additionalProperties: false });
 export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 });
 export const IdParams = Type.Object({ id: Id });
