@@ -5,6 +5,15 @@ import { createServer, type Server } from 'node:http';
 // since the process is alive, and /readyz 503, since it cannot serve yet. An orchestrator then
 // neither kills a slow start nor sends it traffic. The real app takes the port over afterwards.
 
+const STARTING_PAGE = `<!doctype html>
+<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="5"><title>Cổng dịch vụ công đang khởi động</title></head>
+<body style="font: 1.25rem/1.5 system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem">
+<h1>Cổng dịch vụ công đang khởi động</h1>
+<p>Xin Ông/Bà chờ trong giây lát: trang sẽ tự tải lại.</p>
+<p lang="en">The public services portal is starting. This page reloads by itself in a few seconds.</p>
+</body></html>`;
+
 export interface BootServer {
   phase: string;
   close(): Promise<void>;
@@ -25,6 +34,12 @@ export async function startBootServer(port: number, host: string): Promise<BootS
     if (path === '/healthz') return json(200, { status: 'ok' });
     if (path === '/readyz') return json(503, { status: 'starting', phase: state.phase });
     res.setHeader('connection', 'close');
+    // A person who opens the portal during the start sees a page that says so and reloads itself,
+    // not an error in JSON (the real pages, their styles and languages are not loaded yet).
+    if (req.method === 'GET' && /text\/html/.test(req.headers.accept ?? '')) {
+      res.writeHead(503, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '5' });
+      return res.end(STARTING_PAGE);
+    }
     return json(503, {
       type: 'urn:motcua:error:starting',
       title: 'Hệ thống đang khởi động / The service is starting',

@@ -165,6 +165,12 @@ describe(`graceful operation (${ENGINE})`, () => {
       );
     }
     assert.equal((await fetch(`${srv.url}/api/v1/units`)).status, 503);
+    // A browser gets a page that says so and reloads itself, in Vietnamese first.
+    const page = await fetch(`${srv.url}/`, { headers: { accept: 'text/html' } });
+    assert.equal(page.status, 503);
+    const html = await page.text();
+    assert.match(html, /<meta http-equiv="refresh" content="5">/);
+    assert.match(html, /đang khởi động[\s\S]*is starting/);
     const t0 = Date.now();
     srv.child.kill('SIGTERM');
     assert.equal(await waitExit(srv.child), 0);
