@@ -1,3 +1,4 @@
+import { every } from '../../jobs/periodic.js';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { pii } from '../../lib/pii.js';
@@ -111,21 +112,8 @@ export async function purgeExpired(db: Kysely<DB>, retention: Retention, now = n
 
 /** Runs the purge every `everyMs` (with JOBS=on), like the statistics roll-up. */
 export function startRetentionPurge(app: App, everyMs = 6 * 3_600_000): () => void {
-  let running = false;
-  const run = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const r = await purgeExpired(app.services.privacy.db, app.config.retention);
-      if (Object.values(r).some((n) => n > 0)) app.log.info({ purged: r }, 'retention purge');
-    } catch (e) {
-      app.log.error({ err: e }, 'retention purge failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void run(), everyMs);
-  timer.unref();
-  void run();
-  return () => clearInterval(timer);
+  return every(app.log, 'retention purge', everyMs, async () => {
+    const r = await purgeExpired(app.services.privacy.db, app.config.retention);
+    if (Object.values(r).some((n) => n > 0)) app.log.info({ purged: r }, 'retention purge');
+  });
 }

@@ -1,3 +1,4 @@
+import { every } from '../../jobs/periodic.js';
 import type { App } from '../../web/request-context.js';
 import { sweepDeadlines } from './lateness.js';
 
@@ -6,21 +7,8 @@ import { sweepDeadlines } from './lateness.js';
  * run it: each dossier is claimed with SKIP LOCKED and marked, so nobody is warned twice.
  */
 export function startDeadlineSweep(app: App, everyMs = 5 * 60_000): () => void {
-  let running = false;
-  const run = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const r = await sweepDeadlines(app.services.dossiers.db, app.config.baseUrl);
-      if (r.warned || r.escalated) app.log.info({ ...r }, 'deadline sweep');
-    } catch (e) {
-      app.log.error({ err: e }, 'deadline sweep failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void run(), everyMs);
-  timer.unref();
-  void run();
-  return () => clearInterval(timer);
+  return every(app.log, 'deadline sweep', everyMs, async () => {
+    const r = await sweepDeadlines(app.services.dossiers.db, app.config.baseUrl);
+    if (r.warned || r.escalated) app.log.info({ ...r }, 'deadline sweep');
+  });
 }

@@ -1,3 +1,4 @@
+import { every } from '../../jobs/periodic.js';
 import type { App } from '../../web/request-context.js';
 
 /**
@@ -6,21 +7,8 @@ import type { App } from '../../web/request-context.js';
  * in the same transaction. Reports stay exact meanwhile: they add what is not rolled yet.
  */
 export function startStatsRollup(app: App, everyMs = 60_000): () => void {
-  let running = false;
-  const run = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const n = await app.services.stats.rollUp();
-      if (n > 0) app.log.info({ dossiers: n }, 'statistics rolled up');
-    } catch (e) {
-      app.log.error({ err: e }, 'statistics roll-up failed');
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void run(), everyMs);
-  timer.unref();
-  void run();
-  return () => clearInterval(timer);
+  return every(app.log, 'statistics roll-up', everyMs, async () => {
+    const n = await app.services.stats.rollUp();
+    if (n > 0) app.log.info({ dossiers: n }, 'statistics rolled up');
+  });
 }
