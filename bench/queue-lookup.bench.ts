@@ -21,6 +21,8 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openPostgres } from '../src/db/engine.js';
 import { migrateToLatest } from '../src/db/migrate.js';
+import { pii } from '../src/lib/pii.js';
+import { lookupChecks } from '../src/lib/pii-fields.js';
 import type { DB } from '../src/db/types.js';
 import { findDossier } from '../src/modules/tracking/tracking.service.js';
 import { workQueue, type QueueFilter } from '../src/modules/processing/work-queue.js';
@@ -235,6 +237,10 @@ try {
     const targets = await sql<{ code: string; check: string }>`
       select code, right(case when applicant_phone is null or id % 3 = 0 then applicant_citizen_id else applicant_phone end, 4) as check
       from dossier where code is not null order by random() limit ${LOOKUP_CODES}`.execute(db);
+    // The generated rows hold the numbers in clear (a bulk load, before `pii:rotate`) and no
+    // lookup hashes; the targets get theirs, as a sealed submission would have written them.
+    for (const t of targets.rows)
+      await sql`update dossier set lookup_checks = ${lookupChecks(pii(), t.check)} where code = ${t.code}`.execute(db);
     const lookupQs = targets.rows.map((t) => `code=${encodeURIComponent(t.code)}&check=${t.check}`);
     // The procedure filter: the most common procedure in the queue (about 1/31 of it).
     const proc = await sql<{ code: string; n: number }>`

@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/engine.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { pii } from '../src/lib/pii.js';
-import { encryptColumns, PII_COLUMNS } from '../src/lib/pii-store.js';
+import { rotateAll } from '../src/lib/pii-store.js';
 
 const config = loadConfig();
 const database = await openDatabase(config);
@@ -16,7 +16,7 @@ try {
   await migrateToLatest(database.db);
   const started = Date.now();
   const cipher = pii();
-  const report = await encryptColumns(database.db, cipher, PII_COLUMNS);
+  const report = await rotateAll(database.db, cipher);
   console.log(
     `pii:rotate: ${report.rotated} values re-encrypted and ${report.encrypted} plaintext values encrypted under key "${cipher.currentKid}" ` +
       `in ${((Date.now() - started) / 1000).toFixed(1)} s (${database.engine}); older keys may now be removed from PII_KEYS.`,

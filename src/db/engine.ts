@@ -1,3 +1,4 @@
+import { PiiPlugin } from './pii-plugin.js';
 import { PGlite } from '@electric-sql/pglite';
 import { ltree } from '@electric-sql/pglite/contrib/ltree';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -46,7 +47,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   pool.on('error', () => {
     /* a dropped idle client is replaced on next use */
   });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), plugins: [new PiiPlugin()] });
   return { db, engine: 'postgres', close: () => db.destroy() };
 }
 
@@ -98,7 +99,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
       extensions: PGLITE_EXTENSIONS,
       parsers: { [INT8]: Number, [NUMERIC]: Number, [DATE]: keepText },
     });
-    const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite), plugins: [new PiiPlugin()] });
     return {
       db,
       engine: 'pglite',

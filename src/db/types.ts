@@ -196,8 +196,13 @@ export interface DossierTable {
   assisted: Json;
   applicant: Json;
   applicant_name: Generated<string>;
+  /** Sealed (docs/privacy.md); the hashes beside them are keyed lookups. */
   applicant_phone: string | null;
+  applicant_phone_hash: ColumnType<string | null, string | null | undefined, string | null>;
   applicant_citizen_id: string | null;
+  applicant_citizen_id_hash: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Keyed hashes of the last four digits a tracking lookup accepts. */
+  lookup_checks: ColumnType<string[], string[] | undefined, string[]>;
   form_data: ColumnType<unknown, string | undefined, string>;
   locale: Generated<'vi' | 'en'>;
   fee_amount: ColumnType<number | null, number | null | undefined, number | null>;
@@ -582,7 +587,9 @@ export interface ConferenceRegistrationTable {
   id: Generated<number>;
   conference_id: number;
   full_name: string;
+  /** Sealed (docs/privacy.md); phone_hash keeps one registration per number. */
   phone: string | null;
+  phone_hash: ColumnType<string | null, string | null | undefined, string | null>;
   email: string | null;
   organisation: string | null;
   account_id: number | null;

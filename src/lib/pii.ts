@@ -57,7 +57,8 @@ export function parsePiiKeys(keysText: string | undefined, hashKeyText: string |
   return { keys, current, hashKey: decodeKey(hashKeyText, 'PII_HASH_KEY'), derived: false };
 }
 
-export type PiiKind = 'phone' | 'citizen_id';
+/** What a lookup hash is of; `lookup_check` is the last four digits a tracking lookup asks for. */
+export type PiiKind = 'phone' | 'citizen_id' | 'lookup_check';
 
 export class PiiCipher {
   readonly #k: PiiKeys;
@@ -128,8 +129,10 @@ export class PiiCipher {
   }
 }
 
+const CIPHERTEXT = /^v1:[A-Za-z0-9_-]{1,16}:[\w-]{16}:[\w-]{22,}$/;
+
 export function isCiphertext(value: string): boolean {
-  return value.startsWith(PREFIX) && value.split(':').length === 4;
+  return value.startsWith(PREFIX) && CIPHERTEXT.test(value);
 }
 
 let shared: PiiCipher | null = null;

@@ -5,7 +5,7 @@ import { testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { tokens } from '../helpers/processing.js';
 import { conferenceBody, registrationOver, schedule, startedAlready } from './helpers.js';
-import { pii } from '../../src/lib/pii.js';
+import { isCiphertext, pii } from '../../src/lib/pii.js';
 
 type Tok = Awaited<ReturnType<typeof tokens>>;
 
@@ -92,7 +92,7 @@ describe(`dialogue conferences (${ENGINE})`, () => {
       .where(sql<boolean>`payload->>'template' = 'conference.registered'`)
       .execute();
     assert.deepEqual(
-      jobs.map((j) => j.to),
+      jobs.map((j) => pii().decrypt(j.to)),
       ['0987654321'],
     );
     expectCode(await register(id, { fullName: 'Lê Thị Mai', phone: '+84987654321' }), 409, 'already_registered');
@@ -113,7 +113,10 @@ describe(`dialogue conferences (${ENGINE})`, () => {
     expectCode(await ask(open, { fullName: 'Trần Văn Nam', phone: '0987000111', text: 'Hỏi' }), 409, 'registration_closed');
     // The database itself refuses a second seat for the same phone, whatever the service does.
     await assert.rejects(
-      t.db.insertInto('conference_registration').values({ conference_id: id, full_name: 'X', phone: '0987654321' }).execute(),
+      t.db
+        .insertInto('conference_registration')
+        .values({ conference_id: id, full_name: 'X', phone: pii().encrypt('0987654321'), phone_hash: pii().hash('phone', '0987654321') })
+        .execute(),
     );
     // Registrations with contact details are for the unit's officials only.
     const regs = await inject('GET', `/api/v1/conferences/${id}/registrations`, undefined, tok.specialistHaDong);
@@ -293,7 +296,9 @@ describe(`dialogue conferences (${ENGINE})`, () => {
       .select(sql<string>`payload->>'to'`.as('to'))
       .where(sql<boolean>`payload->>'template' = 'conference.minutes_published'`)
       .execute();
-    assert.deepEqual(sent.map((s) => s.to).sort(), ['0987654321', 'tai@example.vn']);
+    // SMS recipients are sealed in the job (docs/privacy.md); e-mail addresses are not.
+    const opened = sent.map((s) => (isCiphertext(s.to) ? pii().decrypt(s.to) : s.to));
+    assert.deepEqual(opened.sort(), ['0987654321', 'tai@example.vn']);
 
     const v = (await inject('GET', `/api/v1/conferences/${id}`)).json();
     assert.equal(v.status, 'minutes_published');

@@ -1,3 +1,5 @@
+import { pii } from '../../src/lib/pii.js';
+import { lookupChecks, sealApplicant } from '../../src/lib/pii-fields.js';
 import { loadQuestionnaire } from '../../src/domain/surveys/questionnaire.js';
 import type { TestApp } from '../helpers/app.js';
 
@@ -32,9 +34,12 @@ export async function cloneDossier(
       idempotency_key: null,
       owner_id: over.ownerId ?? null,
       created_by: src.created_by,
-      applicant: JSON.stringify(applicant),
-      applicant_phone: over.phone,
+      applicant: JSON.stringify(sealApplicant(applicant)),
+      applicant_phone: pii().encryptNullable(over.phone),
+      applicant_phone_hash: pii().hashNullable('phone', over.phone),
       applicant_citizen_id: null,
+      applicant_citizen_id_hash: null,
+      lookup_checks: lookupChecks(pii(), over.phone),
       unit_id: over.unitId ?? src.unit_id,
       status: over.status ?? src.status,
       returned_at: over.returnedAt ?? src.returned_at,
@@ -65,7 +70,7 @@ export async function surveyLinks(t: TestApp, since: { job: number; notification
   for (const j of await t.db.selectFrom('job').select('payload').where('queue', '=', 'sms').where('id', '>', since.job).execute()) {
     const p = j.payload as { to: string; text: string; template: string };
     const tk = p.template === 'survey.invite' ? token(p.text) : undefined;
-    if (tk) byPhone.set(p.to, tk);
+    if (tk) byPhone.set(pii().decrypt(p.to), tk);
   }
   const byAccount = new Map<number, string>();
   for (const n of await t.db

@@ -111,7 +111,7 @@ describe(`satisfaction surveys (${ENGINE})`, () => {
     const s = await t.db.selectFrom('survey').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const rows = await t.db
       .selectFrom('dossier')
-      .select(['id', 'unit_id', 'returned_at', 'applicant_phone', 'owner_id', 'applicant_citizen_id'])
+      .select(['id', 'unit_id', 'returned_at', 'applicant_phone_hash', 'owner_id', 'applicant_citizen_id_hash'])
       .where('status', '=', STATUS.returned)
       .where('returned_at', '>=', s.eligible_from!)
       .where('returned_at', '<', s.launched_at!)
@@ -121,9 +121,9 @@ describe(`satisfaction surveys (${ENGINE})`, () => {
         dossierId: d.id,
         unitId: d.unit_id,
         returnedAt: d.returned_at!,
-        phone: d.applicant_phone,
+        phone: d.applicant_phone_hash,
         accountId: d.owner_id,
-        citizenId: d.applicant_citizen_id,
+        citizenId: d.applicant_citizen_id_hash,
       })),
     );
     const again = drawSample(people, { mode: 'total', size: 3 }, s.seed!)

@@ -1,3 +1,4 @@
+import { pii } from '../../lib/pii.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { formatDateTime } from '../../web/i18n/index.js';
@@ -50,7 +51,10 @@ export async function notifyConference(
     people.push(...askers);
   }
   const seen = new Set<string>();
-  for (const p of people) {
+  const cipher = pii();
+  for (const sealed of people) {
+    // Opened before comparing: two ciphertexts of one number differ.
+    const p = { ...sealed, phone: cipher.decryptNullable(sealed.phone) };
     const keys = [p.accountId && `a${p.accountId}`, p.phone && `p${p.phone}`, p.email && `e${p.email.toLowerCase()}`].filter(
       (k): k is string => !!k,
     );

@@ -1,3 +1,4 @@
+import { pii } from '../../lib/pii.js';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { charLength, initials, QUESTION_MAX, registrationRefusal } from '../../domain/conferences/rules.js';
@@ -66,7 +67,7 @@ export class QuestionService {
         conference_id: id,
         source: 'advance',
         asker_name: who.name,
-        asker_phone: who.phone,
+        asker_phone: pii().encryptNullable(who.phone),
         asker_email: who.email,
         asker_account_id: actor && actor.kind !== 'official' ? actor.accountId : null,
         asker_locale: actor?.locale ?? 'vi',

@@ -1,3 +1,4 @@
+import { pii } from '../../lib/pii.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, Role } from '../../db/types.js';
 import { normalizeEmail, normalizeName, normalizePhone } from '../../domain/identity.js';
@@ -214,7 +215,10 @@ export class ConferenceService {
           .select('id')
           .where('conference_id', '=', id)
           .where((eb) =>
-            eb.or([...(who.phone ? [eb('phone', '=', who.phone)] : []), ...(who.email ? [eb(sql`lower(email)`, '=', who.email)] : [])]),
+            eb.or([
+              ...(who.phone ? [eb('phone_hash', '=', pii().hash('phone', who.phone))] : []),
+              ...(who.email ? [eb(sql`lower(email)`, '=', who.email)] : []),
+            ]),
           )
           .executeTakeFirst();
         if (taken) throw new AppError('already_registered');
@@ -230,7 +234,8 @@ export class ConferenceService {
           .values({
             conference_id: id,
             full_name: who.name,
-            phone: who.phone,
+            phone: pii().encryptNullable(who.phone),
+            phone_hash: pii().hashNullable('phone', who.phone),
             email: who.email,
             organisation,
             account_id: actor && actor.kind !== 'official' ? actor.accountId : null,
@@ -264,12 +269,15 @@ export class ConferenceService {
 
   async registrations(actor: Actor, id: number) {
     await this.scoped(actor, id, OFFICIALS);
-    return this.db
+    const rows = await this.db
       .selectFrom('conference_registration')
       .select(['id', 'full_name', 'phone', 'email', 'organisation', 'created_at'])
       .where('conference_id', '=', id)
       .orderBy('id')
       .execute();
+    const cipher = pii();
+    // The organisers call registrants about changes: they see the number.
+    return rows.map((r) => ({ ...r, phone: cipher.decryptNullable(r.phone) }));
   }
 
   /** Upcoming (soonest first) or past (latest first), optionally for one unit and those below it. */

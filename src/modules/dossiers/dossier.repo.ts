@@ -2,6 +2,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, MediaType } from '../../db/types.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { sha256 } from '../../lib/crypto.js';
+import { pii } from '../../lib/pii.js';
+import { lookupChecks, sealApplicant, sealForm } from '../../lib/pii-fields.js';
 import { AppError } from '../../lib/errors.js';
 import { enqueueStatusChange } from '../webhooks/webhooks.outbox.js';
 import { formatDossierCode, MAX_DAILY_SEQUENCE } from '../../domain/dossier/code.js';
@@ -307,9 +309,26 @@ export async function addFileDocument(
   return row.id;
 }
 
-/** The applicant as stored: the whole record, and the columns searched and looked up by. */
-export function applicantColumns(a: { name: string; phone: string | null; citizenId: string | null }) {
-  return { applicant: JSON.stringify(a), applicant_name: a.name, applicant_phone: a.phone, applicant_citizen_id: a.citizenId };
+/**
+ * The applicant and the form's answers as stored: the whole records with their phone and citizen
+ * ID numbers sealed (docs/privacy.md), the columns searched by, and the keyed hashes looked up by
+ * (surveys, tracking). src/db/pii-plugin.ts opens them again on every read.
+ */
+export function personalColumns(
+  a: { name: string; phone: string | null; citizenId: string | null },
+  form: { defs: readonly { name: string; type: string }[] | null | undefined; values: object },
+  cipher = pii(),
+) {
+  return {
+    applicant: JSON.stringify(sealApplicant(a, cipher)),
+    applicant_name: a.name,
+    applicant_phone: cipher.encryptNullable(a.phone),
+    applicant_phone_hash: cipher.hashNullable('phone', a.phone),
+    applicant_citizen_id: cipher.encryptNullable(a.citizenId),
+    applicant_citizen_id_hash: cipher.hashNullable('citizen_id', a.citizenId),
+    lookup_checks: lookupChecks(cipher, a.phone, a.citizenId),
+    form_data: JSON.stringify(sealForm(form.defs, form.values, cipher)),
+  };
 }
 
 /**

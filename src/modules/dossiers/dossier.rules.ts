@@ -6,9 +6,9 @@ import type { VersionContent } from '../catalogue/catalogue.schema.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import { todayInVietnam } from '../units/units.service.js';
 import { isValidCitizenId, normalizeEmail, normalizeName, normalizePhone } from '../../domain/identity.js';
-import type { FieldProblem, FormValues } from '../../domain/dossier/form.js';
+import type { FieldDef, FieldProblem, FormValues } from '../../domain/dossier/form.js';
 import type { Actor } from '../auth/policy.js';
-import { applicantColumns } from './dossier.repo.js';
+import { personalColumns } from './dossier.repo.js';
 import type { Applicant, ApplicantInput } from './dossier.schema.js';
 
 type Q = Kysely<DB> | Transaction<DB>;
@@ -167,8 +167,7 @@ export function onlineDossierColumns(
     owner_id: onBehalf ? null : actor.accountId,
     created_by: actor.accountId,
     assisted: onBehalf ? JSON.stringify({ by: 'relative', relation: onBehalf.relation.trim() }) : null,
-    ...applicantColumns(applicant),
-    form_data: JSON.stringify(values),
+    ...personalColumns(applicant, { defs: offer.content.form as FieldDef[], values }),
     locale: actor.locale,
   };
 }

@@ -190,8 +190,7 @@ export class DossierService {
       await trx
         .updateTable('dossier')
         .set({
-          ...repo.applicantColumns(applicant),
-          form_data: JSON.stringify(form.values),
+          ...repo.personalColumns(applicant, { defs: (d.content as Offer['content']).form as FieldDef[], values: form.values }),
           fee_basis: JSON.stringify(feeBasis),
           revision: d.revision + 1,
           updated_at: new Date(),

@@ -1,3 +1,4 @@
+import { pii } from '../../lib/pii.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DB, FeedbackRating } from '../../db/types.js';
@@ -133,7 +134,7 @@ export class FeedbackService {
           public_title: redactText(title, [name]),
           public_content: redactText(content, [name]),
           author_name: name,
-          author_phone: phone,
+          author_phone: pii().encryptNullable(phone),
           author_email: email,
           author_account_id: actor && actor.kind !== 'official' ? actor.accountId : null,
           locale,
@@ -162,7 +163,7 @@ export class FeedbackService {
           locale,
           author_account_id: row.author_account_id,
           author_email: email,
-          author_phone: phone,
+          author_phone: pii().encryptNullable(phone),
           unit_vi: r.unit.name_vi,
           unit_en: r.unit.name_en,
         },

@@ -1,3 +1,5 @@
+import { pii } from '../../lib/pii.js';
+import { openText } from '../../lib/pii-fields.js';
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -112,7 +114,8 @@ export async function notify(trx: Q, n: NotifyInput, channels: NotifyChannels): 
       notificationId,
       template: n.template,
       version: rendered.version,
-      to: phone,
+      // Sealed like every stored phone number: the job table is kept for weeks (RETENTION_DAYS).
+      to: pii().encrypt(phone),
       text: rendered.sms,
       ref: key,
     };
@@ -270,7 +273,8 @@ export function registerNotificationJobs(runner: JobRunner, deps: NotificationDe
   runner.register(SMS_QUEUE, async (raw, job) => {
     if (!isRecord(raw)) throw new PermanentJobError('malformed job payload');
     const text = str(raw, 'text');
-    const to = toInternationalPhone(str(raw, 'to'));
+    // A job queued before phones were sealed still holds the number in clear.
+    const to = toInternationalPhone(openText(str(raw, 'to'), pii()) as string);
     if (to === null) throw new PermanentJobError('not a Vietnamese mobile number');
     const ref = typeof raw.ref === 'string' ? raw.ref : `job-${job.id}`;
     if (!deps.sms) {

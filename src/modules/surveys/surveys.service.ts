@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
-import { normalizePhone } from '../../domain/identity.js';
 import { STATUS } from '../../domain/dossier/status.js';
 import { loadQuestionnaire, type Questionnaire } from '../../domain/surveys/questionnaire.js';
 import { drawSample, groupApplicants, type SamplePlan } from '../../domain/surveys/sampling.js';
@@ -138,7 +137,7 @@ export class SurveyService {
   private async population(trx: Transaction<DB>, unitIds: number[] | null, from: Date, now: Date) {
     let q = trx
       .selectFrom('dossier')
-      .select(['id', 'unit_id', 'returned_at', 'applicant_phone', 'owner_id', 'applicant_citizen_id'])
+      .select(['id', 'unit_id', 'returned_at', 'applicant_phone_hash', 'owner_id', 'applicant_citizen_id_hash'])
       .where('status', '=', STATUS.returned)
       .where('returned_at', '>=', from)
       .where('returned_at', '<', now);
@@ -149,9 +148,10 @@ export class SurveyService {
         dossierId: d.id,
         unitId: d.unit_id,
         returnedAt: d.returned_at!,
-        phone: d.applicant_phone ? normalizePhone(d.applicant_phone) : null,
+        // Persons are told apart by the keyed hashes: a year of dossiers is not decrypted to count them.
+        phone: d.applicant_phone_hash,
         accountId: d.owner_id,
-        citizenId: d.applicant_citizen_id,
+        citizenId: d.applicant_citizen_id_hash,
       })),
     );
   }

@@ -1,3 +1,4 @@
+import { lookupCheckHash } from '../../lib/pii-fields.js';
 import { timingSafeEqual } from 'node:crypto';
 import { sql, type CompiledQuery, type InferResult, type Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
@@ -204,7 +205,7 @@ function lookupQuery(db: Kysely<DB>, code: string, check: string) {
           where r.dossier_id = d.id order by r.id desc limit 1) end`.as('result'),
       // One round trip: the public events come with the dossier, read only when the second factor
       // matches (the caller checks it again, in constant time, before showing anything).
-      sql<JsonEvent[] | null>`case when right(d.applicant_phone, 4) = ${check} or right(d.applicant_citizen_id, 4) = ${check} then (
+      sql<JsonEvent[] | null>`case when ${check} = any(d.lookup_checks) then (
           select coalesce(json_agg(json_build_object(
             'at', e.at, 'action', e.action, 'from_status', e.from_status, 'to_status', e.to_status,
             'reason', case when e.action in (${sql.join(REASON_ACTIONS)}) then e.note end,
@@ -228,7 +229,9 @@ export async function findDossier(db: Kysely<DB>, code: string, check = ''): Pro
     compiled = lookupQuery(db, CODE_MARK, CHECK_MARK).compile();
     compiledLookups.set(db, compiled);
   }
-  const parameters = compiled.parameters.map((p) => (p === CODE_MARK ? code : p === CHECK_MARK ? check : p));
+  // The numbers are sealed; the statement compares the keyed hash of the four digits instead.
+  const checkHash = check === '' ? '' : lookupCheckHash(check);
+  const parameters = compiled.parameters.map((p) => (p === CODE_MARK ? code : p === CHECK_MARK ? checkHash : p));
   const result = await db.executeQuery<DossierRow>({ ...compiled, parameters });
   return result.rows[0];
 }
