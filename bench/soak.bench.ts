@@ -156,6 +156,10 @@ try {
     if (b.status !== 0) throw new Error('npm run build failed');
     log(`npm run build: ${((performance.now() - t) / 1000).toFixed(0)} s`);
   }
+  // Production requires real keys for the sealed personal data; the seeds written here and the
+  // server must share them (set before anything in this process reads them).
+  const piiKeys = { PII_KEYS: `soak:${randomBytes(32).toString('base64')}`, PII_HASH_KEY: randomBytes(32).toString('base64') };
+  Object.assign(process.env, piiKeys);
   await prepareDatabase(pgAdmin);
   const snapDir = opts['heap-snapshots'];
   server = await startSoakServer(
@@ -164,6 +168,7 @@ try {
       DEMO_DATA: 'false',
       COOKIE_SECRET: randomBytes(32).toString('hex'),
       PAYMENT_HASH_SECRET: randomBytes(16).toString('hex'),
+      ...piiKeys,
       DATABASE_URL: dbUrl,
       DATABASE_POOL_SIZE: opts.pool!,
       DATA_DIR: dataDir,

@@ -153,6 +153,12 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   registerWebhookJobs(jobs, { db: database.db, log: app.log });
   app.decorate('jobs', jobs);
   app.decorate('lifecycle', new Lifecycle());
+  // Counted so a shutdown knows when the last answer has gone (main.ts); 'close' fires once per
+  // response, whether it was sent or its client went away.
+  app.addHook('onRequest', async (_req, reply) => {
+    app.lifecycle.begin();
+    reply.raw.once('close', () => app.lifecycle.end());
+  });
   // While draining, every response closes its connection: a keep-alive connection left idle after
   // its last request would otherwise hold the shutdown until the client's own timeout.
   app.addHook('onSend', async (_req, reply) => {

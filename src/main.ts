@@ -121,13 +121,24 @@ async function main() {
     const t = performance.now();
     app.lifecycle.phase = 'draining';
     app.log.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down');
+    // Which part is still running when the timeout strikes: what an operator needs to know.
+    const pending = { jobs: true, http: true, database: true };
     setTimeout(() => {
-      app.log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timed out: exiting with requests or jobs unfinished');
+      app.log.error(
+        { timeoutMs: config.shutdownTimeoutMs, unfinished: Object.keys(pending).filter((k) => pending[k as keyof typeof pending]) },
+        'shutdown timed out: exiting with requests or jobs unfinished',
+      );
       process.exit(1);
     }, config.shutdownTimeoutMs).unref();
     if (config.shutdownDrainMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDrainMs));
-    await Promise.all([app.jobs.stop(), app.close()]);
+    const http = app.close().then(() => (pending.http = false));
+    // The listening socket is closed and idle keep-alive connections with it; a connection that
+    // carries no request (opened ahead by a client or a proxy and never used) would hold the
+    // close until the timeout, so once the last in-flight answer has gone, what is left is cut.
+    const cut = app.lifecycle.idle().then(() => app.server.closeAllConnections());
+    await Promise.all([app.jobs.stop().then(() => (pending.jobs = false)), http, cut]);
     await db.close();
+    pending.database = false;
     app.log.info({ shutdownMs: Math.round(performance.now() - t) }, 'stopped');
     process.exit(0);
   };

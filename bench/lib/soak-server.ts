@@ -30,7 +30,7 @@ export interface SoakServer {
   gcLines: Record<string, number>;
   logs: { lines: number; bytes: number; byLevel: Record<string, number>; byMsg: Record<string, number>; errors: string[] };
   stderr: string[];
-  stop(): Promise<number | null>;
+  stop(): Promise<string>;
 }
 
 function freePort(): Promise<number> {
@@ -104,7 +104,13 @@ export async function startSoakServer(env: Record<string, string>, opts: { dist:
     if (stderr.length < 50) stderr.push(line);
   });
   let exited: number | null | undefined;
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve((exited = code))));
+  let exitSignal: string | null = null;
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitSignal = signal;
+      resolve((exited = code));
+    }),
+  );
 
   const deadline = Date.now() + 180_000;
   for (;;) {
@@ -128,12 +134,15 @@ export async function startSoakServer(env: Record<string, string>, opts: { dist:
     gcLines,
     logs,
     stderr,
+    /** SIGTERM, then SIGKILL after the server's own shutdown timeout (30 s) and a margin. */
     stop: async () => {
+      const t0 = performance.now();
       if (exited === undefined) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
       const code = await exit;
       clearTimeout(timer);
-      return code;
+      const s = ((performance.now() - t0) / 1000).toFixed(1);
+      return `${code ?? `none (${exitSignal})`} after ${s} s`;
     },
   };
 }

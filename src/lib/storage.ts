@@ -12,6 +12,8 @@ export interface FileStore {
   get(sha256: string): Promise<Buffer>;
   /** Removes what writers that died mid-write left behind; returns how many files. */
   sweepUnfinished?(): Promise<number>;
+  /** Deletes a file's bytes (an upload never attached, past its retention); absent is fine. */
+  remove(sha256: string): Promise<void>;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -61,6 +63,10 @@ export class LocalFileStore implements FileStore {
       removed++;
     }
     return removed;
+  }
+
+  async remove(sha: string): Promise<void> {
+    await rm(this.path(sha), { force: true });
   }
 
   async get(sha: string): Promise<Buffer> {

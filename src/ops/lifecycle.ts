@@ -10,6 +10,23 @@ export type Phase = 'serving' | 'draining';
 /** The process's own state, set by main.ts; tests and embedders leave it 'serving'. */
 export class Lifecycle {
   phase: Phase = 'serving';
+  /** Requests received and not yet answered (or abandoned by their client). */
+  requests = 0;
+  #idle: (() => void)[] = [];
+
+  begin(): void {
+    this.requests++;
+  }
+
+  end(): void {
+    this.requests--;
+    if (this.requests === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  /** Resolves once no request is in flight. */
+  idle(): Promise<void> {
+    return this.requests === 0 ? Promise.resolve() : new Promise((resolve) => this.#idle.push(resolve));
+  }
 }
 
 export type Readiness =

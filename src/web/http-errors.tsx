@@ -4,7 +4,7 @@ import { CalendarError } from '../domain/calendar/index.js';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../lib/errors.js';
 import { isMessageKey, translator, type MessageKey } from './i18n/index.js';
 import { Layout } from './layout.js';
-import { pageContext, renderHtml } from './render.js';
+import { messageDefaults, pageContext, renderHtml } from './render.js';
 
 /** The one place where failures become HTTP: status, stable code, localized message. */
 interface Problem {
@@ -108,7 +108,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: u
   if (p.status >= 500) request.log.error({ err }, 'request failed');
   else request.log.info({ code: p.code, status: p.status }, 'request refused');
   const locale = request.locale ?? 'vi';
-  const t = translator(locale);
+  const t = translator(locale, messageDefaults(request));
   const messageKey = `err.${p.code}`;
   const title = isMessageKey(messageKey) ? t(messageKey, p.params) : t('err.internal');
   if (p.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');

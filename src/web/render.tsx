@@ -18,6 +18,12 @@ function nonceFor(request: FastifyRequest, reply: FastifyReply): string {
   return request.cspNonce;
 }
 
+/** Values quoted by messages whose code reaches a page without them (the upload limit). */
+export function messageDefaults(request: FastifyRequest): Record<string, number> {
+  const bytes = request.server.config?.uploadMaxBytes;
+  return bytes ? { maxMb: Math.round((bytes / 1048576) * 10) / 10 } : {};
+}
+
 export function pageContext(request: FastifyRequest, reply: FastifyReply): PageContext {
   let csrfToken = '';
   try {
@@ -27,7 +33,7 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply): PageC
   }
   return {
     locale: request.locale,
-    t: translator(request.locale),
+    t: translator(request.locale, messageDefaults(request)),
     actor: request.actor,
     url: request.url,
     csrfToken,

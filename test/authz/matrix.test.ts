@@ -20,8 +20,8 @@ const DOC = new URL('../../docs/authorization.md', import.meta.url);
  */
 const SUB_RECORD =
   'needs a sub-record the fixture dossiers do not have (a result, a supplement request, an apology, a payment): 404 would not mean hidden';
-const VALIDATES_FIRST =
-  'validates the item or state before the scope check (400/409 to a caller who may not act): existence of the id leaks, no data; to reorder';
+const BY_STEP =
+  "decided by the dossier's current workflow step (its role and assignee), finer than policy + scope: test/processing covers who may act at each step";
 const OWN_CSRF = 'a multipart form that checks its own CSRF token inside the body, which a bearer client does not send';
 const EXCLUDED: Record<string, string> = {
   'POST /login': 'a login form: its 401 answers a wrong password, which the matrix cannot tell from a deny',
@@ -31,12 +31,8 @@ const EXCLUDED: Record<string, string> = {
   'GET /work/dossiers/:id/forms/04.pdf': SUB_RECORD,
   'GET /dossiers/:id/payments/:paymentId/receipt.pdf': SUB_RECORD,
   'GET /work/feedback/:code/files/:id': SUB_RECORD,
-  'POST /api/v1/dossiers/:id/documents': VALIDATES_FIRST,
-  'POST /api/v1/desk/dossiers/:id/scans': VALIDATES_FIRST,
-  'POST /api/v1/dossiers/:id/actions': VALIDATES_FIRST,
-  'POST /api/v1/dossiers/:id/apology': VALIDATES_FIRST,
-  'POST /work/dossiers/:id/act': VALIDATES_FIRST,
-  'POST /work/dossiers/:id/apology': VALIDATES_FIRST,
+  'POST /api/v1/dossiers/:id/actions': BY_STEP,
+  'POST /work/dossiers/:id/act': BY_STEP,
   'POST /dossiers/:id/documents': OWN_CSRF,
   'POST /desk/dossiers/:id/scan': OWN_CSRF,
   'POST /work/dossiers/:id/attach': OWN_CSRF,
@@ -49,6 +45,20 @@ const EXCLUDED: Record<string, string> = {
 /** Bodies chosen where the first shape of a union would move the record out of its cell (a transfer). */
 const BODIES: Record<string, object> = {
   'POST /api/v1/feedback/:code/actions': { action: 'request_info', question: 'Xin bổ sung địa chỉ liên hệ.' },
+  // A well-formed apology (a sampled one is refused for its reason or date before any lookup);
+  // its revision is stale, so an allowed caller gets 409 after the scope check and nothing changes.
+  'POST /api/v1/dossiers/:id/apology': {
+    revision: 999_999,
+    reason: 'Cần xác minh thêm tại địa phương.',
+    newDueAt: '2099-12-31T10:00:00+07:00',
+  },
+  'POST /work/dossiers/:id/apology': { revision: '0', reason: 'Cần xác minh thêm tại địa phương.', newDate: '2099-12-31' },
+};
+
+/** Multipart fields before the file, where the handler reads them first. */
+const MULTIPART_FIELDS: Record<string, Record<string, string>> = {
+  'POST /api/v1/dossiers/:id/documents': { item: '0' },
+  'POST /api/v1/desk/dossiers/:id/scans': { item: '0' },
 };
 
 // Uploads are read by the handler; the matrix sends a small PDF so a handler that reads the file
@@ -115,7 +125,7 @@ describe(`authorization matrix: every route × role × scope (${ENGINE})`, () =>
       else if (!unitless(s) && 'unit' in body) body.unit = CELL_UNITS[cell];
       opts.payload = body;
     } else if (MULTIPART.test(r.url)) {
-      const m = multipart({}, { name: 'ban-chup.pdf', type: 'application/pdf', bytes: PDF });
+      const m = multipart(MULTIPART_FIELDS[`${r.method} ${r.url}`] ?? {}, { name: 'ban-chup.pdf', type: 'application/pdf', bytes: PDF });
       Object.assign(headers, m.headers);
       opts.payload = m.payload;
     } else if (!r.url.startsWith('/api/')) {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Browser, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
+import { multipart, PDF } from '../helpers/dossiers.js';
 
 const FORM = {
   kind: 'question',
@@ -111,5 +112,17 @@ describe(`feedback pages (${ENGINE})`, () => {
     assert.equal((await other.get(`/work/feedback/${code}`)).statusCode, 403);
     const citizen = await new Browser(t.app).login(DEMO.citizen);
     assert.equal((await citizen.get('/work/feedback')).statusCode, 403);
+  });
+
+  test('a file over the upload limit: the form comes back saying the limit in MB, every field kept', async () => {
+    const b = new Browser(t.app);
+    await b.get('/feedback/new');
+    const big = Buffer.concat([PDF, Buffer.alloc(t.app.config.uploadMaxBytes + 1024)]);
+    const m = multipart({ _csrf: b.csrf, ...FORM }, { name: 'giay-to.pdf', type: 'application/pdf', bytes: big });
+    const res = await b.request({ method: 'POST', url: '/feedback/new', payload: m.payload, headers: m.headers });
+    assert.ok(res.statusCode === 400 || res.statusCode === 413, `${res.statusCode}`);
+    const mb = String(Math.round((t.app.config.uploadMaxBytes / 1048576) * 10) / 10);
+    assert.ok(res.body.includes(`tối đa ${mb} MB`), 'the limit is quoted');
+    assert.doesNotMatch(res.body, /\{maxMb\}/);
   });
 });

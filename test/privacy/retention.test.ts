@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import { bearerFor, Browser, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { pii } from '../../src/lib/pii.js';
-import { parseRetention, purgeExpired, RETENTION_DEFAULTS } from '../../src/modules/privacy/retention.js';
+import { FILE_REFERENCES, parseRetention, purgeExpired, RETENTION_DEFAULTS } from '../../src/modules/privacy/retention.js';
+import { maritalBody, PDF, uploadFile } from '../helpers/dossiers.js';
 import { loadConfig } from '../../src/config.js';
 import { publishedRound } from '../contest/play-helpers.js';
 
@@ -114,6 +115,40 @@ describe(`retention purge (${ENGINE})`, () => {
     assert.deepEqual(
       Object.values(await purgeExpired(t.db, retention)).filter((n) => n > 0),
       [],
+    );
+  });
+
+  test('uploads never attached are deleted, rows and bytes, after their retention; attached files and fresh uploads stay', async () => {
+    const citizen = await bearerFor(t.app, DEMO.citizen);
+    const salt = Date.now();
+    const bytes = (n: number) => Buffer.concat([PDF, Buffer.from(`% upload ${n} ${salt}\n`)]);
+    const abandoned = (await uploadFile(t.app, citizen, bytes(1))).json().sha256 as string;
+    const fresh = (await uploadFile(t.app, citizen, bytes(2))).json().sha256 as string;
+    const used = (await uploadFile(t.app, citizen, bytes(3))).json().sha256 as string;
+    const sub = await t.app.inject({ method: 'POST', url: '/api/v1/dossiers', headers: citizen, payload: maritalBody(used) });
+    assert.equal(sub.statusCode, 201, sub.body);
+    const old = new Date(Date.now() - (RETENTION_DEFAULTS.unattachedUploads + 1) * DAY);
+    await t.db.updateTable('stored_file').set({ created_at: old }).where('sha256', 'in', [abandoned, used]).execute();
+    const report = await purgeExpired(t.db, RETENTION_DEFAULTS, new Date(), t.app.services.files);
+    assert.equal(report.unattachedUploads, 1, JSON.stringify(report));
+    const rows = (await t.db.selectFrom('stored_file').select('sha256').where('sha256', 'in', [abandoned, fresh, used]).execute()).map(
+      (r) => r.sha256,
+    );
+    assert.deepEqual(rows.sort(), [fresh, used].sort());
+    await assert.rejects(t.app.services.files.get(abandoned), /not_found/);
+    assert.ok((await t.app.services.files.get(used)).length > 0, 'the attached file keeps its bytes');
+    // Uploading the same bytes again starts the count again: a re-upload is not purged under the user.
+    await t.db.updateTable('stored_file').set({ created_at: old }).where('sha256', '=', fresh).execute();
+    assert.equal((await uploadFile(t.app, citizen, bytes(2))).json().sha256, fresh);
+    assert.equal((await purgeExpired(t.db, RETENTION_DEFAULTS, new Date(), t.app.services.files)).unattachedUploads, 0);
+  });
+
+  test('the purge knows every table that holds a stored file (the foreign keys to stored_file)', async () => {
+    const fks = await sql<{ t: string }>`select conrelid::regclass::text as t from pg_constraint
+      where contype = 'f' and confrelid = 'stored_file'::regclass order by 1`.execute(t.db);
+    assert.deepEqual(
+      fks.rows.map((r) => r.t),
+      [...FILE_REFERENCES].sort(),
     );
   });
 });

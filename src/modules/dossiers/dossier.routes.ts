@@ -35,7 +35,8 @@ export async function dossierApiRoutes(app: App) {
       await dossiers.db
         .insertInto('stored_file')
         .values({ sha256, size: file.bytes.length, media_type: mediaType })
-        .onConflict((oc) => oc.doNothing())
+        // The retention of never-attached uploads counts from the last upload of the same bytes.
+        .onConflict((oc) => oc.column('sha256').doUpdateSet({ created_at: new Date() }))
         .execute();
       return reply.status(201).send({ sha256, mediaType, size: file.bytes.length });
     },

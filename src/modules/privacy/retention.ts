@@ -1,6 +1,7 @@
 import { every } from '../../jobs/periodic.js';
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
+import type { FileStore } from '../../lib/storage.js';
 import { pii } from '../../lib/pii.js';
 import type { App } from '../../web/request-context.js';
 
@@ -24,6 +25,11 @@ export const RETENTION_DEFAULTS = {
   conferenceContact: 365,
   /** Contest participants' phone and ID numbers, from their registration; name and scores stay. */
   contestContact: 365,
+  /**
+   * Files uploaded (`POST /api/v1/files`) but never attached to a dossier, a result or a feedback,
+   * from their last upload: identity papers someone started to send and abandoned.
+   */
+  unattachedUploads: 7,
 } as const;
 
 export type RetentionKind = keyof typeof RETENTION_DEFAULTS;
@@ -50,11 +56,39 @@ export type PurgeReport = Record<RetentionKind, number>;
 const count = (r: { numDeletedRows?: bigint; numUpdatedRows?: bigint }[]) =>
   r.reduce((s, x) => s + Number(x.numDeletedRows ?? x.numUpdatedRows ?? 0n), 0);
 
-/** Deletes or anonymises every record past its retention at `now`; one statement per kind. */
-export async function purgeExpired(db: Kysely<DB>, retention: Retention, now = new Date()): Promise<PurgeReport> {
+/**
+ * The tables whose rows hold a stored file. A table added with a reference to `stored_file` and
+ * not listed here makes the purge fail on the foreign key (loudly) rather than delete its files;
+ * test/privacy/retention.test.ts compares this list with the database's foreign keys.
+ */
+export const FILE_REFERENCES = ['dossier_document', 'dossier_result', 'feedback_attachment'] as const;
+
+/**
+ * Deletes or anonymises every record past its retention at `now`; one statement per kind. With a
+ * file store, the bytes of the uploads purged are deleted after the rows' deletion has committed.
+ */
+export async function purgeExpired(db: Kysely<DB>, retention: Retention, now = new Date(), files?: FileStore): Promise<PurgeReport> {
+  const { report, uploads } = await purgeRows(db, retention, now);
+  for (const sha of uploads) {
+    // Uploaded again since the rows were deleted: the new row owns the bytes now.
+    const again = await db.selectFrom('stored_file').select('sha256').where('sha256', '=', sha).executeTakeFirst();
+    if (!again) await files?.remove(sha);
+  }
+  return report;
+}
+
+async function purgeRows(db: Kysely<DB>, retention: Retention, now: Date): Promise<{ report: PurgeReport; uploads: string[] }> {
   const before = (kind: RetentionKind) => new Date(now.getTime() - retention[kind] * 86_400_000);
   const erasedPhone = pii().encrypt('');
   return db.transaction().execute(async (trx) => {
+    const unattached = sql.join(
+      FILE_REFERENCES.map((t) => sql`not exists (select 1 from ${sql.table(t)} x where x.file_sha256 = sf.sha256)`),
+      sql` and `,
+    );
+    const uploads = (
+      await sql<{ sha256: string }>`delete from stored_file sf where sf.created_at < ${before('unattachedUploads')} and ${unattached}
+        returning sf.sha256`.execute(trx)
+    ).rows.map((r) => r.sha256);
     const report: PurgeReport = {
       sessions: count(await trx.deleteFrom('session').where('expires_at', '<', before('sessions')).execute()),
       apiTokens: count(await trx.deleteFrom('api_token').where('expires_at', '<', before('apiTokens')).execute()),
@@ -105,15 +139,16 @@ export async function purgeExpired(db: Kysely<DB>, retention: Retention, now = n
           .where('phone_hash', 'not like', 'erased:%')
           .execute(),
       ),
+      unattachedUploads: uploads.length,
     };
-    return report;
+    return { report, uploads };
   });
 }
 
 /** Runs the purge every `everyMs` (with JOBS=on), like the statistics roll-up. */
 export function startRetentionPurge(app: App, everyMs = 6 * 3_600_000): () => void {
   return every(app.log, 'retention purge', everyMs, async () => {
-    const r = await purgeExpired(app.services.privacy.db, app.config.retention);
+    const r = await purgeExpired(app.services.privacy.db, app.config.retention, new Date(), app.services.files);
     if (Object.values(r).some((n) => n > 0)) app.log.info({ purged: r }, 'retention purge');
   });
 }

@@ -11,11 +11,16 @@ const TZ = 'Asia/Ho_Chi_Minh';
 
 export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-export function translator(locale: Locale): Translate {
+/**
+ * `defaults` fill placeholders a caller did not pass: a page that shows an error code from a
+ * service (`err.file_too_large`) knows only the code, not the limit it quotes.
+ */
+export function translator(locale: Locale, defaults?: Record<string, string | number>): Translate {
   const cat = catalogs[locale];
   return (key, params) => {
     const text = cat[key];
-    return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => String(params[name] ?? m)) : text;
+    if (!params && !(defaults && text.includes('{'))) return text;
+    return text.replace(/\{(\w+)\}/g, (m, name: string) => String(params?.[name] ?? defaults?.[name] ?? m));
   };
 }
 
