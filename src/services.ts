@@ -12,7 +12,7 @@ import { DeskService } from './modules/dossiers/desk.service.js';
 import { dossierNotifier } from './modules/dossiers/dossier.notify.js';
 import { PaymentService } from './modules/payments/payments.service.js';
 import { createSandboxGateway } from './modules/payments/gateway.js';
-import { SandboxSms, type SmsProvider } from './modules/notify/notify.service.js';
+import { SandboxSms, type NotifyChannels, type SmsProvider } from './modules/notify/notify.service.js';
 import type { JobLog } from './jobs/runner.js';
 import { ResultSigner } from './lib/signing.js';
 import { ProcessingService } from './modules/processing/processing.service.js';
@@ -105,12 +105,19 @@ export function createServices(config: Config, database: Database, log: JobLog |
   const catalogue = new CatalogueService(db);
   const calendar = new CalendarService(db, units, config.pauseConvention);
   const files = new LocalFileStore(config.filesDir);
+  // Which channels deliver, and the domain of e-mail Message-IDs: the site's host, so that two
+  // deployments (a city's production and its training copy) never give two messages one identity.
+  const channels: NotifyChannels = {
+    email: config.smtpUrl !== null,
+    sms: config.smsProvider !== 'none',
+    messageDomain: new URL(config.baseUrl).hostname,
+  };
   const dossiers = new DossierService({
     db,
     calendar,
     files,
     uploadMaxBytes: config.uploadMaxBytes,
-    notify: dossierNotifier(config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
+    notify: dossierNotifier(config.baseUrl, channels),
   });
   const gateway = createSandboxGateway({
     baseUrl: config.baseUrl,
@@ -147,7 +154,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     tracking,
     ratings: new RatingService(db, tracking, config.baseUrl),
     faq: new FaqService(db),
-    surveys: new SurveyService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
+    surveys: new SurveyService(db, config.baseUrl, channels),
     surveyResponses: new SurveyResponses(db),
     contestAdmin,
     contestEditor: new ContestEditor(db, contestAdmin),
@@ -161,14 +168,14 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestFairness: new ContestFairness(db, contestEntries, config.contestFairness.flags),
     contestRate: new ContestRateLimiter(db, config.contestFairness.windowSeconds),
     learn: new LearnService(db),
-    conferences: new ConferenceService(db, config.baseUrl, { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' }),
+    conferences: new ConferenceService(db, config.baseUrl, channels),
     feedback: new FeedbackService({
       db,
       calendar,
       files,
       uploadMaxBytes: config.uploadMaxBytes,
       baseUrl: config.baseUrl,
-      channels: { email: config.smtpUrl !== null, sms: config.smsProvider !== 'none' },
+      channels,
     }),
   };
 }

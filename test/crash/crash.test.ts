@@ -135,8 +135,9 @@ test(`kill -9 at random moments loses nothing acknowledged and half-writes nothi
         inbox.push(...items);
         if (items.length < 100) break;
       }
-      const seen = new Set(smtp.messages.map((m) => m.mail.messageId));
-      const waiting = inbox.filter((n) => n.dossierId !== null && ids.has(n.dossierId) && !seen.has(`<notification-${n.id}@motcua>`));
+      // Message-IDs are <notification-<id>@<site host>>: the part before the host names the message.
+      const seen = new Set(smtp.messages.map((m) => (m.mail.messageId ?? '').split('@')[0]));
+      const waiting = inbox.filter((n) => n.dossierId !== null && ids.has(n.dossierId) && !seen.has(`<notification-${n.id}`));
       // ...and the interrupted one again (its job is claimed anew at boot, or when its lease runs out).
       if ((waiting.length === 0 && copies(caught) >= 2) || Date.now() > deadline) break;
       await sleep(300);

@@ -33,6 +33,8 @@ export interface NotifyInput {
 export interface NotifyChannels {
   email: boolean;
   sms: boolean;
+  /** Right-hand side of e-mail Message-IDs (the site's host); `motcua` when not given. */
+  messageDomain?: string;
 }
 
 export interface NotifyResult {
@@ -104,7 +106,7 @@ export async function notify(trx: Q, n: NotifyInput, channels: NotifyChannels): 
       to: email,
       subject: rendered.subject,
       text: rendered.body,
-      messageId: `<${key}@motcua>`,
+      messageId: `<${key}@${channels.messageDomain ?? 'motcua'}>`,
     };
     jobs.push({ queue: EMAIL_QUEUE, payload });
   }
@@ -224,7 +226,7 @@ export interface NotificationDeps {
  * Registers the delivery handlers. Delivery is at least once (a crash after the send but before
  * the job is marked done repeats the send), so each channel makes a repeat recognisable:
  *
- * - e-mail carries a deterministic Message-ID (<notification-<id>@motcua>, or a random key fixed
+ * - e-mail carries a deterministic Message-ID (<notification-<id>@<site host>>, or a random key fixed
  *   in the job when there is no inbox row). A redelivery after a crash is the same message, byte
  *   for byte in its identity: receiving servers and mail clients that de-duplicate by Message-ID
  *   (e.g. Gmail) show it once, and any other client threads it as the same message;

@@ -215,6 +215,17 @@ describe(`notifications (${ENGINE})`, () => {
     await runner.runUntilIdle();
     const mail = smtp.messages.find((m) => m.envelopeTo[0] === 'khach@example.vn')!.mail;
     assert.match(mail.messageId!, /^<message-[0-9a-f-]{36}@motcua>$/);
+    // The app passes its site's host: two deployments never share a Message-ID.
+    await database.db.transaction().execute((trx) =>
+      notify(trx, input({ accountId: null, email: 'khach2@example.vn', phone: null }), {
+        email: true,
+        sms: false,
+        messageDomain: 'dichvucong.hanoi.gov.vn',
+      }),
+    );
+    await runner.runUntilIdle();
+    const hosted = smtp.messages.find((m) => m.envelopeTo[0] === 'khach2@example.vn')!.mail;
+    assert.match(hosted.messageId!, /^<message-[0-9a-f-]{36}@dichvucong\.hanoi\.gov\.vn>$/);
   });
 
   test('an SMTP failure schedules a retry without duplicating the inbox row; the retry sends the same Message-ID', async () => {
