@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
+import { bearerFor, DEMO, testApp, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
+import { askAboutFee } from '../helpers/feedback.js';
 
 // Bugs the route fuzzer (routes.test.ts) found, each pinned by the request that showed it.
 describe(`fuzzer findings stay fixed (${ENGINE})`, () => {
@@ -48,18 +49,7 @@ describe(`fuzzer findings stay fixed (${ENGINE})`, () => {
   });
 
   test('a feedback attachment id that is not a number is a 404', async () => {
-    const fb = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/feedback',
-      payload: {
-        kind: 'question',
-        title: 'Hỏi về lệ phí',
-        content: 'Lệ phí là bao nhiêu?',
-        name: 'Nguyễn Thị Hoa',
-        phone: '0912345678',
-        unit: UNITS.quangTrung,
-      },
-    });
+    const fb = await askAboutFee(t.app, 'Nguyễn Thị Hoa', '0912345678');
     assert.equal(fb.statusCode, 201, fb.body);
     for (const id of ['..%2f..%2fpackage.json', 'abc', '1.5', '2147483648']) {
       const res = await t.app.inject({ url: `/work/feedback/${fb.json().code}/files/${id}`, headers: leader });

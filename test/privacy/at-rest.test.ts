@@ -10,6 +10,7 @@ import { PII_COLUMNS, rotateAll } from '../../src/lib/pii-store.js';
 import { publishedRound } from '../contest/play-helpers.js';
 import { schedule } from '../conferences/helpers.js';
 import { loadConfig, ConfigError } from '../../src/config.js';
+import { askAboutFee } from '../helpers/feedback.js';
 
 const key = () => randomBytes(32).toString('base64');
 
@@ -129,18 +130,7 @@ describe(`personal data at rest (${ENGINE})`, () => {
       payload: { ...part, phone: '+84356789012' },
     });
     assert.equal(c2.statusCode, 409, c2.body);
-    const fb = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/feedback',
-      payload: {
-        kind: 'question',
-        title: 'Hỏi về lệ phí',
-        content: 'Lệ phí là bao nhiêu?',
-        name: 'Phạm Thị Riêng',
-        phone: PHONE,
-        unit: UNITS.quangTrung,
-      },
-    });
+    const fb = await askAboutFee(t.app, 'Phạm Thị Riêng', PHONE);
     assert.equal(fb.statusCode, 201, fb.body);
 
     const conf = await schedule(t.app, await bearerFor(t.app, DEMO.adminHaDong));

@@ -8,6 +8,7 @@ import { FILE_REFERENCES, parseRetention, purgeExpired, RETENTION_DEFAULTS } fro
 import { maritalBody, PDF, uploadFile } from '../helpers/dossiers.js';
 import { loadConfig } from '../../src/config.js';
 import { publishedRound } from '../contest/play-helpers.js';
+import { askAboutFee } from '../helpers/feedback.js';
 
 const DAY = 86_400_000;
 
@@ -32,18 +33,7 @@ describe(`retention purge (${ENGINE})`, () => {
     const part = { name: 'Lê Văn Cũ', phone: PHONE, citizenId: '001090054321', unitCode: UNITS.quangTrung };
     const c = await t.app.inject({ method: 'POST', url: `/api/v1/contest/contests/${contestId}/participants`, payload: part });
     assert.equal(c.statusCode, 201, c.body);
-    const fb = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/feedback',
-      payload: {
-        kind: 'question',
-        title: 'Hỏi về lệ phí',
-        content: 'Lệ phí là bao nhiêu?',
-        name: 'Lê Văn Cũ',
-        phone: PHONE,
-        unit: UNITS.quangTrung,
-      },
-    });
+    const fb = await askAboutFee(t.app, 'Lê Văn Cũ', PHONE);
     assert.equal(fb.statusCode, 201, fb.body);
     feedbackCode = fb.json().code;
     await t.db

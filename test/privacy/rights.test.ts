@@ -6,6 +6,7 @@ import { ENGINE } from '../helpers/db.js';
 import { maritalBody, uploadFile } from '../helpers/dossiers.js';
 import { pii } from '../../src/lib/pii.js';
 import { publishedRound } from '../contest/play-helpers.js';
+import { askAboutFee } from '../helpers/feedback.js';
 
 describe(`a citizen's copy of their data and its erasure (${ENGINE})`, () => {
   let t: TestApp;
@@ -34,19 +35,7 @@ describe(`a citizen's copy of their data and its erasure (${ENGINE})`, () => {
     const part = { name: me.fullName, phone: PHONE, citizenId: CCCD, unitCode: UNITS.quangTrung };
     const c = await t.app.inject({ method: 'POST', url: `/api/v1/contest/contests/${contestId}/participants`, payload: part });
     assert.equal(c.statusCode, 201, c.body);
-    const fb = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/feedback',
-      headers: auth,
-      payload: {
-        kind: 'question',
-        title: 'Hỏi về lệ phí',
-        content: 'Lệ phí là bao nhiêu?',
-        name: me.fullName,
-        phone: PHONE,
-        unit: UNITS.quangTrung,
-      },
-    });
+    const fb = await askAboutFee(t.app, me.fullName, PHONE, auth);
     assert.equal(fb.statusCode, 201, fb.body);
   });
   after(async () => t?.close());
