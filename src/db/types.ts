@@ -471,6 +471,7 @@ export interface DB {
   contest_rate_window: ContestRateWindowTable;
   contest_flag: ContestFlagTable;
   contest_ranking: ContestRankingTable;
+  contest_ranking_entry: ContestRankingEntryTable;
   school: SchoolTable;
   learn_class: LearnClassTable;
   learn_pupil: LearnPupilTable;
@@ -888,6 +889,22 @@ export interface ContestRankingTable {
   previous_hash: string | null;
   created_by: number | null;
   created_at: Date;
+  /** How many entries the version ranks (its rows in contest_ranking_entry). */
+  entry_count: number;
+}
+
+/** One entry's line of a frozen ranking version, in ranking order (`position` from 1). */
+export interface ContestRankingEntryTable {
+  round_id: number;
+  version: number;
+  position: number;
+  rank: number;
+  entry_id: number;
+  score: number;
+  prediction: number | null;
+  distance: number | null;
+  time_taken_ms: number;
+  submitted_at: Date;
 }
 
 export type SchoolKind = 'primary' | 'lower_secondary' | 'upper_secondary';

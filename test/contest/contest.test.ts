@@ -290,10 +290,26 @@ describe(`contest API (${ENGINE})`, () => {
       res.entries.map((x: { rank: number }) => x.rank),
       [1, 2, 3, 4, 5],
     );
-    const { hash, rankedAt, history, ...published } = res;
+    const { hash, rankedAt, history, total, page, pageSize, pages, ...published } = res;
+    assert.deepEqual([total, page, pageSize, pages], [5, 1, 1000, 1]);
     assert.deepEqual(history, [{ version: 1, hash, previousHash: null, change: null, rankedAt }]);
     assert.deepEqual([published.version, published.previousHash, published.disqualified], [1, null, []]);
-    assert.equal(hash, createHash('sha256').update(canonicalJson(published)).digest('hex'), 'anyone can recompute the hash');
+    // Anyone can recompute the hash: it is the SHA-256 of the published text, which holds the whole ranking.
+    const text = await api('GET', `/rounds/${rounds.rank}/results/ranking.json`);
+    assert.equal(text.statusCode, 200);
+    assert.match(String(text.headers['content-type']), /^application\/json/);
+    assert.equal(createHash('sha256').update(text.rawPayload).digest('hex'), hash);
+    assert.equal(text.body, canonicalJson(published), 'the text is the canonical JSON of the ranking');
+    assert.equal(text.headers.etag, `"${hash}"`);
+    const cached = await api('GET', `/rounds/${rounds.rank}/results/ranking.json`, { 'if-none-match': `"${hash}"` });
+    assert.deepEqual([cached.statusCode, cached.body], [304, '']);
+    // Pages: two entries at a time, in ranking order; past the last page is a clear 404.
+    const p2 = (await api('GET', `/rounds/${rounds.rank}/results?page=2&pageSize=2`)).json();
+    assert.deepEqual([p2.page, p2.pages, p2.total, p2.hash], [2, 3, 5, hash]);
+    assert.deepEqual(p2.entries, res.entries.slice(2, 4));
+    assert.deepEqual(code(await api('GET', `/rounds/${rounds.rank}/results?page=4&pageSize=2`)), [404, 'contest_results_page_not_found']);
+    assert.deepEqual(code(await api('GET', `/rounds/${rounds.rank}/results?pageSize=1001`)), [400, 'validation_failed']);
+    assert.deepEqual(code(await api('GET', `/rounds/${rounds.rank}/results?page=0`)), [400, 'validation_failed']);
     // Frozen: a later change of the data does not change the published ranking.
     await t.db.deleteFrom('contest_answer').where('entry_id', '=', ids.A!).execute();
     const again = (await api('GET', `/rounds/${rounds.rank}/results`)).json();

@@ -3,7 +3,16 @@ import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { drawEntry } from '../../src/domain/contest/draw.js';
-import { compareEntries, finalRanking, rankingHash, rankingText, type RankInput } from '../../src/domain/contest/ranking.js';
+import {
+  compareEntries,
+  finalRanking,
+  rankingFrame,
+  rankingHash,
+  rankingHashOf,
+  rankingText,
+  type RankInput,
+} from '../../src/domain/contest/ranking.js';
+import { canonicalJson } from '../../src/lib/canonical-json.js';
 import { isRight, scoreEntry } from '../../src/domain/contest/scoring.js';
 import { acceptUntil, deadlineOf, GRACE_MS, isLate, timeTakenMs } from '../../src/domain/contest/timing.js';
 
@@ -84,6 +93,31 @@ describe('contest ranking', () => {
     const tampered = structuredClone(r);
     tampered.entries[1]!.score = 4;
     assert.notEqual(rankingHash(tampered), rankingHash(r));
+  });
+
+  test('property: the text built around the stored rows, and its hash, equal those of the whole version', () => {
+    const arbChange = fc.option(
+      fc.record({ action: fc.constantFrom('disqualify' as const, 'reinstate' as const), entryId: fc.nat(), reason: fc.string() }),
+    );
+    const tricky = fc.constantFrom('"entries":[]', '],"entries":[', 'a\\"entries\\":[]');
+    fc.assert(
+      fc.property(arbEntries, arbChange, fc.option(tricky), fc.boolean(), (list, change, reason, legacy) => {
+        const ranked = finalRanking(3, list);
+        const full = legacy
+          ? ranked // frozen before versions existed: only roundId, actualAllCorrect and entries were hashed
+          : {
+              ...ranked,
+              version: 2,
+              previousHash: 'ab'.repeat(32),
+              change: change && reason ? { ...change, reason } : change,
+              disqualified: [4, 8],
+            };
+        const { entries, ...header } = full;
+        const { head, tail } = rankingFrame(header);
+        assert.equal(head + entries.map((e) => canonicalJson(e)).join(',') + tail, rankingText(full));
+        assert.equal(rankingHashOf(header, entries), rankingHash(full));
+      }),
+    );
   });
 });
 

@@ -96,9 +96,12 @@ describe(`contest fairness: flags, disqualification, successor rankings (${ENGIN
     assert.equal(r.statusCode, 200, r.body);
     return r.json();
   };
-  const recompute = (published: Record<string, unknown>) => {
-    const { hash: _h, rankedAt: _r, history: _x, ...doc } = published;
-    return createHash('sha256').update(canonicalJson(doc)).digest('hex');
+  /** The hash of the version's published text, which must hold exactly the entries the API showed. */
+  const recompute = async (published: { version: number; entries: unknown[] }) => {
+    const r = await api('GET', `/rounds/${roundId}/results/ranking.json?version=${published.version}`);
+    assert.equal(r.statusCode, 200, r.body);
+    assert.equal(canonicalJson(JSON.parse(r.body).entries), canonicalJson(published.entries));
+    return createHash('sha256').update(r.rawPayload).digest('hex');
   };
 
   before(async () => {
@@ -246,7 +249,7 @@ describe(`contest fairness: flags, disqualification, successor rankings (${ENGIN
     assert.equal(v1.entries.length, 5);
     // Every other entry answered all right: the disqualified one does not count in the actual number either.
     assert.equal(v1.actualAllCorrect, 5);
-    assert.equal(recompute(v1), v1.hash);
+    assert.equal(await recompute(v1), v1.hash);
     assert.ok(
       (await flags()).flags.some((f) => f.kind === 'answers_too_fast' && f.status === 'open'),
       'flags raised again at the freeze',
@@ -277,7 +280,7 @@ describe(`contest fairness: flags, disqualification, successor rankings (${ENGIN
     const calm = (v: { entries: { entryId: number; score: number }[] }) => v.entries.find((x) => x.entryId === e.calm.entry.entryId)!.score;
     assert.equal(calm(v2), QUESTIONS);
     assert.equal(calm(v2), calm(v1));
-    assert.equal(recompute(v2), v2.hash);
+    assert.equal(await recompute(v2), v2.hash);
     assert.deepEqual(
       v2.history.map((h: { version: number; hash: string; previousHash: string | null }) => [h.version, h.hash, h.previousHash]),
       [
@@ -287,7 +290,7 @@ describe(`contest fairness: flags, disqualification, successor rankings (${ENGIN
     );
     const old = await results('?version=1');
     assert.equal(old.hash, v1.hash);
-    assert.equal(recompute(old), v1.hash);
+    assert.equal(await recompute(old), v1.hash);
     // The leaderboard reads the latest version.
     assert.equal((await api('GET', `/rounds/${roundId}/leaderboard/units`)).json().hash, v2.hash);
     const audit = await t.db.selectFrom('audit_event').select('after').where('action', '=', 'contest.round.rerank').execute();
@@ -306,7 +309,7 @@ describe(`contest fairness: flags, disqualification, successor rankings (${ENGIN
     assert.deepEqual(v3.disqualified, [e.regular.entry.entryId]);
     const fast = v3.entries.find((x: { entryId: number }) => x.entryId === back);
     assert.deepEqual([fast.score, fast.timeTakenMs], [QUESTIONS, 6000]);
-    assert.equal(recompute(v3), v3.hash);
+    assert.equal(await recompute(v3), v3.hash);
     const audit = await t.db.selectFrom('audit_event').select('before').where('action', '=', 'contest.entry.reinstate').execute();
     assert.deepEqual(audit[0]!.before, { reason: 'Trả lời bằng công cụ tự động' });
   });

@@ -313,7 +313,7 @@ describe(`contest participant pages without JavaScript (${ENGINE})`, () => {
     assert.match(pub.body, /N\.T\.H\./);
     assert.match(pub.body, /\*{7}001/);
     assert.doesNotMatch(pub.body, /Nguyễn Thị Hoa|0910000001|Trần Văn Bình/);
-    assert.match(pub.body, new RegExp(`/api/v1/contest/rounds/${roundId}/results`));
+    assert.match(pub.body, new RegExp(`/api/v1/contest/rounds/${roundId}/results/ranking.json\\?version=1`));
     assert.doesNotMatch(pub.body, new RegExp(EXPLAIN));
     // Paging, with pages of one entry: the second page holds the second ranked entry.
     const second = await t.app.services.contestPlay.publicResults(roundId, 2, new Date(), 1);
@@ -382,7 +382,7 @@ describe(`contest participant pages without JavaScript (${ENGINE})`, () => {
     assert.equal(dq.statusCode, 200, dq.body);
     const pub = await browser.get(`/contest/rounds/${roundId}/results?lang=vi`);
     assert.match(pub.body, /phiên bản 2/);
-    assert.match(pub.body, new RegExp(`/api/v1/contest/rounds/${roundId}/results\\?version=1`));
+    assert.match(pub.body, new RegExp(`/api/v1/contest/rounds/${roundId}/results/ranking.json\\?version=1`));
     assert.doesNotMatch(pub.body, /N\.T\.H\./);
     const mine = await browser.get(`/contest/entries/${entryId}`);
     assert.match(mine.body, /không có trong bảng xếp hạng/);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { splitRankingDocuments } from '../../src/db/migrations/202612060001_contest_ranking_rows.js';
 import { scoreEntry } from '../../src/domain/contest/scoring.js';
 import { bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
@@ -11,6 +13,7 @@ import { buildBank, hours, type Auth, type Entry } from './fixtures.js';
 describe(`contest scoring in the database agrees with the domain rule (${ENGINE})`, () => {
   let t: TestApp;
   let admin: Auth;
+  let frozenRound = 0;
   before(async () => {
     t = await testApp();
     admin = await bearerFor(t.app, DEMO.cityAdmin);
@@ -69,6 +72,7 @@ describe(`contest scoring in the database agrees with the domain rule (${ENGINE}
       t.db,
     );
 
+    frozenRound = round.id;
     const results = (await api(`/rounds/${round.id}/results`)).json() as {
       actualAllCorrect: number;
       entries: { entryId: number; score: number }[];
@@ -99,5 +103,33 @@ describe(`contest scoring in the database agrees with the domain rule (${ENGINE}
       [...expected.values()].some((s) => s.score > 0 && !s.allCorrect),
       'some entries are partly right',
     );
+  });
+
+  test('a ranking stored whole, as before rows existed, is split by the migration with its text and hash unchanged', async () => {
+    const url = `/api/v1/contest/rounds/${frozenRound}/results/ranking.json?version=1`;
+    const before = await t.app.inject({ url });
+    assert.equal(before.statusCode, 200);
+    const v = await t.db
+      .selectFrom('contest_ranking')
+      .select(['document', 'hash'])
+      .where('round_id', '=', frozenRound)
+      .executeTakeFirstOrThrow();
+    // Back to the old shape: the entries inside the document, no rows.
+    await t.db.deleteFrom('contest_ranking_entry').where('round_id', '=', frozenRound).execute();
+    await t.db
+      .updateTable('contest_ranking')
+      .set({ document: JSON.stringify({ ...(v.document as object), entries: JSON.parse(before.body).entries }), entry_count: 0 })
+      .where('round_id', '=', frozenRound)
+      .execute();
+    await splitRankingDocuments(t.db);
+    const after = await t.app.inject({ url });
+    assert.equal(after.body, before.body);
+    assert.equal(createHash('sha256').update(after.rawPayload).digest('hex'), v.hash);
+    const row = await t.db
+      .selectFrom('contest_ranking')
+      .select(['document', 'entry_count'])
+      .where('round_id', '=', frozenRound)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([row.entry_count, 'entries' in (row.document as object)], [10, false]);
   });
 });

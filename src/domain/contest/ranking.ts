@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { sha256 } from '../../lib/crypto.js';
 
@@ -101,4 +102,36 @@ export function rankingText(r: FinalRanking | RankingVersion): string {
 /** SHA-256 (hex) of the canonical text; published next to the ranking. */
 export function rankingHash(r: FinalRanking | RankingVersion): string {
   return sha256(rankingText(r));
+}
+
+/** A version without its entries: what is stored beside the entry rows. */
+export type RankingHeader = Omit<RankingVersion, 'entries'>;
+
+const EMPTY_ENTRIES = '"entries":[]';
+
+/**
+ * The published text around the entries: `head`, then each entry's canonical JSON joined by ',',
+ * then `tail` is exactly rankingText of the whole version. A large ranking is hashed and served
+ * from its rows this way without ever building the text in memory. `document` is the version as
+ * it was hashed (older versions lack some keys; they stay as they were).
+ */
+export function rankingFrame(document: object): { head: string; tail: string } {
+  const whole = canonicalJson({ ...document, entries: [] });
+  // The last occurrence: keys are sorted, and only previousHash, roundId and version (no free
+  // text) follow "entries"; a reason quoting the same characters is escaped before it anyway.
+  const at = whole.lastIndexOf(EMPTY_ENTRIES) + EMPTY_ENTRIES.length - 1;
+  return { head: whole.slice(0, at), tail: whole.slice(at) };
+}
+
+/** rankingHash of `document` with `entries`, computed piece by piece. */
+export function rankingHashOf(document: object, entries: Iterable<RankedEntry>): string {
+  const { head, tail } = rankingFrame(document);
+  const h = createHash('sha256').update(head);
+  let first = true;
+  for (const e of entries) {
+    if (!first) h.update(',');
+    h.update(canonicalJson(e));
+    first = false;
+  }
+  return h.update(tail).digest('hex');
 }

@@ -51,7 +51,7 @@ export class ContestCertificates {
     const e = await this.entries.entryRow(this.db, entryId, p.id);
     // Refuses with contest_round_not_closed before the close; a disqualified entry has no rank, so no certificate.
     const ranking = await this.entries.results(e.round_id, now);
-    if (!ranking.entries.some((r) => r.entryId === entryId)) throw new AppError('contest_certificate_not_found');
+    if (!(await this.entries.ranking.entryOf(e.round_id, ranking.version, entryId))) throw new AppError('contest_certificate_not_found');
     await this.db
       .insertInto('contest_certificate')
       .values({ entry_id: entryId, code: certificateCode(), issued_at: now })
@@ -76,7 +76,7 @@ export class ContestCertificates {
       this.play.round(c.round_id, now),
       this.entries.results(c.round_id, now),
     ]);
-    const ranked = ranking.entries.find((r) => r.entryId === Number(c.entry_id));
+    const ranked = await this.entries.ranking.entryOf(c.round_id, ranking.version, Number(c.entry_id));
     if (!ranked) throw new AppError('contest_certificate_not_found');
     return {
       code: c.code,
@@ -90,7 +90,7 @@ export class ContestCertificates {
       score: ranked.score,
       questionCount: round.questionCount,
       rank: ranked.rank,
-      ranked: ranking.entries.length,
+      ranked: ranking.total,
     };
   }
 

@@ -347,7 +347,7 @@ export class ContestEntries {
       contestKeys(this.db, e.contest_id),
     ]);
     const chosen = new Map(answers.map((a) => [a.question_id, a.chosen]));
-    const ranked = ranking.entries.find((r) => r.entryId === entryId);
+    const ranked = await this.ranking.entryOf(e.round_id, ranking.version, entryId);
     const questions = e.questions.map((d) => {
       const k = keys.get(d.questionId)!;
       const mine = chosen.get(d.questionId) ?? [];

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { translator } from '../../web/i18n/index.js';
 import type { ContestEntries } from './contest.entries.js';
@@ -34,7 +34,9 @@ function rank(rows: Row[]): UnitsLeaderboard['units'] {
 
 /**
  * Per-unit figures and the winners list, both read from the frozen ranking (never rescored), so
- * they agree with the published hash even if answers were touched after the close.
+ * they agree with the published hash even if answers were touched after the close. The per-unit
+ * figures are one aggregate in the database over the ranking's rows: a round of 600,000 entries
+ * never comes to Node.
  */
 export class ContestLeaderboard {
   constructor(
@@ -45,85 +47,69 @@ export class ContestLeaderboard {
   /** Entries and average score per district-level unit and department, per ward (`commune`) or per school (`school`). */
   async units(roundId: number, level: LeaderboardLevel): Promise<UnitsLeaderboard> {
     const ranking = await this.entries.results(roundId);
-    if (level === 'school') return { roundId, level, hash: ranking.hash, units: rank(await this.schools(ranking.entries)) };
-    const levels = level === 'commune' ? (['commune'] as const) : (['district', 'department'] as const);
-    const units = await this.db
-      .selectFrom('unit')
-      .select(['id', 'code', 'name_vi', 'name_en', 'level', 'path'])
-      .where('level', 'in', levels)
-      .where('valid_to', 'is', null)
-      .execute();
-    const byPath = new Map(units.map((u) => [u.path, { u, entries: 0, total: 0 }]));
-    const owners = await this.owners(ranking.entries.map((e) => e.entryId));
-    for (const e of ranking.entries) {
-      const path = owners.get(e.entryId)?.path;
-      if (!path) continue;
-      // The participant's unit or its nearest ancestor at the reported level (a ward counts for its district).
-      const labels = path.split('.');
-      for (let n = labels.length; n > 0; n--) {
-        const hit = byPath.get(labels.slice(0, n).join('.'));
-        if (hit) {
-          hit.entries++;
-          hit.total += e.score;
-          break;
-        }
-      }
-    }
-    const rows = [...byPath.values()].map(({ u, entries, total }) =>
-      tally(u.code, { vi: u.name_vi, en: u.name_en }, u.level, entries, total),
-    );
+    const rows = level === 'school' ? await this.schools(roundId, ranking.version) : await this.areas(roundId, ranking.version, level);
     return { roundId, level, hash: ranking.hash, units: rank(rows) };
   }
 
-  /** Every school with the entries of the participants registered with it. */
-  private async schools(entries: { entryId: number; score: number }[]) {
-    const schools = await this.db.selectFrom('school').select(['id', 'code', 'name_vi', 'name_en']).execute();
-    const byId = new Map(schools.map((s) => [s.id, { s, entries: 0, total: 0 }]));
-    const ofEntry = new Map<number, number>();
-    // Chunks keep the parameter count under PostgreSQL's limit on large rounds.
-    for (let i = 0; i < entries.length; i += 5000) {
-      const rows = await this.db
-        .selectFrom('contest_entry as e')
-        .innerJoin('contest_participant as p', 'p.id', 'e.participant_id')
-        .select(['e.id', 'p.school_id'])
-        .where(
-          'e.id',
-          'in',
-          entries.slice(i, i + 5000).map((e) => e.entryId),
-        )
-        .where('p.school_id', 'is not', null)
-        .execute();
-      for (const r of rows) ofEntry.set(Number(r.id), r.school_id!);
-    }
-    for (const e of entries) {
-      const hit = byId.get(ofEntry.get(e.entryId) ?? -1);
-      if (!hit) continue;
-      hit.entries++;
-      hit.total += e.score;
-    }
-    return [...byId.values()].map(({ s, entries, total }) => tally(s.code, { vi: s.name_vi, en: s.name_en }, 'school', entries, total));
+  /**
+   * Every current unit of the reported level with the entries of participants registered with it
+   * or below it: a ward counts for its district (the nearest ancestor at the level).
+   */
+  private async areas(roundId: number, version: number, level: 'district' | 'commune'): Promise<Row[]> {
+    const levels = level === 'commune' ? ['commune'] : ['district', 'department'];
+    const { rows } = await sql<{ code: string; name_vi: string; name_en: string; level: string; entries: number; total: number }>`
+      with per_unit as (
+        select p.unit_id, count(*)::int as entries, sum(r.score)::bigint as total
+        from contest_ranking_entry r
+        join contest_entry e on e.id = r.entry_id
+        join contest_participant p on p.id = e.participant_id
+        where r.round_id = ${roundId} and r.version = ${version}
+        group by p.unit_id
+      ), target as (
+        select id, code, name_vi, name_en, level, path from unit where level = any(${levels}::text[]) and valid_to is null
+      ), mapped as (
+        select (select t.id from target t where t.path @> u.path order by nlevel(t.path) desc limit 1) as target_id, pu.entries, pu.total
+        from per_unit pu join unit u on u.id = pu.unit_id
+      )
+      select t.code, t.name_vi, t.name_en, t.level, coalesce(sum(m.entries), 0)::int as entries, coalesce(sum(m.total), 0)::float8 as total
+      from target t left join mapped m on m.target_id = t.id
+      group by t.id, t.code, t.name_vi, t.name_en, t.level`.execute(this.db);
+    return rows.map((u) => tally(u.code, { vi: u.name_vi, en: u.name_en }, u.level, u.entries, Number(u.total)));
   }
 
+  /** Every school with the entries of the participants registered with it. */
+  private async schools(roundId: number, version: number): Promise<Row[]> {
+    const { rows } = await sql<{ code: string; name_vi: string; name_en: string; entries: number; total: number }>`
+      with per_school as (
+        select p.school_id, count(*)::int as entries, sum(r.score)::bigint as total
+        from contest_ranking_entry r
+        join contest_entry e on e.id = r.entry_id
+        join contest_participant p on p.id = e.participant_id
+        where r.round_id = ${roundId} and r.version = ${version} and p.school_id is not null
+        group by p.school_id
+      )
+      select s.code, s.name_vi, s.name_en, coalesce(x.entries, 0)::int as entries, coalesce(x.total, 0)::float8 as total
+      from school s left join per_school x on x.school_id = s.id`.execute(this.db);
+    return rows.map((s) => tally(s.code, { vi: s.name_vi, en: s.name_en }, 'school', s.entries, Number(s.total)));
+  }
+
+  /** The people behind a few entries (the winners list is at most 1,000 rows). */
   private async owners(entryIds: number[]) {
-    const out = new Map<number, { name: string; phone: string; path: string; unitVi: string }>();
-    // Chunks keep the parameter count under PostgreSQL's limit on large rounds.
-    for (let i = 0; i < entryIds.length; i += 5000) {
-      const rows = await this.db
-        .selectFrom('contest_entry as e')
-        .innerJoin('contest_participant as p', 'p.id', 'e.participant_id')
-        .innerJoin('unit as u', 'u.id', 'p.unit_id')
-        .select(['e.id', 'p.name', 'p.phone', 'u.path', 'u.name_vi'])
-        .where('e.id', 'in', entryIds.slice(i, i + 5000))
-        .execute();
-      for (const r of rows) out.set(r.id, { name: r.name, phone: r.phone, path: r.path, unitVi: r.name_vi });
-    }
-    return out;
+    if (entryIds.length === 0) return new Map<number, { name: string; phone: string; unitVi: string }>();
+    const rows = await this.db
+      .selectFrom('contest_entry as e')
+      .innerJoin('contest_participant as p', 'p.id', 'e.participant_id')
+      .innerJoin('unit as u', 'u.id', 'p.unit_id')
+      .select(['e.id', 'p.name', 'p.phone', 'u.name_vi'])
+      .where('e.id', 'in', entryIds)
+      .execute();
+    return new Map(rows.map((r) => [r.id, { name: r.name, phone: r.phone, unitVi: r.name_vi }]));
   }
 
   /** The first `top` rows of the frozen ranking as a spreadsheet, phone numbers masked. */
   async winnersXlsx(roundId: number, top: number): Promise<Buffer> {
     const ranking = await this.entries.results(roundId);
-    const rows = ranking.entries.slice(0, top);
+    const rows = await this.entries.ranking.entries(roundId, ranking.version, 0, top);
     const owners = await this.owners(rows.map((e) => e.entryId));
     // The list goes to the city's prize committee: Vietnamese headers whatever the admin's language.
     const t = translator('vi');

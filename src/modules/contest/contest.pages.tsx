@@ -275,7 +275,7 @@ export async function contestPageRoutes(app: App) {
         view={view}
         result={result}
         actualAllCorrect={ranking.actualAllCorrect}
-        ranked={ranking.entries.length}
+        ranked={ranking.total}
       />,
     );
   });

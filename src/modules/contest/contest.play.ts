@@ -8,6 +8,8 @@ import type { ContestView, RoundView } from './contest.schema.js';
 
 /** Rows per page of the public results (600,000 entries cannot go on one page). */
 export const RESULTS_PAGE = 50;
+/** Default and largest page of the results API. */
+export const API_RESULTS_PAGE = 1000;
 
 /** "Nguyễn Thị Hoa" -> "N.T.H.": enough to recognise oneself in a public list, not to identify anyone. */
 export const initials = (name: string) =>
@@ -146,12 +148,26 @@ export class ContestPlay {
     return { roundId: e.round_id, contestId: e.contest_id };
   }
 
+  /**
+   * One page of a version of the frozen ranking (the latest unless asked), for the API: the whole
+   * ranking of a large round is the published text (`text`), not one answer.
+   */
+  async resultsPage(roundId: number, q: { version?: number; page?: number; pageSize?: number }, now = new Date()) {
+    const ranking = await this.entries.results(roundId, now, q.version);
+    const pageSize = q.pageSize ?? API_RESULTS_PAGE;
+    const page = q.page ?? 1;
+    const pages = Math.max(1, Math.ceil(ranking.total / pageSize));
+    if (page > pages) throw new AppError('contest_results_page_not_found', { pages: String(pages) });
+    const entries = await this.entries.ranking.entries(roundId, ranking.version, (page - 1) * pageSize, pageSize);
+    return { ...ranking, page, pageSize, pages, entries };
+  }
+
   /** One page of the frozen ranking, people shown by initials and masked phone only. */
   async publicResults(roundId: number, page: number, now = new Date(), pageSize = RESULTS_PAGE) {
     const ranking = await this.entries.results(roundId, now);
-    const pages = Math.max(1, Math.ceil(ranking.entries.length / pageSize));
+    const pages = Math.max(1, Math.ceil(ranking.total / pageSize));
     if (page > pages) throw new AppError('not_found');
-    const slice = ranking.entries.slice((page - 1) * pageSize, page * pageSize);
+    const slice = await this.entries.ranking.entries(roundId, ranking.version, (page - 1) * pageSize, pageSize);
     const people = slice.length
       ? await this.db
           .selectFrom('contest_entry as e')
@@ -173,7 +189,7 @@ export class ContestPlay {
       version: ranking.version,
       history: ranking.history,
       actualAllCorrect: ranking.actualAllCorrect,
-      total: ranking.entries.length,
+      total: ranking.total,
       page,
       pages,
       rows: slice.map((s) => {

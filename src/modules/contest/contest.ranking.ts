@@ -1,13 +1,16 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
 import {
   finalRanking,
-  rankingHash,
+  rankingFrame,
+  rankingHashOf,
   type RankedEntry,
   type RankingChange,
+  type RankingHeader,
   type RankingVersion,
   type RankInput,
 } from '../../domain/contest/ranking.js';
+import { canonicalJson } from '../../lib/canonical-json.js';
 import { deadlineOf, timeTakenMs } from '../../domain/contest/timing.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit, SYSTEM_CONTEXT, type AuditContext } from '../audit/audit.js';
@@ -22,8 +25,8 @@ export interface RankingHistoryItem {
   rankedAt: string;
 }
 
-/** The latest version with its hash, and the list of every version (oldest first). */
-export type PublishedRanking = RankingVersion & { hash: string; rankedAt: string; history: RankingHistoryItem[] };
+/** A version's figures (its entries are read by page), with its hash and every version (oldest first). */
+export type PublishedRanking = RankingHeader & { hash: string; rankedAt: string; total: number; history: RankingHistoryItem[] };
 
 /** The key of every question of a contest, with what the participant sees after the close. */
 export async function contestKeys(db: Db, contestId: number) {
@@ -42,19 +45,37 @@ interface VersionRow {
   hash: string;
   previous_hash: string | null;
   created_at: Date;
+  entry_count: number;
 }
 
 // Rankings frozen before versions existed hash {roundId, actualAllCorrect, entries} only; their
 // missing fields are filled from the row so every version reads the same way.
-const asVersion = (r: VersionRow): RankingVersion => {
-  const doc = r.document as Partial<RankingVersion> & Pick<RankingVersion, 'roundId' | 'actualAllCorrect' | 'entries'>;
+const asHeader = (r: VersionRow): RankingHeader => {
+  const doc = r.document as Partial<RankingHeader> & Pick<RankingHeader, 'roundId' | 'actualAllCorrect'>;
   return { ...doc, version: r.version, previousHash: r.previous_hash, change: doc.change ?? null, disqualified: doc.disqualified ?? [] };
 };
+
+const ENTRY_COLUMNS = ['rank', 'entry_id', 'score', 'prediction', 'distance', 'time_taken_ms', 'submitted_at'] as const;
+type EntryRow = Pick<Selectable<DB['contest_ranking_entry']>, (typeof ENTRY_COLUMNS)[number]>;
+const asEntry = (r: EntryRow): RankedEntry => ({
+  rank: r.rank,
+  entryId: r.entry_id,
+  score: r.score,
+  prediction: r.prediction,
+  distance: r.distance,
+  timeTakenMs: r.time_taken_ms,
+  submittedAt: new Date(r.submitted_at).toISOString(),
+});
+
+/** Rows per insert statement and per read of the published text. */
+const BATCH = 5000;
 
 /**
  * The frozen ranking of a round and its successors. Version 1 is computed once, at the first
  * request after the close. A disqualification or reinstatement after that adds a new version in
- * the same transaction: never an edit, so every published hash stays checkable.
+ * the same transaction: never an edit, so every published hash stays checkable. Each version is
+ * a row with its figures and hash plus one row per ranked entry, so a round of 600,000 entries is
+ * read a page at a time and its published text is streamed, never held whole.
  */
 export class ContestRanking {
   constructor(
@@ -63,10 +84,10 @@ export class ContestRanking {
     private readonly onFreeze: (trx: Transaction<DB>, roundId: number, now: Date) => Promise<unknown> = async () => undefined,
   ) {}
 
-  private versions(db: Db, roundId: number) {
+  private versions(db: Db, roundId: number): Promise<VersionRow[]> {
     return db
       .selectFrom('contest_ranking')
-      .select(['version', 'document', 'hash', 'previous_hash', 'created_at'])
+      .select(['version', 'document', 'hash', 'previous_hash', 'created_at', 'entry_count'])
       .where('round_id', '=', roundId)
       .orderBy('version')
       .execute();
@@ -74,30 +95,66 @@ export class ContestRanking {
 
   /** The latest version (or the one asked for) and the history; null before the freeze. */
   async published(roundId: number, version?: number): Promise<PublishedRanking | null> {
-    // The history without the documents: a large round's versions are megabytes each.
-    const rows = await this.db
-      .selectFrom('contest_ranking')
-      .select(['version', 'hash', 'previous_hash', 'created_at', sql<RankingChange | null>`document -> 'change'`.as('change')])
-      .where('round_id', '=', roundId)
-      .orderBy('version')
-      .execute();
+    const rows = await this.versions(this.db, roundId);
     if (rows.length === 0) return null;
-    const pick = version === undefined ? rows.at(-1)! : rows.find((r) => r.version === version);
-    if (!pick) throw new AppError('contest_ranking_version_not_found');
-    const row = await this.db
-      .selectFrom('contest_ranking')
-      .select(['version', 'document', 'hash', 'previous_hash', 'created_at'])
-      .where('round_id', '=', roundId)
-      .where('version', '=', pick.version)
-      .executeTakeFirstOrThrow();
+    const row = version === undefined ? rows.at(-1)! : rows.find((r) => r.version === version);
+    if (!row) throw new AppError('contest_ranking_version_not_found');
     const history = rows.map((r) => ({
       version: r.version,
       hash: r.hash,
       previousHash: r.previous_hash,
-      change: r.change ?? null,
+      change: asHeader(r).change,
       rankedAt: r.created_at.toISOString(),
     }));
-    return { ...asVersion(row), hash: row.hash, rankedAt: row.created_at.toISOString(), history };
+    return { ...asHeader(row), hash: row.hash, rankedAt: row.created_at.toISOString(), total: row.entry_count, history };
+  }
+
+  /** `limit` entries of a version in ranking order, after the first `offset`. */
+  async entries(roundId: number, version: number, offset: number, limit: number): Promise<RankedEntry[]> {
+    const rows = await this.db
+      .selectFrom('contest_ranking_entry')
+      .select(ENTRY_COLUMNS)
+      .where('round_id', '=', roundId)
+      .where('version', '=', version)
+      .where('position', '>', offset)
+      .where('position', '<=', offset + limit)
+      .orderBy('position')
+      .execute();
+    return rows.map(asEntry);
+  }
+
+  /** One entry's line in a version; null when the version does not rank it (disqualified). */
+  async entryOf(roundId: number, version: number, entryId: number): Promise<RankedEntry | null> {
+    const row = await this.db
+      .selectFrom('contest_ranking_entry')
+      .select(ENTRY_COLUMNS)
+      .where('round_id', '=', roundId)
+      .where('version', '=', version)
+      .where('entry_id', '=', entryId)
+      .executeTakeFirst();
+    return row ? asEntry(row) : null;
+  }
+
+  /**
+   * The published text of a version, piece by piece: its SHA-256 is the published hash. Reading
+   * it in batches is safe: a version and all its rows are committed together and never change.
+   */
+  async *text(roundId: number, version: number): AsyncGenerator<string> {
+    const doc = await this.db
+      .selectFrom('contest_ranking')
+      .select('document')
+      .where('round_id', '=', roundId)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    if (!doc) throw new AppError('contest_ranking_version_not_found');
+    const { head, tail } = rankingFrame(doc.document as object);
+    yield head;
+    for (let offset = 0; ; offset += BATCH) {
+      const page = await this.entries(roundId, version, offset, BATCH);
+      if (page.length) yield (offset ? ',' : '') + page.map((e) => canonicalJson(e)).join(',');
+      if (page.length < BATCH) break;
+    }
+    yield tail;
   }
 
   /** Freezes version 1 unless another request (or instance) already did. */
@@ -142,11 +199,18 @@ export class ContestRanking {
       .where('id', '=', round.id)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    const rows = await this.versions(trx, round.id);
-    const last = rows.at(-1);
+    const last = (await this.versions(trx, round.id)).at(-1);
     if (!last) return null;
-    const published = new Map<number, RankedEntry>();
-    for (const row of rows) for (const e of asVersion(row).entries) published.set(e.entryId, e);
+    // Each entry's figures as last published (a reinstated entry's come from the version before its removal).
+    const figures = await trx
+      .selectFrom('contest_ranking_entry')
+      .distinctOn('entry_id')
+      .select(ENTRY_COLUMNS)
+      .where('round_id', '=', round.id)
+      .orderBy('entry_id')
+      .orderBy('version', 'desc')
+      .execute();
+    const published = new Map(figures.map((f) => [f.entry_id, asEntry(f)]));
     const { inputs, disqualified } = await this.rankInputs(trx, round.id, r.time_limit_seconds, published);
     const doc: RankingVersion = {
       ...finalRanking(round.id, inputs),
@@ -166,23 +230,36 @@ export class ContestRanking {
   }
 
   private async store(trx: Transaction<DB>, doc: RankingVersion, by: number | null, now: Date) {
-    const hash = rankingHash(doc);
+    const { entries, ...header } = doc;
+    const hash = rankingHashOf(header, entries);
     await trx
       .insertInto('contest_ranking')
       .values({
         round_id: doc.roundId,
         version: doc.version,
-        document: JSON.stringify(doc),
+        document: JSON.stringify(header),
         hash,
         previous_hash: doc.previousHash,
         created_by: by,
         created_at: now,
+        entry_count: entries.length,
       })
       .execute();
-    // The round row mirrors the latest version for readers that only look there.
+    // One statement per batch: the columns travel as arrays, whatever the batch's size.
+    for (let i = 0; i < entries.length; i += BATCH) {
+      const batch = entries.slice(i, i + BATCH);
+      await sql`
+        insert into contest_ranking_entry
+          (round_id, version, position, rank, entry_id, score, prediction, distance, time_taken_ms, submitted_at)
+        select ${doc.roundId}::int, ${doc.version}::int, x.*
+        from unnest(${batch.map((_, j) => i + j + 1)}::int[], ${batch.map((e) => e.rank)}::int[], ${batch.map((e) => e.entryId)}::int[],
+                    ${batch.map((e) => e.score)}::int[], ${batch.map((e) => e.prediction)}::int[], ${batch.map((e) => e.distance)}::int[],
+                    ${batch.map((e) => e.timeTakenMs)}::int[], ${batch.map((e) => e.submittedAt)}::timestamptz[]) as x`.execute(trx);
+    }
+    // The round row mirrors the latest version's figures for readers that only look there.
     await trx
       .updateTable('contest_round')
-      .set({ ranking: JSON.stringify(doc), ranking_hash: hash, ranked_at: now })
+      .set({ ranking: JSON.stringify(header), ranking_hash: hash, ranked_at: now })
       .where('id', '=', doc.roundId)
       .execute();
     return hash;

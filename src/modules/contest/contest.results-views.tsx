@@ -157,7 +157,7 @@ export function PublicResultsPage(p: { ctx: PageContext; contest: ContestView; n
             <ul>
               {r.history.map((h) => (
                 <li key={h.version}>
-                  <a href={`/api/v1/contest/rounds/${r.roundId}/results?version=${h.version}`}>
+                  <a href={`/api/v1/contest/rounds/${r.roundId}/results/ranking.json?version=${h.version}`}>
                     {t('contestPlay.results.versionItem', { version: n(h.version), date: formatDateTime(new Date(h.rankedAt), locale) })}
                   </a>{' '}
                   <code class="hash">{h.hash}</code>
@@ -172,11 +172,12 @@ export function PublicResultsPage(p: { ctx: PageContext; contest: ContestView; n
         <ol>
           <li>
             {t('contestPlay.results.verify.step1')}{' '}
-            <a href={`/api/v1/contest/rounds/${r.roundId}/results`}>{`/api/v1/contest/rounds/${r.roundId}/results`}</a>
+            <a href={`/api/v1/contest/rounds/${r.roundId}/results/ranking.json?version=${r.version}`} download>
+              {`contest-round-${r.roundId}-ranking-v${r.version}.json`}
+            </a>
           </li>
           <li>{t('contestPlay.results.verify.step2')}</li>
           <li>{t('contestPlay.results.verify.step3')}</li>
-          <li>{t('contestPlay.results.verify.step4')}</li>
         </ol>
       </section>
     </Layout>

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { auditContext, type App } from '../../web/request-context.js';
@@ -22,6 +23,7 @@ import {
   RenamePoolBody,
   RegisterBody,
   Registered,
+  RankingTextQuery,
   ResultsQuery,
   RoundResults,
   RoundView,
@@ -42,7 +44,7 @@ const tokenHeader = Type.Object({ [TOKEN_HEADER]: Type.Optional(Type.String({ de
 
 /** The contest API: administration by the city admin, entries by participant token, frozen results. */
 export async function contestApiRoutes(app: App) {
-  const { contestAdmin, contestEditor, contestEntries, contestLeaderboard } = app.services;
+  const { contestAdmin, contestEditor, contestEntries, contestLeaderboard, contestPlay } = app.services;
   const base = '/api/v1/contest';
 
   app.post(`${base}/contests`, {
@@ -221,12 +223,37 @@ export async function contestApiRoutes(app: App) {
     config: { policy: policies.public },
     schema: {
       tags,
-      summary: 'The frozen ranking of a closed round, latest version (or ?version=n), with its SHA-256 hash and the list of versions',
+      summary:
+        'The frozen ranking of a closed round, latest version (or ?version=n), one page at a time (?page, ?pageSize), with its SHA-256 hash and the list of versions',
       params: IdParams,
       querystring: ResultsQuery,
       response: { 200: RoundResults },
     },
-    handler: async (req) => contestEntries.results(req.params.id, new Date(), req.query.version),
+    handler: async (req) => contestPlay.resultsPage(req.params.id, req.query),
+  });
+
+  app.get(`${base}/rounds/:id/results/ranking.json`, {
+    config: { policy: policies.public },
+    schema: {
+      tags,
+      summary: 'Open data: the whole frozen ranking of a version as its published text (canonical JSON); its SHA-256 is the published hash',
+      params: IdParams,
+      querystring: RankingTextQuery,
+    },
+    handler: async (req, reply) => {
+      const r = await contestEntries.results(req.params.id, new Date(), req.query.version);
+      // A version never changes: a numbered one is cached for good, the latest is revalidated.
+      const etag = `"${r.hash}"`;
+      reply
+        .header('etag', etag)
+        .header('cache-control', req.query.version ? 'public, max-age=31536000, immutable' : 'public, no-cache')
+        .header('x-ranking-sha256', r.hash);
+      if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-disposition', `inline; filename="contest-round-${req.params.id}-ranking-v${r.version}.json"`)
+        .send(Readable.from(contestEntries.ranking.text(req.params.id, r.version)));
+    },
   });
 
   app.get(`${base}/rounds/:id/leaderboard/units`, {

@@ -187,9 +187,14 @@ export const RoundResults = Type.Object({
   actualAllCorrect: Type.Integer(),
   rankedAt: Type.String(),
   hash: Type.String({
-    description: 'SHA-256 (hex) of the canonical JSON of this object without hash, rankedAt and history',
+    description:
+      'SHA-256 (hex) of the published text of this version: GET …/results/ranking.json (canonical JSON of the whole ranking, every entry)',
   }),
-  entries: Type.Array(RankedEntry),
+  total: Type.Integer({ description: 'Entries ranked by this version' }),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+  pages: Type.Integer(),
+  entries: Type.Array(RankedEntry, { description: 'This page of the ranking, in ranking order' }),
   history: Type.Array(
     Type.Object({
       version: Type.Integer(),
@@ -203,6 +208,15 @@ export const RoundResults = Type.Object({
 });
 
 export const ResultsQuery = Type.Object(
+  {
+    version: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default 1,000' })),
+  },
+  { additionalProperties: false },
+);
+
+export const RankingTextQuery = Type.Object(
   { version: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) },
   { additionalProperties: false },
 );

@@ -108,15 +108,16 @@ export const enContestPlay: Record<keyof typeof viContestPlay, string> = {
   'contestPlay.results.next': 'Next page',
   'contestPlay.results.verify.title': 'Checking the results',
   'contestPlay.results.verify.frozen': 'The results were frozen at {date} and no longer change.',
+  'contestPlay.results.verify.step1': 'Download the whole ranking (a JSON file, open data that anyone may reuse):',
+  'contestPlay.results.verify.step2':
+    'Compute the SHA-256 of the file exactly as downloaded (for example with sha256sum): it must equal the check code above.',
+  'contestPlay.results.verify.step3':
+    'The file lists every entry in ranking order with the figures that decided its place: score, prediction distance, time taken, submission instant.',
   'contestPlay.results.verify.hash': 'Check code (SHA-256):',
-  'contestPlay.results.verify.step1': 'Download the results data (JSON):',
-  'contestPlay.results.verify.step2': 'Remove the three fields "hash", "rankedAt" and "history".',
   'contestPlay.results.versions':
     'These results are version {version}: after the freeze an entry was disqualified (or reinstated) and the ranking recomputed. Every version is kept and can be checked:',
   'contestPlay.results.versionItem': 'Version {version} ({date})',
   'contestPlay.result.disqualified': 'This entry is not in the ranking (it was disqualified).',
-  'contestPlay.results.verify.step3': 'Write the rest as canonical JSON: keys sorted alphabetically at every level, no spaces.',
-  'contestPlay.results.verify.step4': 'Compute the SHA-256 of that text: it must equal the check code above.',
   'contestPlay.board.title': 'Units leaderboard – round {n}',
   'contestPlay.board.districtLead':
     'Entries and average score per district and city department. People registered at a ward count for its district.',

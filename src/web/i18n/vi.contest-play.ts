@@ -108,16 +108,16 @@ export const viContestPlay = {
   'contestPlay.results.next': 'Trang sau',
   'contestPlay.results.verify.title': 'Kiểm tra kết quả',
   'contestPlay.results.verify.frozen': 'Kết quả được chốt lúc {date} và không thay đổi nữa.',
+  'contestPlay.results.verify.step1': 'Tải toàn bộ bảng xếp hạng (tệp JSON, dữ liệu mở, ai cũng được dùng lại):',
+  'contestPlay.results.verify.step2':
+    'Tính SHA-256 của tệp đúng như đã tải về (ví dụ lệnh sha256sum): kết quả phải trùng với mã kiểm tra ở trên.',
+  'contestPlay.results.verify.step3':
+    'Tệp liệt kê mọi bài thi theo thứ tự xếp hạng, cùng các số liệu quyết định thứ hạng: điểm, độ lệch dự đoán, thời gian làm bài, thời điểm nộp.',
   'contestPlay.results.verify.hash': 'Mã kiểm tra (SHA-256):',
-  'contestPlay.results.verify.step1': 'Tải bản dữ liệu kết quả (JSON):',
-  'contestPlay.results.verify.step2': 'Bỏ ba mục "hash", "rankedAt" và "history".',
   'contestPlay.results.versions':
     'Kết quả này là phiên bản {version}: sau khi chốt, có bài thi bị loại (hoặc được khôi phục) và bảng xếp hạng được tính lại. Mọi phiên bản đều được lưu và kiểm tra được:',
   'contestPlay.results.versionItem': 'Phiên bản {version} ({date})',
   'contestPlay.result.disqualified': 'Bài thi này không có trong bảng xếp hạng (đã bị loại).',
-  'contestPlay.results.verify.step3':
-    'Viết phần còn lại thành JSON chuẩn: các khóa xếp theo thứ tự chữ cái ở mọi cấp, không có khoảng trắng.',
-  'contestPlay.results.verify.step4': 'Tính SHA-256 của chuỗi đó: kết quả phải trùng với mã kiểm tra ở trên.',
   'contestPlay.board.title': 'Bảng xếp hạng đơn vị – đợt {n}',
   'contestPlay.board.districtLead':
     'Số bài thi và điểm trung bình theo quận, huyện, thị xã và sở, ngành. Người đăng ký ở phường, xã được tính cho quận, huyện của phường, xã đó.',
