@@ -7,6 +7,7 @@
 // Run: npm run bench -- contest [--participants 2000] [--rate 500] [--questions 10] [--bank 60]
 //        [--answers each|sheet|with-submit] [--servers 1] [--think auto|ms] [--seconds 30] [--warmup 10] [--connections 128] [--pool 10]
 //        [--only load,ranking] [--ranking-entries 600000] [--db motcua_bench_contest] [--keep] [--reuse] [--profile dir]
+//        [--server-heap MB]
 //      BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/): the database --db
 //      (motcua_bench_contest) there is dropped, created, migrated and seeded, and dropped at the end
 //      unless --keep (--reuse: measure on a database kept by an earlier --keep).
@@ -19,6 +20,7 @@ import { request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -52,6 +54,8 @@ const { values: opts } = parseArgs({
     reuse: { type: 'boolean', default: false },
     /** A directory: the server writes its V8 CPU profile there (open it in Chrome DevTools). */
     profile: { type: 'string' },
+    /** MB: the server's V8 heap cap (--max-old-space-size), as docs/operations.md advises operators. */
+    'server-heap': { type: 'string' },
     // Accepted and ignored: scripts/bench.mjs passes every benchmark the same extra arguments.
     engine: { type: 'string' },
   },
@@ -255,6 +259,7 @@ try {
       LOGIN_RATE_LIMIT: '100000',
       // Per-IP limits on the contest (fairness, issue 9): every virtual participant comes from 127.0.0.1.
       CONTEST_RATE_LIMIT: 'off',
+      ...(opts['server-heap'] ? { NODE_OPTIONS: `--max-old-space-size=${Number(opts['server-heap'])}` } : {}),
     },
     opts.profile,
     Number(opts.servers),
@@ -364,12 +369,25 @@ try {
       return res;
     };
     const frozen = await timed('GET results, first call: computes and freezes the ranking', `/rounds/${ids.roundId}/results`);
-    await timed('GET results again (the stored ranking)', `/rounds/${ids.roundId}/results`);
+    await timed('GET results again (page 1 of the stored ranking)', `/rounds/${ids.roundId}/results`);
+    const middle = Math.max(1, Math.ceil(RANKING_ENTRIES / 2000));
+    await timed(`GET results?page=${middle} (the middle)`, `/rounds/${ids.roundId}/results?page=${middle}`);
+    const text = await timed('GET results/ranking.json (the whole published text)', `/rounds/${ids.roundId}/results/ranking.json`);
     await timed('GET leaderboard/units (districts and departments)', `/rounds/${ids.roundId}/leaderboard/units`);
     await timed('GET leaderboard/units?level=commune', `/rounds/${ids.roundId}/leaderboard/units?level=commune`);
+    await timed('GET leaderboard/units?level=school', `/rounds/${ids.roundId}/leaderboard/units?level=school`);
+    const ranked = JSON.parse(frozen.body) as {
+      actualAllCorrect: number;
+      hash: string;
+      total: number;
+      entries: { entryId: number; rank: number }[];
+    };
+    const textHash = createHash('sha256').update(text.body, 'utf8').digest('hex');
+    log(
+      `  published text: ${int(ranked.total)} entries, SHA-256 ${textHash === ranked.hash ? 'equals' : 'DIFFERS FROM'} the published hash`,
+    );
     // The plan (bench/README.md): the same order from one SQL statement; it must agree with the frozen one.
     const sketch = await sqlRankingSketch(setup, ids.roundId, 1000);
-    const ranked = JSON.parse(frozen.body) as { actualAllCorrect: number; entries: { entryId: number; rank: number; score: number }[] };
     const agree =
       sketch.rows[0]?.actual === ranked.actualAllCorrect &&
       sketch.rows.every((x, i) => ranked.entries[i]?.entryId === x.entry_id && ranked.entries[i]?.rank === x.rank);
@@ -378,13 +396,12 @@ try {
         `actual all-correct ${sketch.rows[0]?.actual} vs ${ranked.actualAllCorrect} frozen; first ${sketch.rows.length} rows ` +
         `${agree ? 'identical to the frozen ranking' : 'DIFFER from the frozen ranking'}`,
     );
-    const size = await sql<{ s: string; r: string; a: string }>`select pg_size_pretty(pg_column_size(ranking)::bigint) as s,
-      pg_size_pretty(octet_length(ranking::text)::bigint) as r,
-      pg_size_pretty(pg_total_relation_size('contest_answer')) as a from contest_round where id = ${ids.roundId}`.execute(setup.db);
+    const size = await sql<{ r: string; a: string }>`select pg_size_pretty(pg_total_relation_size('contest_ranking_entry')) as r,
+      pg_size_pretty(pg_total_relation_size('contest_answer')) as a`.execute(setup.db);
     log(
       table(['call', 'time', 'response', 'server RSS after', 'server peak RSS', 'peak grew by'], rows) +
-        `\n  server RSS before: ${mb(before.rss)}; the stored ranking: ${size.rows[0]!.s} in the row (${size.rows[0]!.r} as text); ` +
-        `contest_answer with its index: ${size.rows[0]!.a}`,
+        `\n  server RSS before: ${mb(before.rss)}${opts['server-heap'] ? ` (heap capped at ${opts['server-heap']} MB)` : ''}; ` +
+        `the stored ranking: ${size.rows[0]!.r} (contest_ranking_entry with its indexes); contest_answer with its index: ${size.rows[0]!.a}`,
     );
   }
   await setup.close();

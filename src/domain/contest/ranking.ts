@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../lib/canonical-json.js';
 import { sha256 } from '../../lib/crypto.js';
 
@@ -121,17 +120,4 @@ export function rankingFrame(document: object): { head: string; tail: string } {
   // text) follow "entries"; a reason quoting the same characters is escaped before it anyway.
   const at = whole.lastIndexOf(EMPTY_ENTRIES) + EMPTY_ENTRIES.length - 1;
   return { head: whole.slice(0, at), tail: whole.slice(at) };
-}
-
-/** rankingHash of `document` with `entries`, computed piece by piece. */
-export function rankingHashOf(document: object, entries: Iterable<RankedEntry>): string {
-  const { head, tail } = rankingFrame(document);
-  const h = createHash('sha256').update(head);
-  let first = true;
-  for (const e of entries) {
-    if (!first) h.update(',');
-    h.update(canonicalJson(e));
-    first = false;
-  }
-  return h.update(tail).digest('hex');
 }

@@ -1,19 +1,11 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
-import {
-  finalRanking,
-  rankingFrame,
-  rankingHashOf,
-  type RankedEntry,
-  type RankingChange,
-  type RankingHeader,
-  type RankingVersion,
-  type RankInput,
-} from '../../domain/contest/ranking.js';
+import { createHash } from 'node:crypto';
+import { rankingFrame, type RankedEntry, type RankingChange, type RankingHeader } from '../../domain/contest/ranking.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
-import { deadlineOf, timeTakenMs } from '../../domain/contest/timing.js';
 import { AppError } from '../../lib/errors.js';
 import { recordAudit, SYSTEM_CONTEXT, type AuditContext } from '../audit/audit.js';
+import { disqualifiedEntries, rankRound } from './contest.ranking-sql.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -110,8 +102,8 @@ export class ContestRanking {
   }
 
   /** `limit` entries of a version in ranking order, after the first `offset`. */
-  async entries(roundId: number, version: number, offset: number, limit: number): Promise<RankedEntry[]> {
-    const rows = await this.db
+  async entries(roundId: number, version: number, offset: number, limit: number, db: Db = this.db): Promise<RankedEntry[]> {
+    const rows = await db
       .selectFrom('contest_ranking_entry')
       .select(ENTRY_COLUMNS)
       .where('round_id', '=', roundId)
@@ -169,14 +161,12 @@ export class ContestRanking {
       const exists = await trx.selectFrom('contest_ranking').select('version').where('round_id', '=', round.id).executeTakeFirst();
       if (exists) return;
       await this.onFreeze(trx, round.id, now);
-      const { inputs, disqualified } = await this.rankInputs(trx, round.id, r.time_limit_seconds, new Map());
-      const doc: RankingVersion = { ...finalRanking(round.id, inputs), version: 1, previousHash: null, change: null, disqualified };
-      const hash = await this.store(trx, doc, null, now);
+      const v = await this.storeVersion(trx, round.id, r.time_limit_seconds, { version: 1, previousHash: null, change: null }, null, now);
       await recordAudit(trx, SYSTEM_CONTEXT, {
         action: 'contest.round.rank',
         entityType: 'contest_round',
         entityId: round.id,
-        after: { version: 1, hash, entries: doc.entries.length, actualAllCorrect: doc.actualAllCorrect },
+        after: { version: 1, hash: v.hash, entries: v.total, actualAllCorrect: v.actualAllCorrect },
       });
     });
   }
@@ -201,133 +191,62 @@ export class ContestRanking {
       .executeTakeFirstOrThrow();
     const last = (await this.versions(trx, round.id)).at(-1);
     if (!last) return null;
-    // Each entry's figures as last published (a reinstated entry's come from the version before its removal).
-    const figures = await trx
-      .selectFrom('contest_ranking_entry')
-      .distinctOn('entry_id')
-      .select(ENTRY_COLUMNS)
-      .where('round_id', '=', round.id)
-      .orderBy('entry_id')
-      .orderBy('version', 'desc')
-      .execute();
-    const published = new Map(figures.map((f) => [f.entry_id, asEntry(f)]));
-    const { inputs, disqualified } = await this.rankInputs(trx, round.id, r.time_limit_seconds, published);
-    const doc: RankingVersion = {
-      ...finalRanking(round.id, inputs),
-      version: last.version + 1,
-      previousHash: last.hash,
-      change,
-      disqualified,
-    };
-    const hash = await this.store(trx, doc, ctx.actorId, now);
+    const version = last.version + 1;
+    const v = await this.storeVersion(trx, round.id, r.time_limit_seconds, { version, previousHash: last.hash, change }, ctx.actorId, now);
     await recordAudit(trx, ctx, {
       action: 'contest.round.rerank',
       entityType: 'contest_round',
       entityId: round.id,
-      after: { version: doc.version, hash, previousHash: last.hash, change, entries: doc.entries.length },
+      after: { version, hash: v.hash, previousHash: last.hash, change, entries: v.total },
     });
-    return { version: doc.version, hash };
-  }
-
-  private async store(trx: Transaction<DB>, doc: RankingVersion, by: number | null, now: Date) {
-    const { entries, ...header } = doc;
-    const hash = rankingHashOf(header, entries);
-    await trx
-      .insertInto('contest_ranking')
-      .values({
-        round_id: doc.roundId,
-        version: doc.version,
-        document: JSON.stringify(header),
-        hash,
-        previous_hash: doc.previousHash,
-        created_by: by,
-        created_at: now,
-        entry_count: entries.length,
-      })
-      .execute();
-    // One statement per batch: the columns travel as arrays, whatever the batch's size.
-    for (let i = 0; i < entries.length; i += BATCH) {
-      const batch = entries.slice(i, i + BATCH);
-      await sql`
-        insert into contest_ranking_entry
-          (round_id, version, position, rank, entry_id, score, prediction, distance, time_taken_ms, submitted_at)
-        select ${doc.roundId}::int, ${doc.version}::int, x.*
-        from unnest(${batch.map((_, j) => i + j + 1)}::int[], ${batch.map((e) => e.rank)}::int[], ${batch.map((e) => e.entryId)}::int[],
-                    ${batch.map((e) => e.score)}::int[], ${batch.map((e) => e.prediction)}::int[], ${batch.map((e) => e.distance)}::int[],
-                    ${batch.map((e) => e.timeTakenMs)}::int[], ${batch.map((e) => e.submittedAt)}::timestamptz[]) as x`.execute(trx);
-    }
-    // The round row mirrors the latest version's figures for readers that only look there.
-    await trx
-      .updateTable('contest_round')
-      .set({ ranking: JSON.stringify(header), ranking_hash: hash, ranked_at: now })
-      .where('id', '=', doc.roundId)
-      .execute();
-    return hash;
+    return { version, hash: v.hash };
   }
 
   /**
-   * Every entry of the round but the disqualified ones; `published` figures win over the data.
-   * The score is counted in the database (a drawn question is right when the chosen options are
-   * exactly the key: the rule of domain/contest/scoring.ts, which a test holds both to), so a round
-   * of 600,000 entries sends 600,000 rows to Node rather than its 6 million answers.
+   * Ranks the round into a new version (rows written by the database, contest.ranking-sql.ts),
+   * then hashes the version's text by reading its rows back a batch at a time. The version row is
+   * written first (the rows refer to it) and completed once the hash is known, in the same
+   * transaction, so no reader ever sees it unfinished.
    */
-  private async rankInputs(trx: Transaction<DB>, roundId: number, limit: number, published: Map<number, RankedEntry>) {
-    const { rows: entries } = await sql<{
-      id: number;
-      started_at: Date;
-      submitted_at: Date | null;
-      prediction: number | null;
-      disqualified: boolean;
-      drawn: number;
-      score: number;
-    }>`
-      with drawn as (
-        select e.id as entry_id, (d ->> 'questionId')::int as question_id
-        from contest_entry e cross join lateral jsonb_array_elements(e.questions) d
-        where e.round_id = ${roundId} and e.disqualified_at is null
-      ), rights as (
-        select drawn.entry_id, count(*)::int as score
-        from drawn
-        join contest_answer a on a.entry_id = drawn.entry_id and a.question_id = drawn.question_id
-        join contest_question q on q.id = drawn.question_id
-        where cardinality(a.chosen) = cardinality(q.correct) and a.chosen @> q.correct and a.chosen <@ q.correct
-        group by drawn.entry_id
-      )
-      select e.id::int as id, e.started_at, e.submitted_at, e.prediction, e.disqualified_at is not null as disqualified,
-             jsonb_array_length(e.questions)::int as drawn, coalesce(r.score, 0)::int as score
-      from contest_entry e left join rights r on r.entry_id = e.id
-      where e.round_id = ${roundId}`.execute(trx);
-    const disqualified = entries
-      .filter((e) => e.disqualified)
-      .map((e) => Number(e.id))
-      .sort((a, b) => a - b);
-    const inputs = entries
-      .filter((e) => !e.disqualified)
-      .map((e): RankInput => {
-        const before = published.get(e.id);
-        if (before) {
-          return {
-            entryId: e.id,
-            score: before.score,
-            allCorrect: e.drawn > 0 && before.score === e.drawn,
-            prediction: before.prediction,
-            timeTakenMs: before.timeTakenMs,
-            submittedAt: Date.parse(before.submittedAt),
-          };
-        }
-        const startedAt = new Date(e.started_at);
-        const submittedAt = e.submitted_at === null ? null : new Date(e.submitted_at);
-        // An entry that ran out of time without submitting closed at its deadline, with no prediction.
-        const closedAt = submittedAt ?? deadlineOf(startedAt, limit);
-        return {
-          entryId: e.id,
-          score: e.score,
-          allCorrect: e.drawn > 0 && e.score === e.drawn,
-          prediction: submittedAt ? e.prediction : null,
-          timeTakenMs: timeTakenMs(startedAt, submittedAt, limit),
-          submittedAt: closedAt.getTime(),
-        };
-      });
-    return { inputs, disqualified };
+  private async storeVersion(
+    trx: Transaction<DB>,
+    roundId: number,
+    timeLimitSeconds: number,
+    v: Pick<RankingHeader, 'version' | 'previousHash' | 'change'>,
+    by: number | null,
+    now: Date,
+  ) {
+    await trx
+      .insertInto('contest_ranking')
+      .values({
+        round_id: roundId,
+        version: v.version,
+        document: '{}',
+        hash: '',
+        previous_hash: v.previousHash,
+        created_by: by,
+        created_at: now,
+        entry_count: 0,
+      })
+      .execute();
+    const { actualAllCorrect, total } = await rankRound(trx, roundId, v.version, timeLimitSeconds);
+    const header: RankingHeader = { roundId, actualAllCorrect, ...v, disqualified: await disqualifiedEntries(trx, roundId) };
+    const { head, tail } = rankingFrame(header);
+    const hash = createHash('sha256').update(head);
+    for (let offset = 0; offset < total; offset += BATCH) {
+      const page = await this.entries(roundId, v.version, offset, BATCH, trx);
+      hash.update((offset ? ',' : '') + page.map((e) => canonicalJson(e)).join(','));
+    }
+    const hex = hash.update(tail).digest('hex');
+    const document = JSON.stringify(header);
+    await trx
+      .updateTable('contest_ranking')
+      .set({ document, hash: hex, entry_count: total })
+      .where('round_id', '=', roundId)
+      .where('version', '=', v.version)
+      .execute();
+    // The round row mirrors the latest version's figures for readers that only look there.
+    await trx.updateTable('contest_round').set({ ranking: document, ranking_hash: hex, ranked_at: now }).where('id', '=', roundId).execute();
+    return { hash: hex, actualAllCorrect, total };
   }
 }
