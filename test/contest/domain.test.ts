@@ -3,14 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { drawEntry } from '../../src/domain/contest/draw.js';
-import {
-  compareEntries,
-  finalRanking,
-  rankingFrame,
-  rankingHash,
-  rankingText,
-  type RankInput,
-} from '../../src/domain/contest/ranking.js';
+import { compareEntries, finalRanking, rankingFrame, rankingHash, rankingText, type RankInput } from '../../src/domain/contest/ranking.js';
 import { canonicalJson } from '../../src/lib/canonical-json.js';
 import { isRight, scoreEntry } from '../../src/domain/contest/scoring.js';
 import { acceptUntil, deadlineOf, GRACE_MS, isLate, timeTakenMs } from '../../src/domain/contest/timing.js';
