@@ -11,6 +11,8 @@ import { maskPhonePublic, pii } from '../../lib/pii.js';
 export const maskPhone = (stored: string) => maskPhonePublic(pii().decrypt(stored));
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+const FIGURES_TTL_MS = 5 * 60_000;
+const MAX_FIGURES = 200;
 
 type Row = Omit<UnitsLeaderboard['units'][number], 'rank'>;
 const tally = (code: string, name: Row['name'], level: string, entries: number, total: number): Row => ({
@@ -44,11 +46,27 @@ export class ContestLeaderboard {
     private readonly entries: ContestEntries,
   ) {}
 
+  /**
+   * A version's figures per level, kept a few minutes: a version never changes, and a round of
+   * 600,000 entries costs about a second of the database per computation (bench/README.md) on a
+   * public page. Only unit names and retirements can be that much behind.
+   */
+  readonly #figures = new Map<string, { at: number; rows: Promise<Row[]> }>();
+
   /** Entries and average score per district-level unit and department, per ward (`commune`) or per school (`school`). */
-  async units(roundId: number, level: LeaderboardLevel): Promise<UnitsLeaderboard> {
+  async units(roundId: number, level: LeaderboardLevel, now = Date.now()): Promise<UnitsLeaderboard> {
     const ranking = await this.entries.results(roundId);
-    const rows = level === 'school' ? await this.schools(roundId, ranking.version) : await this.areas(roundId, ranking.version, level);
-    return { roundId, level, hash: ranking.hash, units: rank(rows) };
+    const key = `${roundId}:${ranking.version}:${level}`;
+    let hit = this.#figures.get(key);
+    if (!hit || now - hit.at > FIGURES_TTL_MS) {
+      if (this.#figures.size >= MAX_FIGURES) this.#figures.delete(this.#figures.keys().next().value!);
+      const rows = level === 'school' ? this.schools(roundId, ranking.version) : this.areas(roundId, ranking.version, level);
+      hit = { at: now, rows };
+      this.#figures.set(key, hit);
+      // A failure is not kept: the next request tries again.
+      rows.catch(() => this.#figures.get(key) === hit && this.#figures.delete(key));
+    }
+    return { roundId, level, hash: ranking.hash, units: rank((await hit.rows).map((r) => ({ ...r }))) };
   }
 
   /**

@@ -23,27 +23,26 @@ export async function rankRound(
   timeLimitSeconds: number,
 ): Promise<{ actualAllCorrect: number; total: number }> {
   const { rows } = await sql<{ actual: number; total: number }>`
-    with drawn as (
-      select e.id as entry_id, (d ->> 'questionId')::int as question_id
-      from contest_entry e cross join lateral jsonb_array_elements(e.questions) d
-      where e.round_id = ${roundId} and e.disqualified_at is null
-    ), rights as (
-      select drawn.entry_id, count(*)::int as score
-      from drawn
-      join contest_answer a on a.entry_id = drawn.entry_id and a.question_id = drawn.question_id
-      join contest_question q on q.id = drawn.question_id
-      where cardinality(a.chosen) = cardinality(q.correct) and a.chosen @> q.correct and a.chosen <@ q.correct
-      group by drawn.entry_id
-    ), fresh as (
-      select e.id as entry_id, coalesce(r.score, 0) as score, jsonb_array_length(e.questions) as drawn,
+    with fresh as (
+      -- One pass over the round's answers; the rule goes in the aggregate's filter, where it does
+      -- not mislead the planner's estimates (in a WHERE it chose 5 million index lookups).
+      select e.id as entry_id,
+             count(*) filter (
+               where cardinality(a.chosen) = cardinality(q.correct) and a.chosen @> q.correct and a.chosen <@ q.correct
+                 and e.questions @> jsonb_build_array(jsonb_build_object('questionId', a.question_id))
+             )::int as score,
+             jsonb_array_length(e.questions) as drawn,
              case when e.submitted_at is null then null else e.prediction end as prediction,
              case when e.submitted_at is null then ${timeLimitSeconds}::bigint * 1000
                   else greatest(0, least(${timeLimitSeconds}::bigint * 1000,
                     floor(extract(epoch from e.submitted_at) * 1000) - floor(extract(epoch from e.started_at) * 1000)))
              end::int as time_taken_ms,
              date_trunc('milliseconds', coalesce(e.submitted_at, e.started_at + ${timeLimitSeconds}::int * interval '1 second')) as closed_at
-      from contest_entry e left join rights r on r.entry_id = e.id
+      from contest_entry e
+      left join contest_answer a on a.entry_id = e.id
+      left join contest_question q on q.id = a.question_id
       where e.round_id = ${roundId} and e.disqualified_at is null
+      group by e.id
     ), published as (
       select distinct on (entry_id) entry_id, score, prediction, time_taken_ms, submitted_at
       from contest_ranking_entry where round_id = ${roundId} and version < ${version}
@@ -72,6 +71,9 @@ export async function rankRound(
       returning 1
     )
     select (select n from actual) as actual, (select count(*)::int from written) as total`.execute(trx);
+  // Fresh rows have no statistics yet: without them the leaderboard's join over 600,000 rows
+  // was planned as nested loops (9 s instead of 0.9 s). Analyze sees this transaction's rows.
+  await sql`analyze contest_ranking_entry`.execute(trx);
   return { actualAllCorrect: Number(rows[0]!.actual), total: Number(rows[0]!.total) };
 }
 
