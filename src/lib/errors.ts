@@ -234,6 +234,7 @@ export const ERROR_STATUS = {
   contest_entry_not_disqualified: 409,
   contest_ranking_version_not_found: 404,
   contest_results_page_not_found: 404,
+  contest_results_pending: 503,
   learn_lesson_not_found: 404,
   learn_school_unit_invalid: 400,
   learn_school_name_invalid: 400,

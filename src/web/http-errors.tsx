@@ -105,7 +105,8 @@ export function wantsJson(request: FastifyRequest): boolean {
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const p = toProblem(err);
-  if (p.status >= 500) request.log.error({ err }, 'request failed');
+  // A round's results being computed is expected at its close, not a failure to look into.
+  if (p.status >= 500 && p.code !== 'contest_results_pending') request.log.error({ err }, 'request failed');
   else request.log.info({ code: p.code, status: p.status }, 'request refused');
   const locale = request.locale ?? 'vi';
   const t = translator(locale, messageDefaults(request));
@@ -113,6 +114,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: u
   const title = isMessageKey(messageKey) ? t(messageKey, p.params) : t('err.internal');
   if (p.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
   if (p.code === 'database_unavailable') reply.header('retry-after', '5');
+  if (p.code === 'contest_results_pending') reply.header('retry-after', '15');
   if (wantsJson(request)) {
     return reply
       .status(p.status)
@@ -128,11 +130,13 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: u
   }
   const ctx = pageContext(request, reply);
   const is404 = p.code === 'not_found' || p.code === 'route_not_found';
-  const heading = is404 ? t('error.404.title') : p.status >= 500 ? t('error.500.title') : t('error.generic.title');
-  const body = is404 ? t('error.404.body') : p.status >= 500 ? t('error.500.body', { id: request.id }) : title;
+  // A 5xx the person can act on (wait and retry) says so; the others stay generic.
+  const failed = p.status >= 500 && p.code !== 'contest_results_pending';
+  const heading = is404 ? t('error.404.title') : failed ? t('error.500.title') : t('error.generic.title');
+  const body = is404 ? t('error.404.body') : failed ? t('error.500.body', { id: request.id }) : title;
   return renderHtml(
     reply.status(p.status),
-    <Layout ctx={ctx} title={heading} hasError={!is404 && p.status < 500}>
+    <Layout ctx={ctx} title={heading} hasError={!is404 && !failed}>
       <h1>{heading}</h1>
       <p class="lead">{body}</p>
       <p>

@@ -121,6 +121,22 @@ describe(`the database ranks a round exactly as the domain rule does (${ENGINE})
   });
   after(() => t?.close());
 
+  test(
+    'while another request freezes the round, results are refused with 503 and Retry-After, not held',
+    { skip: ENGINE === 'pglite' ? 'one connection: no second transaction to hold the lock' : false },
+    async () => {
+      await t.db.transaction().execute(async (trx) => {
+        // What a freeze in progress holds: the round's row.
+        await trx.selectFrom('contest_round').select('id').where('id', '=', roundId).forUpdate().execute();
+        const r = await api(`/rounds/${roundId}/results`);
+        assert.deepEqual([r.statusCode, r.json().code, r.headers['retry-after']], [503, 'contest_results_pending', '15']);
+        const page = await t.app.inject({ url: `/contest/rounds/${roundId}/results?lang=en` });
+        assert.equal(page.statusCode, 503);
+        assert.match(page.body, /being computed/);
+      });
+    },
+  );
+
   test('version 1: the same entries, order, ranks, distances, times and instants as finalRanking', async () => {
     assert.equal((await api(`/rounds/${roundId}/results`)).statusCode, 200);
     const v1 = await published(1);

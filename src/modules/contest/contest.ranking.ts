@@ -149,7 +149,11 @@ export class ContestRanking {
     yield tail;
   }
 
-  /** Freezes version 1 unless another request (or instance) already did. */
+  /**
+   * Freezes version 1 unless another request (or instance) already did. While one is freezing
+   * (a minute for 600,000 entries), the others are refused with contest_results_pending rather
+   * than each holding a database connection until it is done: at a round's close everyone asks.
+   */
   async freeze(round: { id: number; contest_id: number }, now: Date): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const r = await trx
@@ -157,7 +161,9 @@ export class ContestRanking {
         .select(['time_limit_seconds'])
         .where('id', '=', round.id)
         .forUpdate()
-        .executeTakeFirstOrThrow();
+        .skipLocked()
+        .executeTakeFirst();
+      if (!r) throw new AppError('contest_results_pending');
       const exists = await trx.selectFrom('contest_ranking').select('version').where('round_id', '=', round.id).executeTakeFirst();
       if (exists) return;
       await this.onFreeze(trx, round.id, now);

@@ -7,6 +7,7 @@ export const enContestFair: Record<keyof typeof viContestFair, string> = {
   'err.contest_entry_disqualified': 'This entry is already disqualified.',
   'err.contest_entry_not_disqualified': 'This entry is not disqualified.',
   'err.contest_ranking_version_not_found': 'There is no such version of the ranking.',
+  'err.contest_results_pending': 'The results of this round are being computed. Please try again in a minute.',
   'err.contest_results_page_not_found': 'There is no such page of the ranking: it has {pages} pages.',
   'contestFair.title': 'Flags to review – round {id}',
   'contestFair.lead':

@@ -6,6 +6,7 @@ export const viContestFair = {
   'err.contest_entry_disqualified': 'Bài thi này đã bị loại.',
   'err.contest_entry_not_disqualified': 'Bài thi này không bị loại.',
   'err.contest_ranking_version_not_found': 'Không có phiên bản bảng xếp hạng này.',
+  'err.contest_results_pending': 'Kết quả của đợt thi đang được tính. Xin vui lòng thử lại sau một phút.',
   'err.contest_results_page_not_found': 'Không có trang này của bảng xếp hạng: bảng có {pages} trang.',
   'contestFair.title': 'Cờ cần xem xét – đợt thi số {id}',
   'contestFair.lead':
