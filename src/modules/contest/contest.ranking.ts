@@ -150,11 +150,24 @@ export class ContestRanking {
   }
 
   /**
-   * Freezes version 1 unless another request (or instance) already did. While one is freezing
-   * (a minute for 600,000 entries), the others are refused with contest_results_pending rather
-   * than each holding a database connection until it is done: at a round's close everyone asks.
+   * Freezes version 1 unless another request (or instance) already did. While another instance
+   * is freezing (half a minute for 600,000 entries), requests here are refused with
+   * contest_results_pending rather than each holding a database connection until it is done: at
+   * a round's close everyone asks.
    */
-  async freeze(round: { id: number; contest_id: number }, now: Date): Promise<void> {
+  freeze(round: { id: number; contest_id: number }, now: Date): Promise<void> {
+    // Requests in this process wait for its own freeze (they hold no connection meanwhile).
+    let running = this.#freezing.get(round.id);
+    if (!running) {
+      running = this.freezeOnce(round, now).finally(() => this.#freezing.delete(round.id));
+      this.#freezing.set(round.id, running);
+    }
+    return running;
+  }
+
+  readonly #freezing = new Map<number, Promise<void>>();
+
+  private async freezeOnce(round: { id: number; contest_id: number }, now: Date): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const r = await trx
         .selectFrom('contest_round')
