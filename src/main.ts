@@ -19,6 +19,7 @@ const load = () =>
     import('./modules/processing/sweep.js'),
     import('./modules/stats/stats.job.js'),
     import('./modules/privacy/retention.js'),
+    import('./modules/contest/contest.freeze-job.js'),
   ]);
 
 async function main() {
@@ -68,6 +69,7 @@ async function main() {
     { startDeadlineSweep },
     { startStatsRollup },
     { startRetentionPurge },
+    { startContestFreeze },
   ] = await step('loading', load);
   try {
     database = await step('opening_database', () => openDatabase(config));
@@ -108,6 +110,7 @@ async function main() {
     app.addHook('onClose', startDeadlineSweep(app));
     app.addHook('onClose', startStatsRollup(app));
     app.addHook('onClose', startRetentionPurge(app));
+    app.addHook('onClose', startContestFreeze(app));
   }
   app.log.info({ engine: db.engine, migrations: applied, unitsSeeded: units, catalogue, demoAccountsSeeded: demo }, 'database ready');
 

@@ -137,6 +137,17 @@ describe(`the database ranks a round exactly as the domain rule does (${ENGINE})
     },
   );
 
+  test('the freeze job freezes each closed round once, as the first results request would', async () => {
+    const services = t.app.services;
+    assert.deepEqual(await services.contestEntries.freezeClosedRounds(new Date()), [roundId]);
+    assert.deepEqual(await services.contestEntries.freezeClosedRounds(new Date()), [], 'a frozen round is left alone');
+    const audit = await t.db.selectFrom('audit_event').select('entity_id').where('action', '=', 'contest.round.rank').execute();
+    assert.deepEqual(
+      audit.map((a) => Number(a.entity_id)),
+      [roundId],
+    );
+  });
+
   test('version 1: the same entries, order, ranks, distances, times and instants as finalRanking', async () => {
     assert.equal((await api(`/rounds/${roundId}/results`)).statusCode, 200);
     const v1 = await published(1);

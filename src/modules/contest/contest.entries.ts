@@ -337,6 +337,33 @@ export class ContestEntries {
     return (await this.ranking.published(roundId, version))!;
   }
 
+  /**
+   * Freezes every published round that has closed and has no ranking yet (the freeze job); a round
+   * another process is freezing right now is left to it. Returns the rounds frozen here.
+   */
+  async freezeClosedRounds(now = new Date()): Promise<number[]> {
+    const rounds = await this.db
+      .selectFrom('contest_round as r')
+      .select('r.id')
+      .where('r.state', '=', 'published')
+      .where('r.closes_at', '<=', now)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('contest_ranking as k').select('k.version').whereRef('k.round_id', '=', 'r.id'))),
+      )
+      .orderBy('r.closes_at')
+      .execute();
+    const frozen: number[] = [];
+    for (const { id } of rounds) {
+      try {
+        await this.results(id, now);
+        frozen.push(id);
+      } catch (e) {
+        if (!(e instanceof AppError) || e.code !== 'contest_results_pending') throw e;
+      }
+    }
+    return frozen;
+  }
+
   /** A participant's own result after the close: score, rank, and the key with its explanations. */
   async entryResult(token: string | undefined, entryId: number, now = new Date()): Promise<EntryResult> {
     const p = await this.participant(token);
