@@ -59,12 +59,12 @@ const asEntry = (r: EntryRow): RankedEntry => ({
   submittedAt: new Date(r.submitted_at).toISOString(),
 });
 
-/** Rows per insert statement and per read of the published text. */
+/** Rows per read of a version's text (to hash it, or to send it). */
 const BATCH = 5000;
 
 /**
- * The frozen ranking of a round and its successors. Version 1 is computed once, at the first
- * request after the close. A disqualification or reinstatement after that adds a new version in
+ * The frozen ranking of a round and its successors. Version 1 is computed once, after the close
+ * (by the freeze job, or by the first request for results if it comes first). A disqualification or reinstatement after that adds a new version in
  * the same transaction: never an edit, so every published hash stays checkable. Each version is
  * a row with its figures and hash plus one row per ranked entry, so a round of 600,000 entries is
  * read a page at a time and its published text is streamed, never held whole.
@@ -139,10 +139,15 @@ export class ContestRanking {
       .where('version', '=', version)
       .executeTakeFirst();
     if (!doc) throw new AppError('contest_ranking_version_not_found');
-    const { head, tail } = rankingFrame(doc.document as object);
+    yield* this.pieces(this.db, roundId, version, doc.document as object);
+  }
+
+  /** The text of `document` with the version's rows as its entries, a batch of rows per piece. */
+  private async *pieces(db: Db, roundId: number, version: number, document: object): AsyncGenerator<string> {
+    const { head, tail } = rankingFrame(document);
     yield head;
     for (let offset = 0; ; offset += BATCH) {
-      const page = await this.entries(roundId, version, offset, BATCH);
+      const page = await this.entries(roundId, version, offset, BATCH, db);
       if (page.length) yield (offset ? ',' : '') + page.map((e) => canonicalJson(e)).join(',');
       if (page.length < BATCH) break;
     }
@@ -250,13 +255,9 @@ export class ContestRanking {
       .execute();
     const { actualAllCorrect, total } = await rankRound(trx, roundId, v.version, timeLimitSeconds);
     const header: RankingHeader = { roundId, actualAllCorrect, ...v, disqualified: await disqualifiedEntries(trx, roundId) };
-    const { head, tail } = rankingFrame(header);
-    const hash = createHash('sha256').update(head);
-    for (let offset = 0; offset < total; offset += BATCH) {
-      const page = await this.entries(roundId, v.version, offset, BATCH, trx);
-      hash.update((offset ? ',' : '') + page.map((e) => canonicalJson(e)).join(','));
-    }
-    const hex = hash.update(tail).digest('hex');
+    const hash = createHash('sha256');
+    for await (const piece of this.pieces(trx, roundId, v.version, header)) hash.update(piece);
+    const hex = hash.digest('hex');
     const document = JSON.stringify(header);
     await trx
       .updateTable('contest_ranking')
