@@ -764,9 +764,6 @@ export interface ContestRoundTable {
   state: Generated<ContestRoundState>;
   published_by: number | null;
   published_at: Date | null;
-  ranking: Json;
-  ranking_hash: string | null;
-  ranked_at: Date | null;
 }
 
 export interface ContestPoolTable {

@@ -29,7 +29,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     alter table contest_ranking add column entry_count integer;
   `.execute(db);
   await splitRankingDocuments(db);
-  await sql`alter table contest_ranking alter column entry_count set not null`.execute(db);
+  // The round's copy of its latest ranking is dropped: contest_ranking holds every version, and a
+  // second copy of the figures is one more place to keep in step.
+  await sql`
+    alter table contest_ranking alter column entry_count set not null;
+    alter table contest_round drop column ranking, drop column ranking_hash, drop column ranked_at;
+  `.execute(db);
 }
 
 /** Moves the entries of every ranking still stored whole into rows; exported for its test. */
@@ -46,6 +51,5 @@ export async function splitRankingDocuments(db: Kysely<any>): Promise<void> {
     update contest_ranking
       set entry_count = jsonb_array_length(document -> 'entries'), document = document - 'entries'
       where document ? 'entries';
-    update contest_round set ranking = ranking - 'entries' where ranking ? 'entries';
   `.execute(db);
 }

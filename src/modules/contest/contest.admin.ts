@@ -99,7 +99,6 @@ export class ContestAdmin {
           closes_at: closes,
           question_count: input.questionCount,
           time_limit_seconds: input.timeLimitSeconds,
-          ranking: null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();

@@ -265,12 +265,6 @@ export class ContestRanking {
       .where('round_id', '=', roundId)
       .where('version', '=', v.version)
       .execute();
-    // The round row mirrors the latest version's figures for readers that only look there.
-    await trx
-      .updateTable('contest_round')
-      .set({ ranking: document, ranking_hash: hex, ranked_at: now })
-      .where('id', '=', roundId)
-      .execute();
     return { hash: hex, actualAllCorrect, total };
   }
 }
