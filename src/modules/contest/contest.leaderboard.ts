@@ -66,7 +66,7 @@ export class ContestLeaderboard {
       // A failure is not kept: the next request tries again.
       rows.catch(() => this.#figures.get(key) === hit && this.#figures.delete(key));
     }
-    return { roundId, level, hash: ranking.hash, units: rank((await hit.rows).map((r) => ({ ...r }))) };
+    return { roundId, level, hash: ranking.hash, units: rank([...(await hit.rows)]) };
   }
 
   /**

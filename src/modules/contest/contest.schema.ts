@@ -216,10 +216,8 @@ export const ResultsQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const RankingTextQuery = Type.Object(
-  { version: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) },
-  { additionalProperties: false },
-);
+/** Only the version: the published text is the whole ranking, never a page. */
+export const RankingTextQuery = Type.Pick(ResultsQuery, ['version'], { additionalProperties: false });
 
 /** One entry's result, after the round has closed: the key and the explanations are public then. */
 export const EntryResult = Type.Object({
