@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
+import { sha256 } from '../../src/lib/crypto.js';
 import { buildBank, hours, type Auth, type Entry } from './fixtures.js';
 
 // The hot path keeps the question bank and the participants in memory (contest.cache.ts) and
@@ -84,6 +85,34 @@ describe(`contest hot path (${ENGINE})`, () => {
         assert.equal(row, undefined, 'refused but written');
       }
     }
+  });
+
+  test('a start drawn from a stale copy of the round follows the round as the database holds it', async () => {
+    await start(await register()); // the round is now held in memory
+    // Another instance's admin changes the time limit, then closes the round early: this process's copy is stale.
+    await t.db.updateTable('contest_round').set({ time_limit_seconds: 300 }).where('id', '=', roundId).execute();
+    const e = await start(await register());
+    assert.equal(Date.parse(e.deadlineAt) - Date.parse(e.startedAt), 300_000, 'the entry has the new time limit');
+    const early = await register();
+    await t.db
+      .updateTable('contest_round')
+      .set({ closes_at: new Date(Date.now() - 1000) })
+      .where('id', '=', roundId)
+      .execute();
+    const refused = await api('POST', `/rounds/${roundId}/start`, early);
+    assert.deepEqual([refused.statusCode, refused.json().code], [409, 'contest_round_not_open']);
+    const entries = await t.db
+      .selectFrom('contest_entry as e')
+      .innerJoin('contest_participant as p', 'p.id', 'e.participant_id')
+      .select('e.id')
+      .where('p.token_hash', '=', sha256(early['x-contest-token']))
+      .execute();
+    assert.deepEqual(entries, [], 'no entry written after the close');
+    await t.db
+      .updateTable('contest_round')
+      .set({ closes_at: new Date(Date.parse(hours(2))), time_limit_seconds: 600 })
+      .where('id', '=', roundId)
+      .execute();
   });
 
   test('a wrong token is refused every time, a right one keeps working', async () => {

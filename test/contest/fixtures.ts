@@ -5,7 +5,12 @@ export const hours = (h: number) => new Date(Date.now() + h * 3_600_000).toISOSt
 export const EXPLAIN = 'GIAI-THICH-BI-MAT';
 
 export type Auth = Record<string, string>;
-export type Entry = { entryId: number; questions: { id: number; kind: string; options: { id: string }[]; chosen: string[] }[] };
+export type Entry = {
+  entryId: number;
+  startedAt: string;
+  deadlineAt: string;
+  questions: { id: number; kind: string; options: { id: string }[]; chosen: string[] }[];
+};
 
 /** A bank of `n` questions (every third one multiple choice with two right options); returns the key. */
 export async function buildBank(t: TestApp, admin: Auth, poolId: number, n: number) {

@@ -18,7 +18,7 @@ import type {
 
 const ADMIN = ['city_admin'] as const;
 
-type RoundRow = {
+export type RoundRow = {
   id: number;
   contest_id: number;
   state: string;

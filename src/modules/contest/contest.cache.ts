@@ -1,12 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ContestQuestionTable, DB } from '../../db/types.js';
+import type { RoundRow } from './contest.admin.js';
 
 // What every request of a running contest would otherwise read again (bench/README.md, contest):
 // the participant behind a token and the question bank of a contest. Only data that does not
 // change once written is kept without a check (a participant's id and contest for a token hash).
 // The bank can change at any time (a question may be added to a contest whose rounds are
 // published), so it is dropped by this process whenever a question is written (invalidateContestBanks)
-// and kept at most BANK_TTL_MS, which bounds how stale another process's copy can be.
+// and kept at most BANK_TTL_MS, which bounds how stale another process's copy can be. A round is
+// kept as long, with no invalidation: it is used only to draw an entry, and the statement that
+// writes the entry re-checks the round in the database (contest.entry-sql.ts, insertEntryIfOpen).
 
 export const BANK_TTL_MS = 5_000;
 
@@ -36,6 +39,7 @@ export interface Bank {
 export class ContestCache {
   readonly #participants = new Map<string, { id: number; contest_id: number }>();
   readonly #banks = new Map<number, { at: number; generation: number; bank: Promise<Bank> }>();
+  readonly #rounds = new Map<number, { at: number; round: Promise<RoundRow | undefined> }>();
 
   constructor(private readonly db: Kysely<DB>) {}
 
@@ -53,10 +57,38 @@ export class ContestCache {
       .select(['id', 'contest_id'])
       .where('token_hash', '=', tokenHash)
       .executeTakeFirst();
-    if (!p) return undefined;
+    if (p) this.rememberParticipant(tokenHash, p);
+    return p;
+  }
+
+  /** A participant just registered: their first request need not read them back. */
+  rememberParticipant(tokenHash: string, p: { id: number; contest_id: number }) {
     if (this.#participants.size >= MAX_PARTICIPANTS) this.#participants.delete(this.#participants.keys().next().value!);
     this.#participants.set(tokenHash, p);
-    return p;
+  }
+
+  /** The round as read at most BANK_TTL_MS ago (any state), or undefined if there is none. */
+  round(roundId: number, now = Date.now()): Promise<RoundRow | undefined> {
+    const hit = this.#rounds.get(roundId);
+    if (hit && now - hit.at < BANK_TTL_MS) return hit.round;
+    const round = this.db
+      .selectFrom('contest_round')
+      .select(['id', 'contest_id', 'state', 'opens_at', 'closes_at', 'question_count', 'time_limit_seconds'])
+      .where('id', '=', roundId)
+      .executeTakeFirst();
+    // Rounds are few; an id that does not exist is not remembered, so ids cannot fill the map.
+    this.#rounds.set(roundId, { at: now, round });
+    round.then(
+      (r) => (r ? undefined : this.#rounds.delete(roundId)),
+      () => this.#rounds.delete(roundId),
+    );
+    return round;
+  }
+
+  /** The round as the caller has just read it (undefined: it does not exist). */
+  putRound(roundId: number, round: RoundRow | undefined, now = Date.now()) {
+    if (round) this.#rounds.set(roundId, { at: now, round: Promise.resolve(round) });
+    else this.#rounds.delete(roundId);
   }
 
   /** The active questions of the contest's pools, ordered by id; one load shared by concurrent callers. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { drawEntry } from '../../domain/contest/draw.js';
 import { isRight } from '../../domain/contest/scoring.js';
@@ -7,20 +7,27 @@ import { deadlineOf, GRACE_MS, isLate } from '../../domain/contest/timing.js';
 import { isValidCitizenId, normalizeName, normalizePhone } from '../../domain/identity.js';
 import { randomToken, sha256 } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
-import { roundPhase, type ContestAdmin } from './contest.admin.js';
+import { roundPhase, type ContestAdmin, type RoundRow } from './contest.admin.js';
 import { DEFAULT_FLAG_RULES, scanFlags, type ClientInfo, type FlagRules } from './contest.flags.js';
 import { ContestRanking, contestKeys, type PublishedRanking } from './contest.ranking.js';
 import type { EntryResult, EntryView, RegisterInput } from './contest.schema.js';
 import { pii } from '../../lib/pii.js';
-
-/** Units a participant is counted under (or a school, counted under its ward or district). */
-const PARTICIPANT_LEVELS = ['commune', 'district', 'department'] as const;
+import {
+  insertEntryIfOpen,
+  insertParticipant,
+  PARTICIPANT_LEVELS,
+  saveAnswers,
+  submitEntry,
+  type AnswerRow,
+  type Place,
+} from './contest.entry-sql.js';
 
 /** Where a registration or an entry came from, for the review flags (contest.flags.ts). */
-const clientColumns = (c: ClientInfo | null) => (c ? { client_ip: c.ip, device_id: c.deviceId, ua_hash: c.uaHash } : {});
+const clientColumns = (c: ClientInfo | null) => ({ client_ip: c?.ip ?? null, device_id: c?.deviceId ?? null, ua_hash: c?.uaHash ?? null });
 
 type EntryRow = Awaited<ReturnType<ContestEntries['entryRow']>>;
 type AnswerInput = { questionId: number; chosen: readonly string[] };
+type StoredAnswer = { question_id: number; chosen: string[] };
 /** What the entry view needs of an entry and its round. */
 type CreatedEntry = {
   id: number;
@@ -46,55 +53,49 @@ export class ContestEntries {
   }
 
   async register(contestId: number, input: RegisterInput, client: ClientInfo | null = null) {
-    await this.admin.contest(contestId, { drafts: false });
     const name = normalizeName(input.name);
     if (!name) throw new AppError('invalid_name');
     const phone = normalizePhone(input.phone);
     if (!phone) throw new AppError('invalid_phone');
     const citizenId = input.citizenId?.trim() || null;
     if (citizenId && !isValidCitizenId(citizenId)) throw new AppError('invalid_citizen_id');
-    const { unitId, schoolId } = await this.placeOf(input);
+    if ((input.unitCode === undefined) === (input.schoolCode === undefined)) throw new AppError('contest_unit_or_school');
+    const place: Place = input.schoolCode !== undefined ? { schoolCode: input.schoolCode } : { unitCode: input.unitCode! };
     const token = randomToken(32);
-    // The unique (contest, phone hash) key decides, so two registrations racing cannot both succeed.
+    const tokenHash = sha256(token);
     const cipher = pii();
-    const row = await this.db
-      .insertInto('contest_participant')
-      .values({
-        contest_id: contestId,
-        name,
-        phone: cipher.encrypt(phone),
-        phone_hash: cipher.hash('phone', phone),
-        citizen_id: cipher.encryptNullable(citizenId),
-        citizen_id_hash: cipher.hashNullable('citizen_id', citizenId),
-        unit_id: unitId,
-        school_id: schoolId,
-        token_hash: sha256(token),
-        ...clientColumns(client),
-      })
-      .onConflict((oc) => oc.columns(['contest_id', 'phone_hash']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!row) throw new AppError('contest_phone_taken');
-    return { participantId: row.id, token };
+    // The unique (contest, phone hash) key decides, so two registrations racing cannot both succeed.
+    const id = await insertParticipant(this.db, contestId, place, {
+      name,
+      phone: cipher.encrypt(phone),
+      phone_hash: cipher.hash('phone', phone),
+      citizen_id: cipher.encryptNullable(citizenId),
+      citizen_id_hash: cipher.hashNullable('citizen_id', citizenId),
+      token_hash: tokenHash,
+      ...clientColumns(client),
+    });
+    if (id === undefined) return this.refusedRegistration(contestId, place);
+    this.admin.cache.rememberParticipant(tokenHash, { id, contest_id: contestId });
+    return { participantId: id, token };
   }
 
-  /** Where a participant counts: their unit, or their school and the school's ward or district. */
-  private async placeOf(input: RegisterInput): Promise<{ unitId: number; schoolId: number | null }> {
-    if ((input.unitCode === undefined) === (input.schoolCode === undefined)) throw new AppError('contest_unit_or_school');
-    if (input.schoolCode !== undefined) {
-      const school = await this.db.selectFrom('school').select(['id', 'unit_id']).where('code', '=', input.schoolCode).executeTakeFirst();
+  /** Why the registration wrote nothing, in the order a participant can act on it. */
+  private async refusedRegistration(contestId: number, place: Place): Promise<never> {
+    await this.admin.contest(contestId, { drafts: false });
+    if ('schoolCode' in place) {
+      const school = await this.db.selectFrom('school').select('id').where('code', '=', place.schoolCode).executeTakeFirst();
       if (!school) throw new AppError('contest_school_invalid');
-      return { unitId: school.unit_id, schoolId: school.id };
+    } else {
+      const unit = await this.db
+        .selectFrom('unit')
+        .select('id')
+        .where('code', '=', place.unitCode)
+        .where('level', 'in', PARTICIPANT_LEVELS)
+        .where('valid_to', 'is', null)
+        .executeTakeFirst();
+      if (!unit) throw new AppError('contest_unit_invalid');
     }
-    const unit = await this.db
-      .selectFrom('unit')
-      .select('id')
-      .where('code', '=', input.unitCode!)
-      .where('level', 'in', PARTICIPANT_LEVELS)
-      .where('valid_to', 'is', null)
-      .executeTakeFirst();
-    if (!unit) throw new AppError('contest_unit_invalid');
-    return { unitId: unit.id, schoolId: null };
+    throw new AppError('contest_phone_taken');
   }
 
   async participant(token: string | undefined) {
@@ -106,6 +107,7 @@ export class ContestEntries {
 
   private async publishedRound(roundId: number) {
     const r = await this.db.selectFrom('contest_round').selectAll().where('id', '=', roundId).executeTakeFirst();
+    this.admin.cache.putRound(roundId, r);
     // A draft round does not exist for participants.
     if (!r || r.state !== 'published') throw new AppError('contest_round_not_found');
     return r;
@@ -123,16 +125,36 @@ export class ContestEntries {
     client: ClientInfo | null = null,
   ): Promise<{ created: boolean; entry: EntryView }> {
     const p = await this.participant(token);
+    // The usual case, a first start in an open round, is one statement: drawn from the cached
+    // round and bank, written only if the round in the database agrees (insertEntryIfOpen).
+    const cached = await this.admin.cache.round(roundId);
+    if (cached && cached.state === 'published' && cached.contest_id === p.contest_id && roundPhase(cached, now) === 'open') {
+      const created = await this.createEntry(p.id, cached, now, client);
+      if (created) return { created: true, entry: created };
+    }
     const round = await this.publishedRound(roundId);
     if (round.contest_id !== p.contest_id) throw new AppError('contest_round_not_found');
-    const existing = await this.db
+    const existing = await this.entryIdOf(p.id, roundId);
+    if (existing) return { created: false, entry: await this.view(existing) };
+    if (roundPhase(round, now) !== 'open') throw new AppError('contest_round_not_open');
+    const created = await this.createEntry(p.id, round, now, client);
+    if (created) return { created: true, entry: created };
+    // Another request of the same participant created it in between.
+    return { created: false, entry: await this.view((await this.entryIdOf(p.id, roundId))!) };
+  }
+
+  private async entryIdOf(participantId: number, roundId: number) {
+    const e = await this.db
       .selectFrom('contest_entry')
       .select('id')
-      .where('participant_id', '=', p.id)
+      .where('participant_id', '=', participantId)
       .where('round_id', '=', roundId)
       .executeTakeFirst();
-    if (existing) return { created: false, entry: await this.view(existing.id) };
-    if (roundPhase(round, now) !== 'open') throw new AppError('contest_round_not_open');
+    return e?.id;
+  }
+
+  /** Draws and writes a new entry; undefined if the participant has one or the round is not open in the database. */
+  private async createEntry(participantId: number, round: RoundRow, now: Date, client: ClientInfo | null) {
     const bank = await this.admin.bank(round.contest_id);
     const seed = randomBytes(32).toString('hex');
     const questions = drawEntry(
@@ -140,41 +162,22 @@ export class ContestEntries {
       bank.map((q) => ({ id: q.id, optionIds: q.options.map((o) => o.id), poolId: q.pool_id, difficulty: q.difficulty })),
       Math.min(round.question_count, bank.length),
     );
-    const inserted = await this.db
-      .insertInto('contest_entry')
-      .values({
-        round_id: roundId,
-        participant_id: p.id,
-        seed,
-        questions: JSON.stringify(questions),
-        started_at: now,
-        ...clientColumns(client),
-      })
-      .onConflict((oc) => oc.columns(['participant_id', 'round_id']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    const id = await insertEntryIfOpen(this.db, round, { participantId, seed, questions, ...clientColumns(client) }, now);
+    if (id === undefined) return undefined;
     // Nothing to read back: the entry was just written from these values and has no answers yet.
-    if (inserted)
-      return {
-        created: true,
-        entry: await this.view(inserted.id, {
-          id: inserted.id,
-          round_id: roundId,
-          started_at: now,
-          submitted_at: null,
-          prediction: null,
-          questions,
-          time_limit_seconds: round.time_limit_seconds,
-          contest_id: round.contest_id,
-        }),
-      };
-    const winner = await this.db
-      .selectFrom('contest_entry')
-      .select('id')
-      .where('participant_id', '=', p.id)
-      .where('round_id', '=', roundId)
-      .executeTakeFirstOrThrow();
-    return { created: false, entry: await this.view(winner.id) };
+    return this.view(id, {
+      entry: {
+        id,
+        round_id: round.id,
+        started_at: now,
+        submitted_at: null,
+        prediction: null,
+        questions,
+        time_limit_seconds: round.time_limit_seconds,
+        contest_id: round.contest_id,
+      },
+      answers: [],
+    });
   }
 
   async entryRow(db: Kysely<DB> | Transaction<DB>, entryId: number, participantId: number, lock = false) {
@@ -192,9 +195,9 @@ export class ContestEntries {
   }
 
   /** The entry as its participant sees it while the round runs: no key, no explanation, no score. */
-  async view(entryId: number, created?: CreatedEntry): Promise<EntryView> {
+  async view(entryId: number, known?: { entry: CreatedEntry; answers?: readonly StoredAnswer[] }): Promise<EntryView> {
     const e =
-      created ??
+      known?.entry ??
       (await this.db
         .selectFrom('contest_entry as e')
         .innerJoin('contest_round as r', 'r.id', 'e.round_id')
@@ -207,7 +210,7 @@ export class ContestEntries {
         e.contest_id,
         e.questions.map((q) => q.questionId),
       ),
-      created ? [] : this.db.selectFrom('contest_answer').select(['question_id', 'chosen']).where('entry_id', '=', entryId).execute(),
+      known?.answers ?? this.db.selectFrom('contest_answer').select(['question_id', 'chosen']).where('entry_id', '=', entryId).execute(),
     ]);
     const chosen = new Map(answers.map((a) => [a.question_id, a.chosen]));
     return {
@@ -252,9 +255,10 @@ export class ContestEntries {
   }
 
   // Answering and submitting take no transaction: the entry is read unlocked and checked, then
-  // written by one statement that re-checks "not submitted" on the row it locks (FOR SHARE on the
-  // entry; the submission's UPDATE waits for it or makes it write nothing), so an answer can never
-  // land after the submission. Two round trips instead of five (bench/README.md, contest).
+  // written by one statement that re-checks "not submitted" on the row it locks (FOR SHARE to
+  // answer, FOR UPDATE to submit, which waits for the answers being written or makes them write
+  // nothing), so an answer can never land after the submission. Two round trips each
+  // (contest.entry-sql.ts).
   async answer(token: string | undefined, entryId: number, input: AnswerInput, now = new Date()) {
     return (await this.answerMany(token, entryId, [input], now))[0]!;
   }
@@ -272,7 +276,14 @@ export class ContestEntries {
   }
 
   private async writeAnswers(e: EntryRow, inputs: readonly AnswerInput[], now: Date) {
-    const entryId = e.id;
+    const rows = await this.checkedAnswers(e, inputs);
+    if (rows.length === 0) return [];
+    if (!(await saveAnswers(this.db, e.id, rows, now))) throw new AppError('contest_already_submitted');
+    return rows.map((r) => ({ questionId: r.q, chosen: r.c, answeredAt: now.toISOString() }));
+  }
+
+  /** The answers as rows to store, each checked against the entry's draw. The same question twice keeps the later one. */
+  private async checkedAnswers(e: EntryRow, inputs: readonly AnswerInput[]): Promise<AnswerRow[]> {
     const latest = new Map(inputs.map((i) => [i.questionId, [...new Set(i.chosen)]]));
     if (latest.size === 0) return [];
     const drawn = new Map(e.questions.map((q) => [q.questionId, q]));
@@ -286,18 +297,7 @@ export class ContestEntries {
       if (chosen.some((c) => !d.optionIds.includes(c))) throw new AppError('contest_option_not_offered');
       if (byId.get(questionId)!.kind === 'single' && chosen.length > 1) throw new AppError('contest_one_option_only');
     }
-    const rows = [...latest].map(([q, c]) => ({ q, c }));
-    // Changing one's mind is allowed until the time is up: the last answer counts. The entry row is
-    // locked FOR SHARE and must still be unsubmitted, so no answer lands after the submission.
-    const written = await sql`
-      insert into contest_answer (entry_id, question_id, chosen, answered_at)
-      select e.id, (a->>'q')::integer, array(select jsonb_array_elements_text(a->'c')), ${now}::timestamptz
-      from contest_entry e, jsonb_array_elements(${JSON.stringify(rows)}::jsonb) a
-      where e.id = ${entryId} and e.submitted_at is null
-      for share of e
-      on conflict (entry_id, question_id) do update set chosen = excluded.chosen, answered_at = excluded.answered_at`.execute(this.db);
-    if (!Number(written.numAffectedRows)) throw new AppError('contest_already_submitted');
-    return rows.map((r) => ({ questionId: r.q, chosen: r.c, answeredAt: now.toISOString() }));
+    return [...latest].map(([q, c]) => ({ q, c }));
   }
 
   /** Closes the entry; answers sent along are saved first (the sheet and its submission in one request). */
@@ -311,16 +311,10 @@ export class ContestEntries {
     const p = await this.participant(token);
     const e = await this.entryRow(this.db, entryId, p.id);
     this.assertOpen(e, now);
-    if (answers.length) await this.writeAnswers(e, answers, now);
-    const u = await this.db
-      .updateTable('contest_entry')
-      .set({ submitted_at: now, prediction })
-      .where('id', '=', entryId)
-      .where('submitted_at', 'is', null)
-      .executeTakeFirst();
+    const rows = await this.checkedAnswers(e, answers);
     // A second submission racing this one got here first.
-    if (!Number(u.numUpdatedRows)) throw new AppError('contest_already_submitted');
-    return this.view(entryId);
+    if (!(await submitEntry(this.db, entryId, prediction, rows, now))) throw new AppError('contest_already_submitted');
+    return this.view(entryId, { entry: { ...e, submitted_at: now, prediction } });
   }
 
   /**

@@ -1,0 +1,113 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DB } from '../../db/types.js';
+import type { DrawnQuestion } from '../../domain/contest/draw.js';
+import type { RoundRow } from './contest.admin.js';
+
+// The statements of taking part, each doing in one round trip what took two to five (bench/README.md,
+// contest: on these machines every round trip costs the server a process wake-up, which dominates
+// the cost of the statement itself). Each re-checks in the database what the caller checked on
+// data that may be stale, so a stale copy can only send the caller to its slow path, never let a
+// write through that the fresh data would refuse.
+
+/** Units a participant is counted under (or a school, counted under its ward or district). */
+export const PARTICIPANT_LEVELS = ['commune', 'district', 'department'] as const;
+
+export type Place = { unitCode: string } | { schoolCode: string };
+
+export interface ParticipantValues {
+  name: string;
+  phone: string;
+  phone_hash: string;
+  citizen_id: string | null;
+  citizen_id_hash: string | null;
+  token_hash: string;
+  client_ip: string | null;
+  device_id: string | null;
+  ua_hash: string | null;
+}
+
+/**
+ * Registers in one statement: the contest and the unit (or school) are looked up by the insert
+ * itself. No row back means the contest or the place does not exist, or the (contest, phone hash)
+ * key is taken; the caller tells which only on that error path.
+ */
+export async function insertParticipant(db: Kysely<DB>, contestId: number, place: Place, v: ParticipantValues) {
+  const source =
+    'schoolCode' in place
+      ? sql`select s.unit_id, s.id as school_id from school s where s.code = ${place.schoolCode}`
+      : sql`select u.id as unit_id, null::integer as school_id from unit u
+            where u.code = ${place.unitCode} and u.level in (${sql.join(PARTICIPANT_LEVELS)}) and u.valid_to is null`;
+  const r = await sql<{ id: number }>`
+    insert into contest_participant
+      (contest_id, name, phone, phone_hash, citizen_id, citizen_id_hash, unit_id, school_id, token_hash, client_ip, device_id, ua_hash)
+    select c.id, ${v.name}, ${v.phone}, ${v.phone_hash}, ${v.citizen_id}, ${v.citizen_id_hash}, p.unit_id, p.school_id,
+      ${v.token_hash}, ${v.client_ip}, ${v.device_id}, ${v.ua_hash}
+    from contest c, (${source}) p
+    where c.id = ${contestId}
+    on conflict (contest_id, phone_hash) do nothing
+    returning id`.execute(db);
+  return r.rows[0]?.id;
+}
+
+export interface EntryValues {
+  participantId: number;
+  seed: string;
+  questions: DrawnQuestion[];
+  client_ip: string | null;
+  device_id: string | null;
+  ua_hash: string | null;
+}
+
+/**
+ * Creates the entry drawn from `round` (a cached copy) only if the round is, in the database, still
+ * published, open at `now`, of the same contest, question count and time limit. No id back: the
+ * participant already has an entry, or the copy was stale or the round is not open; the caller
+ * reads the round afresh to tell.
+ */
+export async function insertEntryIfOpen(db: Kysely<DB>, round: RoundRow, v: EntryValues, now: Date) {
+  const r = await sql<{ id: number }>`
+    insert into contest_entry (round_id, participant_id, seed, questions, started_at, client_ip, device_id, ua_hash)
+    select r.id, ${v.participantId}, ${v.seed}, ${JSON.stringify(v.questions)}::jsonb, ${now}::timestamptz,
+      ${v.client_ip}, ${v.device_id}, ${v.ua_hash}
+    from contest_round r
+    where r.id = ${round.id} and r.state = 'published' and r.contest_id = ${round.contest_id}
+      and r.opens_at <= ${now}::timestamptz and r.closes_at > ${now}::timestamptz
+      and r.question_count = ${round.question_count} and r.time_limit_seconds = ${round.time_limit_seconds}
+    on conflict (participant_id, round_id) do nothing
+    returning id`.execute(db);
+  return r.rows[0]?.id;
+}
+
+export type AnswerRow = { q: number; c: string[] };
+
+// Changing one's mind is allowed until the time is up: the last answer counts.
+const upsertAnswers = (entry: RawBuilder<unknown>, rows: readonly AnswerRow[], now: Date) => sql`
+  insert into contest_answer (entry_id, question_id, chosen, answered_at)
+  select e.id, (a->>'q')::integer, array(select jsonb_array_elements_text(a->'c')), ${now}::timestamptz
+  from ${entry} e, jsonb_array_elements(${JSON.stringify(rows)}::jsonb) a
+  on conflict (entry_id, question_id) do update set chosen = excluded.chosen, answered_at = excluded.answered_at`;
+
+/**
+ * Saves answers while the entry is not submitted: the entry row is locked FOR SHARE and must still
+ * be unsubmitted, so no answer lands after the submission. False when it was submitted.
+ */
+export async function saveAnswers(db: Kysely<DB>, entryId: number, rows: readonly AnswerRow[], now: Date) {
+  const entry = sql`(select id from contest_entry where id = ${entryId} and submitted_at is null for share)`;
+  const written = await upsertAnswers(entry, rows, now).execute(db);
+  return Number(written.numAffectedRows) > 0;
+}
+
+/**
+ * Submits in one statement: locks the unsubmitted entry, saves the answers sent along and closes
+ * the entry. False when it was already submitted (nothing is written then).
+ */
+export async function submitEntry(db: Kysely<DB>, entryId: number, prediction: number, rows: readonly AnswerRow[], now: Date) {
+  // The answers are not returned from here: an answer this statement waited for (its FOR SHARE
+  // lock) committed after the statement's snapshot, so only a later statement sees every answer.
+  const r = await sql<{ id: number }>`
+    with e as (select id from contest_entry where id = ${entryId} and submitted_at is null for update),
+    a as (${upsertAnswers(sql`e`, rows, now)})
+    update contest_entry c set submitted_at = ${now}::timestamptz, prediction = ${prediction} from e where c.id = e.id
+    returning c.id`.execute(db);
+  return r.rows.length > 0;
+}
