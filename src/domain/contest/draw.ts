@@ -103,15 +103,22 @@ export function drawEntry(seed: string, bank: readonly BankQuestion[], count: nu
   if (count > bank.length) throw new RangeError('not enough questions in the bank');
   const pools = groupBy(bank, (q) => q.poolId ?? 0);
   const poolShares = evenShares(new Map([...pools].map(([k, v]) => [k, v.length])), count, (k) => order(seed, `p:${k}`));
+  // A question's key is needed twice (inside its difficulty, then among the picked): one HMAC each.
+  const keys = new Map<number, string>();
+  const questionKey = (q: BankQuestion) => {
+    let k = keys.get(q.id);
+    if (k === undefined) keys.set(q.id, (k = order(seed, `q:${q.id}`)));
+    return k;
+  };
   const picked: BankQuestion[] = [];
   for (const [poolId, questions] of pools) {
     const levels = groupBy(questions, (q) => q.difficulty ?? 0);
     const quotas = proportionalQuotas(new Map([...levels].map(([k, v]) => [k, v.length])), poolShares.get(poolId)!, (k) =>
       order(seed, `d:${poolId}:${k}`),
     );
-    for (const [level, qs] of levels) picked.push(...byKey(qs, (q) => order(seed, `q:${q.id}`)).slice(0, quotas.get(level)!));
+    for (const [level, qs] of levels) picked.push(...byKey(qs, questionKey).slice(0, quotas.get(level)!));
   }
-  return byKey(picked, (q) => order(seed, `q:${q.id}`)).map((q) => ({
+  return byKey(picked, questionKey).map((q) => ({
     questionId: q.id,
     optionIds: byKey(q.optionIds, (o) => order(seed, `o:${q.id}:${o}`)),
   }));
