@@ -52,7 +52,7 @@ const { values: opts } = parseArgs({
     db: { type: 'string', default: 'motcua_bench_contest' },
     keep: { type: 'boolean', default: false },
     reuse: { type: 'boolean', default: false },
-    /** A directory: the server writes its V8 CPU profile there (open it in Chrome DevTools). */
+    /** A directory: the server (--servers 1) writes there a V8 CPU profile of the entries' load, baselines left out (open it in Chrome DevTools). */
     profile: { type: 'string' },
     /** MB: the server's V8 heap cap (--max-old-space-size), as docs/operations.md advises operators. */
     'server-heap': { type: 'string' },
@@ -285,7 +285,9 @@ try {
     const health = await baseline(server, port, '/healthz');
     const ids0 = await setUpContest(port, admin, 'đọc', BANK, QUESTIONS);
     const contestGet = await baseline(server, port, `/api/v1/contest/contests/${ids0.contestId}`);
+    if (opts.profile) await server.startProfile();
     const { r, c } = await loadRun(server, port, admin, unitCodes, 1);
+    if (opts.profile) log(`server CPU profile of the entries (warm-up included): ${await server.stopProfile()}`);
     const worst = Math.max(...STEPS.filter((s) => r.steps[s]).map((s) => r.steps[s]!.p99));
     const errs = STEPS.reduce((a, s) => a + Object.values(r.steps[s]?.errors ?? {}).reduce((x, y) => x + y, 0), 0);
 

@@ -7,6 +7,9 @@
 // that do the work (for their CPU time in /proc) and a way to ask for their memory figures.
 import { fork, type ChildProcess } from 'node:child_process';
 import cluster, { type Worker } from 'node:cluster';
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
 
@@ -19,17 +22,32 @@ export interface ServerHandle {
   barePort: number;
   /** Summed over the serving processes. */
   memory(): Promise<Memory>;
+  /** With a profile directory, one process: starts the V8 CPU profiler; stopProfile() writes the file. */
+  startProfile(): Promise<void>;
+  /** Writes the profile taken since startProfile() and returns its path. */
+  stopProfile(): Promise<string>;
   stop(): Promise<void>;
 }
 
-type Msg = { ports?: { port: number; barePort: number }; pids?: number[]; memory?: Memory; error?: string };
+type Msg = {
+  ports?: { port: number; barePort: number };
+  pids?: number[];
+  memory?: Memory;
+  profiling?: boolean;
+  profile?: string;
+  error?: string;
+};
 
-/** `profileDir`: write a V8 CPU profile of the server there when it stops (node --cpu-prof). */
+/**
+ * `profileDir`: the server writes there a V8 CPU profile of the period between startProfile() and
+ * stopProfile() only, so that the baselines run before do not blur it (one server process).
+ */
 export function startServer(env: Record<string, string>, profileDir?: string, workers = 1): Promise<ServerHandle> {
+  if (profileDir && workers > 1) throw new Error('--profile needs --servers 1');
   return new Promise((resolve, reject) => {
     const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--child', String(workers)], {
-      execArgv: ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
-      env: { ...process.env, ...env },
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, ...env, ...(profileDir ? { BENCH_PROFILE_DIR: profileDir } : {}) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let waiting: ((m: Msg) => void) | null = null;
@@ -44,13 +62,23 @@ export function startServer(env: Record<string, string>, profileDir?: string, wo
               waiting = (x) => res(x.memory!);
               child.send('memory');
             }),
+          startProfile: () =>
+            new Promise((res) => {
+              waiting = () => res();
+              child.send('profile-start');
+            }),
+          stopProfile: () =>
+            new Promise((res) => {
+              waiting = (x) => res(x.profile!);
+              child.send('profile-stop');
+            }),
           stop: () =>
             new Promise((res) => {
               child.once('exit', () => res());
               child.send('stop');
             }),
         });
-      else if (m.memory) waiting?.(m);
+      else if (m.memory || m.profiling !== undefined || m.profile) waiting?.(m);
     });
     child.on('error', reject);
     child.on('exit', (code) => reject(new Error(`server exited with ${code}`)));
@@ -75,8 +103,21 @@ async function serve(parent: { send(m: unknown): unknown; on(e: 'message', f: (m
   bare.get('/hello', async () => ({ hello: 'world' }));
   await bare.listen({ port: 0, host: '127.0.0.1' });
   const portOf = (s: { server: { address(): unknown } }) => (s.server.address() as { port: number }).port;
+  const profiler = process.env.BENCH_PROFILE_DIR ? new inspector.Session() : null;
+  profiler?.connect();
   parent.on('message', (m) => {
     if (m === 'memory') parent.send({ memory: memoryNow() });
+    else if (m === 'profile-start' && profiler)
+      void profiler
+        .post('Profiler.enable')
+        .then(() => profiler.post('Profiler.start'))
+        .then(() => parent.send({ profiling: true }));
+    else if (m === 'profile-stop' && profiler)
+      void profiler.post('Profiler.stop').then(({ profile }) => {
+        const file = join(process.env.BENCH_PROFILE_DIR!, `entries-${process.pid}.cpuprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        parent.send({ profile: file });
+      });
     else if (m === 'stop')
       void Promise.all([app.close(), bare.close()])
         .then(() => database.close())
