@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 // N=2^15, r=8, p=1: OWASP's scrypt baseline (~50 ms, 32 MiB per hash).
 const PARAMS = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
@@ -30,8 +30,27 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
+// Tokens are drawn from a pool of CSPRNG bytes refilled 8 KB at a time, as Node's randomUUID()
+// does: one system call per 256 tokens instead of one each (5 µs here; the contest's hot path draws
+// two or three per entry). Bytes handed out are zeroed in the pool.
+const pool = Buffer.alloc(8192);
+let poolOffset = pool.length;
+
+/** `n` random bytes (from the pool when n <= 256). */
+export function secureRandomBytes(n: number): Buffer {
+  if (n > 256) return randomBytes(n);
+  if (poolOffset + n > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const out = Buffer.from(pool.subarray(poolOffset, poolOffset + n));
+  pool.fill(0, poolOffset, poolOffset + n);
+  poolOffset += n;
+  return out;
+}
+
 export function randomToken(bytes = 32): string {
-  return randomBytes(bytes).toString('base64url');
+  return secureRandomBytes(bytes).toString('base64url');
 }
 
 export function sha256(text: string): string {

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../../db/types.js';
 import { drawEntry } from '../../domain/contest/draw.js';
 import { isRight } from '../../domain/contest/scoring.js';
 import { deadlineOf, GRACE_MS, isLate } from '../../domain/contest/timing.js';
 import { isValidCitizenId, normalizeName, normalizePhone } from '../../domain/identity.js';
-import { randomToken, sha256 } from '../../lib/crypto.js';
+import { randomToken, secureRandomBytes, sha256 } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
 import { roundPhase, type ContestAdmin, type RoundRow } from './contest.admin.js';
 import { DEFAULT_FLAG_RULES, scanFlags, type ClientInfo, type FlagRules } from './contest.flags.js';
@@ -156,7 +155,7 @@ export class ContestEntries {
   /** Draws and writes a new entry; undefined if the participant has one or the round is not open in the database. */
   private async createEntry(participantId: number, round: RoundRow, now: Date, client: ClientInfo | null) {
     const bank = await this.admin.bank(round.contest_id);
-    const seed = randomBytes(32).toString('hex');
+    const seed = secureRandomBytes(32).toString('hex');
     const questions = drawEntry(
       seed,
       bank.map((q) => ({ id: q.id, optionIds: q.options.map((o) => o.id), poolId: q.pool_id, difficulty: q.difficulty })),
