@@ -1,5 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/types.js';
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { ContestAnswerTable, DB } from '../../db/types.js';
 import { drawEntry } from '../../domain/contest/draw.js';
 import { isRight } from '../../domain/contest/scoring.js';
 import { deadlineOf, GRACE_MS, isLate } from '../../domain/contest/timing.js';
@@ -26,7 +26,7 @@ const clientColumns = (c: ClientInfo | null) => ({ client_ip: c?.ip ?? null, dev
 
 type EntryRow = Awaited<ReturnType<ContestEntries['entryRow']>>;
 type AnswerInput = { questionId: number; chosen: readonly string[] };
-type StoredAnswer = { question_id: number; chosen: string[] };
+type StoredAnswer = Pick<Selectable<ContestAnswerTable>, 'question_id' | 'chosen'>;
 /** What the entry view needs of an entry and its round. */
 type CreatedEntry = {
   id: number;

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { DB } from '../../db/types.js';
+import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
+import type { ContestParticipantTable, DB } from '../../db/types.js';
 import type { DrawnQuestion } from '../../domain/contest/draw.js';
 import type { RoundRow } from './contest.admin.js';
 
@@ -14,17 +14,13 @@ export const PARTICIPANT_LEVELS = ['commune', 'district', 'department'] as const
 
 export type Place = { unitCode: string } | { schoolCode: string };
 
-export interface ParticipantValues {
-  name: string;
-  phone: string;
-  phone_hash: string;
-  citizen_id: string | null;
-  citizen_id_hash: string | null;
-  token_hash: string;
-  client_ip: string | null;
-  device_id: string | null;
-  ua_hash: string | null;
-}
+/** What the registration writes besides the contest and the place, as the table has it. */
+export type ParticipantValues = Required<
+  Pick<
+    Insertable<ContestParticipantTable>,
+    'name' | 'phone' | 'phone_hash' | 'citizen_id' | 'citizen_id_hash' | 'token_hash' | 'client_ip' | 'device_id' | 'ua_hash'
+  >
+>;
 
 /**
  * Registers in one statement: the contest and the unit (or school) are looked up by the insert
