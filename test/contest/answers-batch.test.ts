@@ -114,6 +114,26 @@ describe(`contest: several answers in one request (${ENGINE})`, () => {
     assert.equal(row.submitted_at, null);
   });
 
+  test('a submission with an option not offered, two options on a single-choice question, or for another person’s entry is refused; the entry stays open', async () => {
+    const { who, e } = await entrant();
+    const single = e.questions.find((q) => q.kind === 'single')!;
+    const foreignOption = e.questions.flatMap((q) => q.options.map((o) => o.id)).find((id) => !single.options.some((o) => o.id === id))!;
+    const submit = (as: Auth, answers: object[]) => api('POST', `/entries/${e.entryId}/submit`, as, { prediction: 7, answers });
+    assert.deepEqual(code(await submit(who, [{ questionId: single.id, chosen: [foreignOption] }])), [400, 'contest_option_not_offered']);
+    assert.deepEqual(code(await submit(who, [{ questionId: single.id, chosen: single.options.slice(0, 2).map((o) => o.id) }])), [
+      400,
+      'contest_one_option_only',
+    ]);
+    const other = await entrant();
+    assert.deepEqual(code(await submit(other.who, [])), [404, 'contest_entry_not_found']);
+    const row = await t.db.selectFrom('contest_entry').select('submitted_at').where('id', '=', e.entryId).executeTakeFirstOrThrow();
+    assert.equal(row.submitted_at, null);
+    assert.equal((await stored(e.entryId)).size, 0);
+    const ok = await submit(who, e.questions.map(right));
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal((await stored(e.entryId)).size, e.questions.length);
+  });
+
   test('late: the whole sheet is refused after the time limit and its grace', async () => {
     const { who, e } = await entrant();
     await t.db
