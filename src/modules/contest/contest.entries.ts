@@ -14,11 +14,9 @@ import { pii } from '../../lib/pii.js';
 import {
   insertEntryIfOpen,
   insertParticipant,
-  latestAnswers,
   PARTICIPANT_LEVELS,
   saveAnswers,
   submitEntry,
-  submitIfValid,
   type AnswerRow,
   type Place,
 } from './contest.entry-sql.js';
@@ -285,20 +283,20 @@ export class ContestEntries {
 
   /** The answers as rows to store, each checked against the entry's draw. The same question twice keeps the later one. */
   private async checkedAnswers(e: EntryRow, inputs: readonly AnswerInput[]): Promise<AnswerRow[]> {
-    const latest = latestAnswers(inputs);
-    if (latest.length === 0) return [];
+    const latest = new Map(inputs.map((i) => [i.questionId, [...new Set(i.chosen)]]));
+    if (latest.size === 0) return [];
     const drawn = new Map(e.questions.map((q) => [q.questionId, q]));
     const byId = await this.drawnQuestions(
       e.contest_id,
-      latest.map((r) => r.q).filter((id) => drawn.has(id)),
+      [...latest.keys()].filter((id) => drawn.has(id)),
     );
-    for (const { q: questionId, c: chosen } of latest) {
+    for (const [questionId, chosen] of latest) {
       const d = drawn.get(questionId);
       if (!d) throw new AppError('contest_unknown_question');
       if (chosen.some((c) => !d.optionIds.includes(c))) throw new AppError('contest_option_not_offered');
       if (byId.get(questionId)!.kind === 'single' && chosen.length > 1) throw new AppError('contest_one_option_only');
     }
-    return latest;
+    return [...latest].map(([q, c]) => ({ q, c }));
   }
 
   /** Closes the entry; answers sent along are saved first (the sheet and its submission in one request). */
@@ -310,19 +308,11 @@ export class ContestEntries {
     answers: readonly AnswerInput[] = [],
   ): Promise<EntryView> {
     const p = await this.participant(token);
-    // Usually one statement checks and writes (submitIfValid); the single-choice rule is checked
-    // here on the cached bank, since the entry's draw does not carry the kinds.
-    const rows = latestAnswers(answers);
-    const { byId } = await this.admin.cache.bank(p.contest_id);
-    if (rows.every((r) => byId.has(r.q) && (r.c.length <= 1 || byId.get(r.q)!.kind !== 'single'))) {
-      const done = await submitIfValid(this.db, entryId, p.id, prediction, rows, now);
-      if (done) return this.view(entryId, { entry: { ...done, submitted_at: now, prediction } });
-    }
     const e = await this.entryRow(this.db, entryId, p.id);
     this.assertOpen(e, now);
-    const checked = await this.checkedAnswers(e, answers);
+    const rows = await this.checkedAnswers(e, answers);
     // A second submission racing this one got here first.
-    if (!(await submitEntry(this.db, entryId, prediction, checked, now))) throw new AppError('contest_already_submitted');
+    if (!(await submitEntry(this.db, entryId, prediction, rows, now))) throw new AppError('contest_already_submitted');
     return this.view(entryId, { entry: { ...e, submitted_at: now, prediction } });
   }
 

@@ -1,7 +1,6 @@
 import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
 import type { ContestParticipantTable, DB } from '../../db/types.js';
 import type { DrawnQuestion } from '../../domain/contest/draw.js';
-import { GRACE_MS } from '../../domain/contest/timing.js';
 import type { RoundRow } from './contest.admin.js';
 
 // The statements of taking part, each doing in one round trip what took two to five (bench/README.md,
@@ -77,10 +76,6 @@ export async function insertEntryIfOpen(db: Kysely<DB>, round: RoundRow, v: Entr
 
 export type AnswerRow = { q: number; c: string[] };
 
-/** The answers to store: options without repeats, and the later answer when a question comes twice. */
-export const latestAnswers = (inputs: readonly { questionId: number; chosen: readonly string[] }[]): AnswerRow[] =>
-  [...new Map(inputs.map((i) => [i.questionId, [...new Set(i.chosen)]]))].map(([q, c]) => ({ q, c }));
-
 // Changing one's mind is allowed until the time is up: the last answer counts.
 const upsertAnswers = (entry: RawBuilder<unknown>, rows: readonly AnswerRow[], now: Date) => sql`
   insert into contest_answer (entry_id, question_id, chosen, answered_at)
@@ -111,47 +106,4 @@ export async function submitEntry(db: Kysely<DB>, entryId: number, prediction: n
     update contest_entry c set submitted_at = ${now}::timestamptz, prediction = ${prediction} from e where c.id = e.id
     returning c.id`.execute(db);
   return r.rows.length > 0;
-}
-
-/**
- * The submission with every check in SQL, for the usual case: the participant's own entry, not
- * submitted, its round open, its time (plus grace) not up, and each answer a drawn question with
- * offered options only. Returns what the entry view needs, or undefined when any check fails or
- * the entry was submitted meanwhile: the caller then takes the slow path, which names the
- * refusal. Each check is as strict as its TypeScript twin or stricter (the start instant is cut
- * to the millisecond the server reads), so this path never accepts what the slow one refuses.
- */
-export async function submitIfValid(
-  db: Kysely<DB>,
-  entryId: number,
-  participantId: number,
-  prediction: number,
-  rows: readonly AnswerRow[],
-  now: Date,
-) {
-  const r = await sql<{
-    id: number;
-    round_id: number;
-    started_at: Date;
-    questions: DrawnQuestion[];
-    time_limit_seconds: number;
-    contest_id: number;
-  }>`
-    with e as (
-      select e.id, e.round_id, e.started_at, e.questions, r.time_limit_seconds, r.contest_id
-      from contest_entry e join contest_round r on r.id = e.round_id
-      where e.id = ${entryId} and e.participant_id = ${participantId} and e.submitted_at is null
-        and r.state = 'published' and r.opens_at <= ${now}::timestamptz and r.closes_at > ${now}::timestamptz
-        and date_trunc('milliseconds', e.started_at) + make_interval(secs => r.time_limit_seconds + ${GRACE_MS / 1000}::double precision)
-          >= ${now}::timestamptz
-        and not exists (
-          select 1 from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) a
-          where not exists (
-            select 1 from jsonb_array_elements(e.questions) q
-            where (q->>'questionId')::integer = (a->>'q')::integer and (q->'optionIds') @> (a->'c')))
-      for update of e),
-    a as (${upsertAnswers(sql`e`, rows, now)}),
-    s as (update contest_entry c set submitted_at = ${now}::timestamptz, prediction = ${prediction} from e where c.id = e.id returning c.id)
-    select e.* from e join s on s.id = e.id`.execute(db);
-  return r.rows[0];
 }
