@@ -64,6 +64,7 @@ import { surveyApiRoutes } from './modules/surveys/surveys.routes.js';
 import { surveyPageRoutes } from './modules/surveys/surveys.pages.js';
 import { contestApiRoutes } from './modules/contest/contest.routes.js';
 import { contestPageRoutes } from './modules/contest/contest.pages.js';
+import { contestRecoveryPageRoutes } from './modules/contest/contest.recovery-pages.js';
 import { contestBankRoutes } from './modules/contest/contest.bank-routes.js';
 import { contestAdminPageRoutes } from './modules/contest/contest.admin-pages.js';
 import { contestFairnessApiRoutes } from './modules/contest/contest.fairness.routes.js';
@@ -360,6 +361,7 @@ export async function buildApp(config: Config, database: Database, opts: { logge
   await app.register(surveyPageRoutes);
   await app.register(contestApiRoutes);
   await app.register(contestPageRoutes);
+  await app.register(contestRecoveryPageRoutes);
   await app.register(contestBankRoutes);
   await app.register(contestAdminPageRoutes);
   await app.register(contestFairnessApiRoutes);

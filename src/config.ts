@@ -107,7 +107,7 @@ export interface Config {
   retention: Retention;
 }
 
-export type ContestAction = 'register' | 'start' | 'answer' | 'submit';
+export type ContestAction = 'register' | 'start' | 'answer' | 'submit' | 'recover';
 
 export interface ContestFairnessConfig {
   /** Off for load tests from one address (bench/): no counting at all. */
@@ -224,12 +224,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         start: env.CONTEST_RATE_IP,
         answer: env.CONTEST_RATE_IP_ANSWERS,
         submit: env.CONTEST_RATE_IP,
+        recover: env.CONTEST_RATE_IP,
       },
       perPhone: {
         register: env.CONTEST_RATE_PHONE,
         start: env.CONTEST_RATE_PHONE,
         answer: env.CONTEST_RATE_PHONE_ANSWERS,
         submit: env.CONTEST_RATE_PHONE,
+        recover: env.CONTEST_RATE_PHONE,
       },
       flags: {
         ipEntries: env.CONTEST_FLAG_IP_ENTRIES,

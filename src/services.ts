@@ -12,6 +12,7 @@ import { DeskService } from './modules/dossiers/desk.service.js';
 import { dossierNotifier } from './modules/dossiers/dossier.notify.js';
 import { PaymentService } from './modules/payments/payments.service.js';
 import { createSandboxGateway } from './modules/payments/gateway.js';
+import { ContestRecovery } from './modules/contest/contest.recovery.js';
 import { SandboxSms, type NotifyChannels, type SmsProvider } from './modules/notify/notify.service.js';
 import type { JobLog } from './jobs/runner.js';
 import { ResultSigner } from './lib/signing.js';
@@ -93,6 +94,7 @@ export interface Services {
   contestRate: ContestRateLimiter;
   /** Learning mode for schools: lessons, schools, classes and practice (apart from the contest). */
   learn: LearnService;
+  contestRecovery: ContestRecovery;
   /** The SMS carrier adapter (the sandbox records what it would send). */
   sms: SmsProvider | null;
 }
@@ -161,6 +163,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestEntries,
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
     contestPlay,
+    contestRecovery: new ContestRecovery(db, contestAdmin, channels),
     contestCertificates: new ContestCertificates(db, contestEntries, contestPlay),
     contestBank: new ContestBank(db),
     contestImports: new ContestImports(db),

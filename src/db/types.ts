@@ -464,6 +464,8 @@ export interface DB {
   contest_pool: ContestPoolTable;
   contest_question: ContestQuestionTable;
   contest_participant: ContestParticipantTable;
+  contest_participant_token: ContestParticipantTokenTable;
+  contest_recovery_code: ContestRecoveryCodeTable;
   contest_entry: ContestEntryTable;
   contest_answer: ContestAnswerTable;
   contest_certificate: ContestCertificateTable;
@@ -821,6 +823,23 @@ export interface ContestParticipantTable {
   device_id: string | null;
   ua_hash: string | null;
   school_id: number | null;
+}
+
+/** A token given on another device after an SMS code (contest.recovery.ts); the registration's own is on the participant. */
+export interface ContestParticipantTokenTable {
+  token_hash: string;
+  participant_id: number;
+  created_at: Generated<Date>;
+}
+
+export interface ContestRecoveryCodeTable {
+  id: Generated<number>;
+  participant_id: number;
+  code_hash: string;
+  created_at: Date;
+  expires_at: Date;
+  attempts: Generated<number>;
+  used_at: Date | null;
 }
 
 export interface ContestEntryTable {

@@ -57,8 +57,11 @@ export function parsePiiKeys(keysText: string | undefined, hashKeyText: string |
   return { keys, current, hashKey: decodeKey(hashKeyText, 'PII_HASH_KEY'), derived: false };
 }
 
-/** What a lookup hash is of; `lookup_check` is the last four digits a tracking lookup asks for. */
-export type PiiKind = 'phone' | 'citizen_id' | 'lookup_check';
+/**
+ * What a lookup hash is of; `lookup_check` is the last four digits a tracking lookup asks for,
+ * `contest_code` a participant's one-time SMS code.
+ */
+export type PiiKind = 'phone' | 'citizen_id' | 'lookup_check' | 'contest_code';
 
 export class PiiCipher {
   readonly #k: PiiKeys;

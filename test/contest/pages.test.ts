@@ -79,7 +79,8 @@ describe(`contest participant pages without JavaScript (${ENGINE})`, () => {
     const taken = await register(other, { ...hoa, phone: '+84 910 000 001' });
     assert.equal(taken.statusCode, 409);
     assert.match(taken.body, /đã đăng ký dự thi/);
-    assert.match(taken.body, /dùng lại đúng máy và trình duyệt đó/);
+    // ... and offered to continue on this browser with a code by SMS (test/contest/recovery.test.ts).
+    assert.match(taken.body, new RegExp(`<div class="error-summary"[^]*href="/contest/${contestId}/recover"[^]*</div><form`));
     // Over https (said by the proxy) the cookie is Secure as well.
     const secure = new Browser(t.app);
     await secure.get(`/contest/${contestId}/register`);

@@ -10,8 +10,8 @@ const base = loadConfig({ NODE_ENV: 'test' }).contestFairness;
 const fairness = {
   ...base,
   windowSeconds: 600,
-  perIp: { register: 8, start: 1000, answer: 1000, submit: 1000 },
-  perPhone: { register: 2, start: 3, answer: 2, submit: 1 },
+  perIp: { register: 8, start: 1000, answer: 1000, submit: 1000, recover: 1000 },
+  perPhone: { register: 2, start: 3, answer: 2, submit: 1, recover: 2 },
 };
 
 describe(`contest rate limits per IP and per phone (${ENGINE})`, () => {
@@ -130,7 +130,7 @@ describe(`contest rate limits per IP and per phone (${ENGINE})`, () => {
       CONTEST_RATE_PHONE_ANSWERS: '7',
     }).contestFairness;
     assert.equal(c.rateLimit, false);
-    assert.deepEqual(c.perIp, { register: 5000, start: 5000, answer: 6000, submit: 5000 });
+    assert.deepEqual(c.perIp, { register: 5000, start: 5000, answer: 6000, submit: 5000, recover: 5000 });
     assert.equal(c.perPhone.answer, 7);
     assert.throws(() => loadConfig({ NODE_ENV: 'test', CONTEST_RATE_LIMIT: 'maybe' }), /CONTEST_RATE_LIMIT/);
   });

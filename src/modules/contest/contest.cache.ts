@@ -4,7 +4,8 @@ import type { RoundRow } from './contest.admin.js';
 
 // What every request of a running contest would otherwise read again (bench/README.md, contest):
 // the participant behind a token and the question bank of a contest. Only data that does not
-// change once written is kept without a check (a participant's id and contest for a token hash).
+// change once written is kept without a check (a participant's id and contest for a token hash:
+// tokens are only ever added, never moved to another participant).
 // The bank can change at any time (a question may be added to a contest whose rounds are
 // published), so it is dropped by this process whenever a question is written (invalidateContestBanks)
 // and kept at most BANK_TTL_MS, which bounds how stale another process's copy can be. A round is
@@ -52,11 +53,19 @@ export class ContestCache {
       this.#participants.set(tokenHash, hit);
       return hit;
     }
-    const p = await this.db
-      .selectFrom('contest_participant')
-      .select(['id', 'contest_id'])
-      .where('token_hash', '=', tokenHash)
-      .executeTakeFirst();
+    // The registration's token first; a token given on another device (contest.recovery.ts) next.
+    const p =
+      (await this.db
+        .selectFrom('contest_participant')
+        .select(['id', 'contest_id'])
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst()) ??
+      (await this.db
+        .selectFrom('contest_participant_token as t')
+        .innerJoin('contest_participant as p', 'p.id', 't.participant_id')
+        .select(['p.id', 'p.contest_id'])
+        .where('t.token_hash', '=', tokenHash)
+        .executeTakeFirst());
     if (p) this.rememberParticipant(tokenHash, p);
     return p;
   }

@@ -23,6 +23,24 @@ const hide = { hide: true };
  */
 export const participantCookie = (contestId: number) => `contest_${contestId}`;
 const COOKIE_DAYS = 180;
+export const tokenOf = (req: FastifyRequest, contestId: number): string | undefined => req.cookies[participantCookie(contestId)];
+
+export function setParticipantCookie(req: FastifyRequest, reply: FastifyReply, contestId: number, token: string) {
+  reply.setCookie(participantCookie(contestId), token, {
+    path: '/contest',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: req.protocol === 'https',
+    maxAge: COOKIE_DAYS * 86400,
+  });
+}
+
+/** Where a registration (or a recovery) leads: the round the person came from, else the contest list. */
+export async function afterRegistration(app: App, contestId: number, roundText: string): Promise<string> {
+  const round = /^\d{1,9}$/.test(roundText) ? Number(roundText) : null;
+  const contest = await app.services.contestAdmin.contest(contestId, { drafts: false });
+  return round && contest.rounds.some((r) => r.id === round) ? `/contest/rounds/${round}` : '/contest';
+}
 
 /** Registration refusals shown on the form, by field. */
 const REGISTER_FIELDS: Partial<Record<ErrorCode, string>> = {
@@ -57,7 +75,6 @@ export function parsePrediction(raw: string): number {
 
 export async function contestPageRoutes(app: App) {
   const { contestEntries, contestLeaderboard, contestPlay, contestCertificates } = app.services;
-  const tokenOf = (req: FastifyRequest, contestId: number) => req.cookies[participantCookie(contestId)];
   /** The same per-IP and per-participant windows as the API (the token comes from the cookie here). */
   const limit = (req: FastifyRequest, reply: FastifyReply, action: ContestAction, token: string | undefined) =>
     contestRateLimit(app, action, undefined, () => token)(req, reply);
@@ -94,6 +111,7 @@ export async function contestPageRoutes(app: App) {
         form={form}
         errors={errors}
         error={error}
+        recovery={app.services.contestRecovery.available}
       />,
     );
   };
@@ -143,16 +161,8 @@ export async function contestPageRoutes(app: App) {
       const msg = `err.${e.code}` as MessageKey;
       return field ? registerPage(req, reply, id, form, { [field]: msg }) : registerPage(req, reply, id, form, {}, msg);
     }
-    reply.setCookie(participantCookie(id), token, {
-      path: '/contest',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: req.protocol === 'https',
-      maxAge: COOKIE_DAYS * 86400,
-    });
-    const round = /^\d{1,9}$/.test(form.round) ? Number(form.round) : null;
-    const contest = await app.services.contestAdmin.contest(id, { drafts: false });
-    return reply.redirect(round && contest.rounds.some((r) => r.id === round) ? `/contest/rounds/${round}` : '/contest', 303);
+    setParticipantCookie(req, reply, id, token);
+    return reply.redirect(await afterRegistration(app, id, form.round), 303);
   });
 
   const roundPage = async (

@@ -119,6 +119,8 @@ export function RegisterPage(p: {
   form: RegisterForm;
   errors: FieldErrors;
   error?: MessageKey;
+  /** Whether a registration can be continued on this device with an SMS code (contest.recovery.ts). */
+  recovery: boolean;
 }) {
   const { t, locale } = p.ctx;
   const bad = Object.keys(p.errors).length > 0 || !!p.error;
@@ -126,17 +128,30 @@ export function RegisterPage(p: {
   const schoolError = p.errors.schoolCode;
   // With schools to choose from, the unit is needed only when no school is chosen.
   const withSchools = p.schools.length > 0;
+  const recoverHref = `/contest/${p.contest.id}/recover${p.form.round ? `?round=${p.form.round}` : ''}`;
   return (
     <Layout ctx={p.ctx} title={t('contestPlay.register.title')} hasError={bad}>
       <h1>{t('contestPlay.register.title')}</h1>
       <p class="lead">{p.contest.title[locale]}</p>
       <p>{t('contestPlay.register.lead')}</p>
+      {p.recovery && (
+        <p>
+          <a href={recoverHref}>{t('contestRecovery.link')}</a>
+        </p>
+      )}
       <ErrorSummary t={t} errors={p.errors} order={['name', 'phone', 'citizenId', 'unitCode', 'schoolCode']} />
       {p.error && (
         <div class="error-summary" role="alert" tabIndex={-1}>
           <h2>{t('form.errorSummary')}</h2>
           <p>{t(p.error)}</p>
-          {p.error === 'err.contest_phone_taken' && <p>{t('contestPlay.register.otherDevice')}</p>}
+          {p.error === 'err.contest_phone_taken' &&
+            (p.recovery ? (
+              <p>
+                <a href={recoverHref}>{t('contestRecovery.link')}</a>
+              </p>
+            ) : (
+              <p>{t('contestPlay.register.otherDevice')}</p>
+            ))}
         </div>
       )}
       <form method="post" action={`/contest/${p.contest.id}/register`} class="contest-register">

@@ -111,7 +111,8 @@ export function contestRateLimit(
     const checks: RateCheck[] = [{ scope: `${action}:ip`, key: req.ip, limit: cfg.perIp[action] }];
     const body = req.body as { phone?: unknown } | undefined;
     const token = tokenOf(req);
-    const phone = action === 'register' ? (typeof body?.phone === 'string' ? normalizePhone(body.phone) : null) : null;
+    const phone =
+      action === 'register' || action === 'recover' ? (typeof body?.phone === 'string' ? normalizePhone(body.phone) : null) : null;
     // Keyed hash for a phone: a plain sha256 of a 10-digit number is reversed by trying them all.
     const who = phone ? `phone:${pii().hash('phone', phone)}` : typeof token === 'string' && token ? `token:${token}` : null;
     // Hashed: the table holds no phone number or token in clear.

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../../lib/errors.js';
 import { auditContext, type App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
 import { clientInfo, contestRateLimit } from './contest.ratelimit.js';
@@ -24,6 +25,9 @@ import {
   RegisterBody,
   Registered,
   RankingTextQuery,
+  RecoveryBody,
+  RecoverySent,
+  RecoveryVerifyBody,
   ResultsQuery,
   RoundResults,
   RoundView,
@@ -42,9 +46,19 @@ const participantToken = (req: FastifyRequest) => {
 };
 const tokenHeader = Type.Object({ [TOKEN_HEADER]: Type.Optional(Type.String({ description: 'The participant token from registration' })) });
 
+/** A refusal to send a code yet carries Retry-After, like the rate limiter's. */
+export async function withRetryAfter<T>(reply: FastifyReply, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'contest_recovery_wait') reply.header('retry-after', String(e.params.seconds));
+    throw e;
+  }
+}
+
 /** The contest API: administration by the city admin, entries by participant token, frozen results. */
 export async function contestApiRoutes(app: App) {
-  const { contestAdmin, contestEditor, contestEntries, contestLeaderboard, contestPlay } = app.services;
+  const { contestAdmin, contestEditor, contestEntries, contestLeaderboard, contestPlay, contestRecovery } = app.services;
   const base = '/api/v1/contest';
 
   app.post(`${base}/contests`, {
@@ -147,6 +161,36 @@ export async function contestApiRoutes(app: App) {
       response: { 201: Registered },
     },
     handler: async (req, reply) => reply.status(201).send(await contestEntries.register(req.params.id, req.body, clientInfo(req, reply))),
+  });
+
+  app.post(`${base}/contests/:id/recovery`, {
+    config: { policy: policies.public },
+    preHandler: contestRateLimit(app, 'recover'),
+    schema: {
+      tags,
+      summary:
+        'Taking part on another device: sends a 6-digit code by SMS to the registered phone (valid 10 minutes; a new one at most once a minute, 5 a day)',
+      params: IdParams,
+      body: RecoveryBody,
+      response: { 202: RecoverySent },
+    },
+    handler: async (req, reply) => {
+      const r = await withRetryAfter(reply, () => contestRecovery.sendCode(req.params.id, req.body.phone, req.locale));
+      return reply.status(202).send({ sentTo: r.sentTo, expiresAt: r.expiresAt.toISOString() });
+    },
+  });
+
+  app.post(`${base}/contests/:id/recovery/verify`, {
+    config: { policy: policies.public },
+    preHandler: contestRateLimit(app, 'recover'),
+    schema: {
+      tags,
+      summary: 'Checks the SMS code and returns a participant token for this device (5 tries per code); the other device keeps its own',
+      params: IdParams,
+      body: RecoveryVerifyBody,
+      response: { 200: Registered },
+    },
+    handler: async (req) => contestRecovery.verify(req.params.id, req.body.phone, req.body.code),
   });
 
   app.post(`${base}/rounds/:id/start`, {

@@ -104,6 +104,20 @@ export const Registered = Type.Object({
   token: Type.String({ description: 'Send it as the x-contest-token header; it is shown only once' }),
 });
 
+/** Taking part on another device: a code is sent by SMS to the registered phone (contest.recovery.ts). */
+export const RecoveryBody = Type.Object({ phone: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false });
+export const RecoverySent = Type.Object({
+  sentTo: Type.String({ description: 'The phone number the code went to, masked (0912***678)' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
+export const RecoveryVerifyBody = Type.Object(
+  {
+    phone: Type.String({ minLength: 1, maxLength: 20 }),
+    code: Type.String({ minLength: 1, maxLength: 12, description: 'The 6 digits from the SMS (spaces allowed)' }),
+  },
+  { additionalProperties: false },
+);
+
 const Label = Type.Object({ vi: Type.String(), en: Type.String() });
 
 /** What a participant sees of an entry while the round is open: questions and their own choices. */

@@ -25,6 +25,8 @@ const PARAMS = {
   topic: 'Thủ tục hộ tịch và đăng ký kinh doanh',
   when: '08:00 05/12/2026',
   place: 'Hội trường UBND quận Hà Đông',
+  minutes: '10',
+  contest: 'Tìm hiểu dịch vụ công trực tuyến năm 2026',
 };
 
 describe(`notifications (${ENGINE})`, () => {

@@ -13,6 +13,7 @@ import { PROCESSING_TEMPLATES } from './templates.processing.js';
 import { SURVEY_TEMPLATES } from './templates.surveys.js';
 import { CONFERENCE_TEMPLATES } from './templates.conferences.js';
 import { FEEDBACK_TEMPLATES } from './templates.feedback.js';
+import { CONTEST_TEMPLATES } from './templates.contest.js';
 
 export type Locale = 'vi' | 'en';
 
@@ -33,6 +34,7 @@ export const TEMPLATES = {
   ...SURVEY_TEMPLATES,
   ...CONFERENCE_TEMPLATES,
   ...FEEDBACK_TEMPLATES,
+  ...CONTEST_TEMPLATES,
   'dossier.submitted': {
     version: 1,
     vi: {

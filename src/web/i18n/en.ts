@@ -15,6 +15,7 @@ import { enFaq } from './en.faq.js';
 import { enPrivacy } from './en.privacy.js';
 import { enContest } from './en.contest.js';
 import { enContestPlay } from './en.contest-play.js';
+import { enContestRecovery } from './en.contest-recovery.js';
 import { enContestBank } from './en.contest-bank.js';
 import { enContestEdit } from './en.contest-edit.js';
 import { enContestFair } from './en.contest-fair.js';
@@ -360,6 +361,7 @@ export const en: Record<MessageKey, string> = {
   ...enPrivacy,
   ...enContest,
   ...enContestPlay,
+  ...enContestRecovery,
   ...enContestBank,
   ...enContestEdit,
   ...enContestFair,

@@ -15,6 +15,7 @@ import { viFaq } from './vi.faq.js';
 import { viPrivacy } from './vi.privacy.js';
 import { viContest } from './vi.contest.js';
 import { viContestPlay } from './vi.contest-play.js';
+import { viContestRecovery } from './vi.contest-recovery.js';
 import { viContestBank } from './vi.contest-bank.js';
 import { viContestEdit } from './vi.contest-edit.js';
 import { viContestFair } from './vi.contest-fair.js';
@@ -355,6 +356,7 @@ export const vi = {
   ...viPrivacy,
   ...viContest,
   ...viContestPlay,
+  ...viContestRecovery,
   ...viContestBank,
   ...viContestEdit,
   ...viContestFair,

@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
+import { ENGINE } from '../helpers/db.js';
+import { sha256 } from '../../src/lib/crypto.js';
+import { pii } from '../../src/lib/pii.js';
+import { ContestCache } from '../../src/modules/contest/contest.cache.js';
+import { SMS_QUEUE, type SmsJobPayload } from '../../src/modules/notify/notify.service.js';
+import { buildBank, hours, type Auth, type Entry } from './fixtures.js';
+
+// Taking part on another device (contest.recovery.ts): a code sent by SMS to the registered phone
+// gives the new device a token of its own.
+describe(`contest recovery on another device (${ENGINE})`, () => {
+  let t: TestApp;
+  let contestId: number;
+  let roundId: number;
+  let phoneSeq = 0;
+
+  const api = (url: string, headers: Auth = {}, payload?: object) =>
+    t.app.inject({ method: 'POST', url: `/api/v1/contest${url}`, headers, ...(payload ? { payload } : {}) });
+  const code = (r: LightMyRequestResponse) => [r.statusCode, r.json().code];
+  const register = async () => {
+    const phone = `09300000${String(++phoneSeq).padStart(2, '0')}`;
+    const r = await api(`/contests/${contestId}/participants`, {}, { name: 'Lê Thị Hoa', phone, unitCode: UNITS.quangTrung });
+    assert.equal(r.statusCode, 201, r.body);
+    return { phone, auth: { 'x-contest-token': r.json().token as string } };
+  };
+  /** The SMS the outbox holds for this phone, newest first: what the carrier would deliver. */
+  const smsTo = async (phone: string) => {
+    const jobs = await t.db.selectFrom('job').select(['payload']).where('queue', '=', SMS_QUEUE).orderBy('id', 'desc').execute();
+    return jobs.map((j) => j.payload as SmsJobPayload).filter((p) => pii().decrypt(p.to) === phone);
+  };
+  const sentCode = async (phone: string) => {
+    const [last] = await smsTo(phone);
+    assert.ok(last, 'no SMS queued');
+    return /\b(\d{6})\b/.exec(last.text)![1]!;
+  };
+  const verify = (phone: string, c: string) => api(`/contests/${contestId}/recovery/verify`, {}, { phone, code: c });
+  const wrongCode = (c: string) => String((Number(c) + 1) % 1_000_000).padStart(6, '0');
+
+  before(async () => {
+    t = await testApp();
+    const admin = await bearerFor(t.app, DEMO.cityAdmin);
+    const post = (url: string, payload?: object) => api(url, admin, payload);
+    contestId = (await post('/contests', { title: { vi: 'Thi thử khôi phục', en: 'Recovery contest' } })).json().id;
+    const poolId = (await post(`/contests/${contestId}/pools`, { fieldCode: 'justice', name: { vi: 'Tư pháp', en: 'Justice' } })).json().id;
+    await buildBank(t, admin, poolId, 2);
+    roundId = (
+      await post(`/contests/${contestId}/rounds`, { opensAt: hours(-1), closesAt: hours(2), questionCount: 2, timeLimitSeconds: 600 })
+    ).json().id;
+    assert.equal((await post(`/rounds/${roundId}/publish`)).statusCode, 200);
+  });
+  after(async () => t?.close());
+
+  test('a code by SMS gives the new device its own token; it continues the same entry and the first device keeps working', async () => {
+    const { phone, auth } = await register();
+    const first = await api(`/rounds/${roundId}/start`, auth);
+    assert.equal(first.statusCode, 201, first.body);
+    const entryId = (first.json() as Entry).entryId;
+
+    const sent = await api(
+      `/contests/${contestId}/recovery`,
+      { 'accept-language': 'vi' },
+      { phone: phone.replace(/(\d{4})(\d{3})/, '$1 $2 ') },
+    );
+    assert.equal(sent.statusCode, 202, sent.body);
+    assert.equal(sent.json().sentTo, `${phone.slice(0, 4)}***${phone.slice(-3)}`);
+    const [sms] = await smsTo(phone);
+    assert.match(sms!.text, /^Mã xác nhận dự thi: \d{6}\./);
+    assert.notEqual(sms!.to, phone, 'the recipient is stored sealed');
+    const c = await sentCode(phone);
+
+    const wrong = await verify(phone, wrongCode(c));
+    assert.deepEqual(code(wrong), [400, 'contest_recovery_code_invalid']);
+    assert.match(wrong.json().title, /4/);
+
+    const ok = await verify(phone, `${c.slice(0, 3)} ${c.slice(3)}`);
+    assert.equal(ok.statusCode, 200, ok.body);
+    const token = ok.json().token as string;
+    assert.notEqual(token, auth['x-contest-token']);
+
+    const again = await api(`/rounds/${roundId}/start`, { 'x-contest-token': token });
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal((again.json() as Entry).entryId, entryId, 'the new device continues the entry, never a second one');
+    const old = await api(`/rounds/${roundId}/start`, auth);
+    assert.equal(old.statusCode, 200);
+    assert.equal((old.json() as Entry).entryId, entryId);
+
+    // Another process, which has never seen this token, finds it in the database.
+    const p = await new ContestCache(t.db).participant(sha256(token));
+    assert.equal(p?.id, ok.json().participantId);
+
+    assert.deepEqual(code(await verify(phone, c)), [410, 'contest_recovery_code_expired'], 'a code works once');
+  });
+
+  test('a new code is refused within a minute (Retry-After), and replaces the one before', async () => {
+    const { phone } = await register();
+    assert.equal((await api(`/contests/${contestId}/recovery`, {}, { phone })).statusCode, 202);
+    const c1 = await sentCode(phone);
+    const soon = await api(`/contests/${contestId}/recovery`, {}, { phone });
+    assert.deepEqual(code(soon), [429, 'contest_recovery_wait']);
+    assert.ok(Number(soon.headers['retry-after']) > 0 && Number(soon.headers['retry-after']) <= 60);
+    assert.equal((await smsTo(phone)).length, 1, 'no second SMS');
+
+    await t.app.services.contestRecovery.sendCode(contestId, phone, 'en', new Date(Date.now() + 61_000));
+    const c2 = await sentCode(phone);
+    assert.match((await smsTo(phone))[0]!.text, /^Contest confirmation code: \d{6}\./);
+    if (c1 !== c2)
+      assert.deepEqual(code(await verify(phone, c1)), [400, 'contest_recovery_code_invalid'], 'the older code stopped working');
+    assert.equal((await verify(phone, c2)).statusCode, 200);
+  });
+
+  test('five wrong tries end the code, even for the right code after them', async () => {
+    const { phone } = await register();
+    await api(`/contests/${contestId}/recovery`, {}, { phone });
+    const c = await sentCode(phone);
+    for (let left = 4; left >= 1; left--) {
+      const r = await verify(phone, wrongCode(c));
+      assert.deepEqual(code(r), [400, 'contest_recovery_code_invalid']);
+      assert.ok(r.json().title.includes(String(left)), r.body);
+    }
+    assert.deepEqual(code(await verify(phone, wrongCode(c))), [410, 'contest_recovery_code_expired']);
+    assert.deepEqual(code(await verify(phone, c)), [410, 'contest_recovery_code_expired']);
+  });
+
+  test('a code older than ten minutes is refused', async () => {
+    const { phone } = await register();
+    await t.app.services.contestRecovery.sendCode(contestId, phone, 'vi', new Date(Date.now() - 11 * 60_000));
+    assert.deepEqual(code(await verify(phone, await sentCode(phone))), [410, 'contest_recovery_code_expired']);
+  });
+
+  test('at most five codes a day per participant', async () => {
+    const { phone } = await register();
+    const svc = t.app.services.contestRecovery;
+    const base = Date.now() - 20 * 3_600_000;
+    for (let i = 0; i < 5; i++) await svc.sendCode(contestId, phone, 'vi', new Date(base + i * 120_000));
+    await assert.rejects(svc.sendCode(contestId, phone, 'vi', new Date(base + 10 * 120_000)), { code: 'contest_recovery_too_many' });
+    // A day after the first, one more is allowed.
+    await svc.sendCode(contestId, phone, 'vi', new Date(base + 86_400_000 + 1000));
+  });
+
+  test('bad input gets a clear refusal', async () => {
+    const { phone } = await register();
+    const send = (body: object, id = contestId) => api(`/contests/${id}/recovery`, {}, body);
+    assert.deepEqual(code(await send({ phone: '12345' })), [400, 'invalid_phone']);
+    assert.deepEqual(code(await send({ phone: '0399999999' })), [404, 'contest_recovery_not_registered']);
+    assert.deepEqual(code(await send({ phone }, 999_999)), [404, 'contest_not_found']);
+    assert.equal((await send({ phone, extra: 1 })).statusCode, 400);
+    assert.equal((await send({})).statusCode, 400);
+    assert.deepEqual(code(await verify(phone, 'abcdef')), [400, 'contest_recovery_code_format']);
+    assert.deepEqual(code(await verify(phone, '12345')), [400, 'contest_recovery_code_format']);
+    assert.deepEqual(code(await verify(phone, '123456')), [410, 'contest_recovery_code_expired'], 'no code was asked for');
+    const en = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/contest/contests/${contestId}/recovery`,
+      headers: { 'accept-language': 'en' },
+      payload: { phone: '0399999999' },
+    });
+    assert.match(en.json().title, /has not registered/);
+  });
+
+  test('without an SMS carrier, recovery is refused as unavailable', async () => {
+    const off = await testApp({ smsProvider: 'none' });
+    try {
+      const r = await off.app.inject({
+        method: 'POST',
+        url: `/api/v1/contest/contests/${contestId}/recovery`,
+        payload: { phone: '0912345678' },
+      });
+      assert.deepEqual(code(r), [404, 'contest_recovery_unavailable']);
+      const page = await off.app.inject({ method: 'GET', url: `/contest/${contestId}/recover` });
+      assert.equal(page.statusCode, 404);
+      assert.match(page.body, /chưa gửi được tin nhắn/);
+    } finally {
+      await off.close();
+    }
+  });
+});
