@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type RawBuilder } from 'kysely';
-import type { ContestParticipantTable, DB } from '../../db/types.js';
+import type { ContestEntryTable, ContestParticipantTable, DB } from '../../db/types.js';
 import type { DrawnQuestion } from '../../domain/contest/draw.js';
 import type { RoundRow } from './contest.admin.js';
 
@@ -45,14 +45,11 @@ export async function insertParticipant(db: Kysely<DB>, contestId: number, place
   return r.rows[0]?.id;
 }
 
-export interface EntryValues {
+/** What a new entry writes besides its round and start, the client columns as the table has them. */
+export type EntryValues = Required<Pick<Insertable<ContestEntryTable>, 'seed' | 'client_ip' | 'device_id' | 'ua_hash'>> & {
   participantId: number;
-  seed: string;
   questions: DrawnQuestion[];
-  client_ip: string | null;
-  device_id: string | null;
-  ua_hash: string | null;
-}
+};
 
 /**
  * Creates the entry drawn from `round` (a cached copy) only if the round is, in the database, still
