@@ -7,7 +7,7 @@
 // that do the work (for their CPU time in /proc) and a way to ask for their memory figures.
 import { fork, type ChildProcess } from 'node:child_process';
 import cluster, { type Worker } from 'node:cluster';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,6 +115,7 @@ async function serve(parent: { send(m: unknown): unknown; on(e: 'message', f: (m
     else if (m === 'profile-stop' && profiler)
       void profiler.post('Profiler.stop').then(({ profile }) => {
         const file = join(process.env.BENCH_PROFILE_DIR!, `entries-${process.pid}.cpuprofile`);
+        mkdirSync(process.env.BENCH_PROFILE_DIR!, { recursive: true });
         writeFileSync(file, JSON.stringify(profile));
         parent.send({ profile: file });
       });

@@ -97,6 +97,10 @@ export async function openPglite(dataDir: string): Promise<Database> {
   try {
     const pglite = await PGlite.create(join(dataDir, 'pgdata'), {
       extensions: PGLITE_EXTENSIONS,
+      // Opening a data directory that needs crash recovery arms PostgreSQL's startup-progress
+      // timer, which PGlite leaves running: every 10 s, for good, it called into the database and
+      // kept the process from ending after close(). Its log lines are not shown by PGlite anyway.
+      startParams: [...PGlite.defaultStartParams, '-c', 'log_startup_progress_interval=0'],
       parsers: { [INT8]: Number, [NUMERIC]: Number, [DATE]: keepText },
     });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite), plugins: [new PiiPlugin()] });
