@@ -55,6 +55,31 @@ describe(`retention purge (${ENGINE})`, () => {
       .executeTakeFirst(),
   });
 
+  test('contest recovery codes are deleted a day after they were sent, newer ones kept', async () => {
+    const p = await t.db
+      .selectFrom('contest_participant')
+      .select('id')
+      .where('phone_hash', '=', pii().hash('phone', PHONE))
+      .executeTakeFirstOrThrow();
+    const sent = (ago: number) => ({
+      participant_id: p.id,
+      code_hash: `test-${ago}`,
+      created_at: new Date(Date.now() - ago),
+      expires_at: new Date(Date.now() - ago + 600_000),
+    });
+    await t.db
+      .insertInto('contest_recovery_code')
+      .values([sent(DAY + 60_000), sent(DAY - 60_000)])
+      .execute();
+    const report = await purgeExpired(t.db, RETENTION_DEFAULTS);
+    assert.equal(report.contestCodes, 1, JSON.stringify(report));
+    const left = await t.db.selectFrom('contest_recovery_code').select('code_hash').where('participant_id', '=', p.id).execute();
+    assert.deepEqual(
+      left.map((r) => r.code_hash),
+      [`test-${DAY - 60_000}`],
+    );
+  });
+
   test('fresh records are kept; the same records with their clock set back are purged or anonymised', async () => {
     const retention = t.app.config.retention;
     const fresh = await state();

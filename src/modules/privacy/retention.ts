@@ -26,6 +26,11 @@ export const RETENTION_DEFAULTS = {
   /** Contest participants' phone and ID numbers, from their registration; name and scores stay. */
   contestContact: 365,
   /**
+   * One-time SMS codes to continue a contest on another device, from when they were sent: they
+   * work 10 minutes and count against a day's limit (contest.recovery.ts), then serve nothing.
+   */
+  contestCodes: 1,
+  /**
    * Files uploaded (`POST /api/v1/files`) but never attached to a dossier, a result or a feedback,
    * from their last upload: identity papers someone started to send and abandoned.
    */
@@ -139,6 +144,7 @@ async function purgeRows(db: Kysely<DB>, retention: Retention, now: Date): Promi
           .where('phone_hash', 'not like', 'erased:%')
           .execute(),
       ),
+      contestCodes: count(await trx.deleteFrom('contest_recovery_code').where('created_at', '<', before('contestCodes')).execute()),
       unattachedUploads: uploads.length,
     };
     return { report, uploads };
