@@ -12,7 +12,7 @@ import { DeskService } from './modules/dossiers/desk.service.js';
 import { dossierNotifier } from './modules/dossiers/dossier.notify.js';
 import { PaymentService } from './modules/payments/payments.service.js';
 import { createSandboxGateway } from './modules/payments/gateway.js';
-import { ContestRecovery } from './modules/contest/contest.recovery.js';
+import { ContestRecovery, recoveryDeliverable } from './modules/contest/contest.recovery.js';
 import { SandboxSms, type NotifyChannels, type SmsProvider } from './modules/notify/notify.service.js';
 import type { JobLog } from './jobs/runner.js';
 import { ResultSigner } from './lib/signing.js';
@@ -163,7 +163,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestEntries,
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
     contestPlay,
-    contestRecovery: new ContestRecovery(db, contestAdmin, channels),
+    contestRecovery: new ContestRecovery(db, contestAdmin, recoveryDeliverable(config), channels.messageDomain),
     contestCertificates: new ContestCertificates(db, contestEntries, contestPlay),
     contestBank: new ContestBank(db),
     contestImports: new ContestImports(db),

@@ -836,6 +836,8 @@ export interface ContestRecoveryCodeTable {
   id: Generated<number>;
   participant_id: number;
   code_hash: string;
+  device_hash: string;
+  client_ip: string | null;
   created_at: Date;
   expires_at: Date;
   attempts: Generated<number>;

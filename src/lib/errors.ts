@@ -242,6 +242,7 @@ export const ERROR_STATUS = {
   contest_recovery_code_format: 400,
   contest_recovery_code_invalid: 400,
   contest_recovery_code_expired: 410,
+  contest_recovery_tries_used: 410,
   learn_lesson_not_found: 404,
   learn_school_unit_invalid: 400,
   learn_school_name_invalid: 400,

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
+import { bearerFor, Browser, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { sha256 } from '../../src/lib/crypto.js';
 import { pii } from '../../src/lib/pii.js';
+import type { AppError } from '../../src/lib/errors.js';
 import { ContestCache } from '../../src/modules/contest/contest.cache.js';
+import { ContestRecovery, RECOVERY_RULES, recoveryDeliverable } from '../../src/modules/contest/contest.recovery.js';
 import { SMS_QUEUE, type SmsJobPayload } from '../../src/modules/notify/notify.service.js';
 import { buildBank, hours, type Auth, type Entry } from './fixtures.js';
 
@@ -36,8 +38,17 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
     assert.ok(last, 'no SMS queued');
     return /\b(\d{6})\b/.exec(last.text)![1]!;
   };
-  const verify = (phone: string, c: string) => api(`/contests/${contestId}/recovery/verify`, {}, { phone, code: c });
+  /** Asks for a code by the API; returns the device secret the code is bound to. */
+  const send = async (phone: string, device?: string, headers: Auth = {}) => {
+    const r = await api(`/contests/${contestId}/recovery`, headers, { phone, ...(device ? { device } : {}) });
+    assert.equal(r.statusCode, 202, r.body);
+    return r.json().device as string;
+  };
+  const verify = (phone: string, c: string, device: string) =>
+    api(`/contests/${contestId}/recovery/verify`, {}, { phone, code: c, device });
   const wrongCode = (c: string) => String((Number(c) + 1) % 1_000_000).padStart(6, '0');
+  const svc = () => t.app.services.contestRecovery;
+  const at = (msAgo: number) => new Date(Date.now() - msAgo);
 
   before(async () => {
     t = await testApp();
@@ -66,16 +77,17 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
     );
     assert.equal(sent.statusCode, 202, sent.body);
     assert.equal(sent.json().sentTo, `${phone.slice(0, 4)}***${phone.slice(-3)}`);
+    const device = sent.json().device as string;
     const [sms] = await smsTo(phone);
     assert.match(sms!.text, /^Mã xác nhận dự thi: \d{6}\./);
     assert.notEqual(sms!.to, phone, 'the recipient is stored sealed');
     const c = await sentCode(phone);
 
-    const wrong = await verify(phone, wrongCode(c));
+    const wrong = await verify(phone, wrongCode(c), device);
     assert.deepEqual(code(wrong), [400, 'contest_recovery_code_invalid']);
     assert.match(wrong.json().title, /4/);
 
-    const ok = await verify(phone, `${c.slice(0, 3)} ${c.slice(3)}`);
+    const ok = await verify(phone, `${c.slice(0, 3)} ${c.slice(3)}`, device);
     assert.equal(ok.statusCode, 200, ok.body);
     const token = ok.json().token as string;
     assert.notEqual(token, auth['x-contest-token']);
@@ -91,66 +103,108 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
     const p = await new ContestCache(t.db).participant(sha256(token));
     assert.equal(p?.id, ok.json().participantId);
 
-    assert.deepEqual(code(await verify(phone, c)), [410, 'contest_recovery_code_expired'], 'a code works once');
+    assert.deepEqual(code(await verify(phone, c, device)), [410, 'contest_recovery_code_expired'], 'a code works once');
   });
 
-  test('a new code is refused within a minute (Retry-After), and replaces the one before', async () => {
+  test('a code works only on the device that asked: a stranger can neither use it, spend its tries, nor replace it', async () => {
     const { phone } = await register();
-    assert.equal((await api(`/contests/${contestId}/recovery`, {}, { phone })).statusCode, 202);
+    const mine = await send(phone);
+    const c = await sentCode(phone);
+    // The stranger knows the phone number and even the code, but not the device secret.
+    const stranger = 'S'.repeat(32);
+    for (let i = 0; i < 6; i++) assert.deepEqual(code(await verify(phone, c, stranger)), [410, 'contest_recovery_code_expired']);
+    // A code the stranger asks for (another device) does not replace mine.
+    const theirs = await send(phone, undefined, {});
+    assert.notEqual(theirs, mine);
+    assert.equal((await verify(phone, c, mine)).statusCode, 200, 'my code still works, with all its tries');
+  });
+
+  test('the same device gets a new code at most once a minute (Retry-After); the new one replaces the one before', async () => {
+    const { phone } = await register();
+    const device = await send(phone);
     const c1 = await sentCode(phone);
-    const soon = await api(`/contests/${contestId}/recovery`, {}, { phone });
+    const soon = await api(`/contests/${contestId}/recovery`, {}, { phone, device });
     assert.deepEqual(code(soon), [429, 'contest_recovery_wait']);
     assert.ok(Number(soon.headers['retry-after']) > 0 && Number(soon.headers['retry-after']) <= 60);
     assert.equal((await smsTo(phone)).length, 1, 'no second SMS');
 
-    await t.app.services.contestRecovery.sendCode(contestId, phone, 'en', new Date(Date.now() + 61_000));
+    await svc().sendCode(contestId, phone, 'en', { ip: '127.0.0.1', device }, new Date(Date.now() + 61_000));
     const c2 = await sentCode(phone);
     assert.match((await smsTo(phone))[0]!.text, /^Contest confirmation code: \d{6}\./);
     if (c1 !== c2)
-      assert.deepEqual(code(await verify(phone, c1)), [400, 'contest_recovery_code_invalid'], 'the older code stopped working');
-    assert.equal((await verify(phone, c2)).statusCode, 200);
+      assert.deepEqual(code(await verify(phone, c1, device)), [400, 'contest_recovery_code_invalid'], 'the older code stopped working');
+    assert.equal((await verify(phone, c2, device)).statusCode, 200);
   });
 
   test('five wrong tries end the code, even for the right code after them', async () => {
     const { phone } = await register();
-    await api(`/contests/${contestId}/recovery`, {}, { phone });
+    const device = await send(phone);
     const c = await sentCode(phone);
     for (let left = 4; left >= 1; left--) {
-      const r = await verify(phone, wrongCode(c));
+      const r = await verify(phone, wrongCode(c), device);
       assert.deepEqual(code(r), [400, 'contest_recovery_code_invalid']);
       assert.ok(r.json().title.includes(String(left)), r.body);
     }
-    assert.deepEqual(code(await verify(phone, wrongCode(c))), [410, 'contest_recovery_code_expired']);
-    assert.deepEqual(code(await verify(phone, c)), [410, 'contest_recovery_code_expired']);
+    assert.deepEqual(code(await verify(phone, wrongCode(c), device)), [410, 'contest_recovery_tries_used']);
+    assert.deepEqual(code(await verify(phone, c, device)), [410, 'contest_recovery_tries_used']);
   });
 
   test('a code older than ten minutes is refused', async () => {
     const { phone } = await register();
-    await t.app.services.contestRecovery.sendCode(contestId, phone, 'vi', new Date(Date.now() - 11 * 60_000));
-    assert.deepEqual(code(await verify(phone, await sentCode(phone))), [410, 'contest_recovery_code_expired']);
+    const { device } = await svc().sendCode(contestId, phone, 'vi', { ip: '10.0.0.1' }, at(11 * 60_000));
+    assert.deepEqual(code(await verify(phone, await sentCode(phone), device)), [410, 'contest_recovery_code_expired']);
   });
 
-  test('at most five codes a day per participant', async () => {
+  test('limits: 5 codes a day per participant from one address, 20 from anywhere, and a cap per address per hour', async () => {
     const { phone } = await register();
-    const svc = t.app.services.contestRecovery;
-    const base = Date.now() - 20 * 3_600_000;
-    for (let i = 0; i < 5; i++) await svc.sendCode(contestId, phone, 'vi', new Date(base + i * 120_000));
-    await assert.rejects(svc.sendCode(contestId, phone, 'vi', new Date(base + 10 * 120_000)), { code: 'contest_recovery_too_many' });
-    // A day after the first, one more is allowed.
-    await svc.sendCode(contestId, phone, 'vi', new Date(base + 86_400_000 + 1000));
+    const base = 20 * 3_600_000;
+    for (let i = 0; i < 5; i++) await svc().sendCode(contestId, phone, 'vi', { ip: '10.0.0.2' }, at(base - i * 120_000));
+    await assert.rejects(svc().sendCode(contestId, phone, 'vi', { ip: '10.0.0.2' }), { code: 'contest_recovery_too_many' });
+    // From another address the person can still ask...
+    await svc().sendCode(contestId, phone, 'vi', { ip: '10.0.0.3' });
+    // ... and a day after the first, from the first address too.
+    await svc().sendCode(contestId, phone, 'vi', { ip: '10.0.0.2' }, new Date(Date.now() - base + 86_400_000 + 1000));
+
+    const other = await register();
+    for (let i = 0; i < 20; i++) await svc().sendCode(contestId, other.phone, 'vi', { ip: `10.1.0.${i}` }, at(i * 1000));
+    await assert.rejects(svc().sendCode(contestId, other.phone, 'vi', { ip: '10.2.0.1' }), { code: 'contest_recovery_too_many' });
+
+    const strict = new ContestRecovery(t.db, t.app.services.contestAdmin, true, undefined, { ...RECOVERY_RULES, perIpHour: 2 });
+    const a = await register();
+    const b = await register();
+    await strict.sendCode(contestId, a.phone, 'vi', { ip: '10.9.9.9' });
+    await strict.sendCode(contestId, b.phone, 'vi', { ip: '10.9.9.9' });
+    await assert.rejects(strict.sendCode(contestId, (await register()).phone, 'vi', { ip: '10.9.9.9' }), (e: AppError) => {
+      assert.equal(e.code, 'contest_rate_limited');
+      assert.ok(Number(e.params.seconds) > 3500, String(e.params.seconds));
+      return true;
+    });
   });
 
   test('bad input gets a clear refusal', async () => {
     const { phone } = await register();
-    const send = (body: object, id = contestId) => api(`/contests/${id}/recovery`, {}, body);
-    assert.deepEqual(code(await send({ phone: '12345' })), [400, 'invalid_phone']);
-    assert.deepEqual(code(await send({ phone: '0399999999' })), [404, 'contest_recovery_not_registered']);
-    assert.deepEqual(code(await send({ phone }, 999_999)), [404, 'contest_not_found']);
-    assert.equal((await send({ phone, extra: 1 })).statusCode, 400);
-    assert.equal((await send({})).statusCode, 400);
-    assert.deepEqual(code(await verify(phone, 'abcdef')), [400, 'contest_recovery_code_format']);
-    assert.deepEqual(code(await verify(phone, '12345')), [400, 'contest_recovery_code_format']);
-    assert.deepEqual(code(await verify(phone, '123456')), [410, 'contest_recovery_code_expired'], 'no code was asked for');
+    const sendRaw = (body: object, id = contestId) => api(`/contests/${id}/recovery`, {}, body);
+    assert.deepEqual(code(await sendRaw({ phone: '12345' })), [400, 'invalid_phone']);
+    assert.deepEqual(code(await sendRaw({ phone: '0399999999' })), [404, 'contest_recovery_not_registered']);
+    assert.deepEqual(code(await sendRaw({ phone }, 999_999)), [404, 'contest_not_found']);
+    assert.equal((await sendRaw({ phone, extra: 1 })).statusCode, 400);
+    assert.equal((await sendRaw({})).statusCode, 400);
+    const device = 'D'.repeat(32);
+    assert.deepEqual(code(await verify(phone, 'abcdef', device)), [400, 'contest_recovery_code_format']);
+    assert.deepEqual(code(await verify(phone, '12345', device)), [400, 'contest_recovery_code_format']);
+    assert.deepEqual(code(await verify(phone, '123456', device)), [410, 'contest_recovery_code_expired'], 'no code was asked for');
+    assert.deepEqual(code(await verify(phone, '123456', 'short')), [410, 'contest_recovery_code_expired']);
+    assert.equal((await verify(phone, '123456', 'x'.repeat(65))).statusCode, 400);
+    // Verifying tells nothing about whether a phone took part.
+    assert.deepEqual(code(await verify('0399999999', '123456', device)), [410, 'contest_recovery_code_expired']);
+    // The API takes JSON only, so a form on another site cannot make browsers ask for codes.
+    const form = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/contest/contests/${contestId}/recovery`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `phone=${phone}`,
+    });
+    assert.deepEqual(code(form), [415, 'unsupported_media_type']);
     const en = await t.app.inject({
       method: 'POST',
       url: `/api/v1/contest/contests/${contestId}/recovery`,
@@ -172,8 +226,20 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
       const page = await off.app.inject({ method: 'GET', url: `/contest/${contestId}/recover` });
       assert.equal(page.statusCode, 404);
       assert.match(page.body, /chưa gửi được tin nhắn/);
+      const b = new Browser(off.app);
+      await b.get('/login'); // any page with a form, for the CSRF token
+      const post = await b.postForm(`/contest/${contestId}/recover`, { phone: '0912345678' });
+      assert.equal(post.statusCode, 404, post.body.slice(0, 200));
+      assert.doesNotMatch(post.body, /name="code"/, 'no form to type a code into');
     } finally {
       await off.close();
     }
+  });
+
+  test('recovery is offered only where a code reaches a phone', () => {
+    assert.equal(recoveryDeliverable({ env: 'development', smsProvider: 'sandbox' }), true);
+    assert.equal(recoveryDeliverable({ env: 'test', smsProvider: 'sandbox' }), true);
+    assert.equal(recoveryDeliverable({ env: 'production', smsProvider: 'sandbox' }), false, 'the sandbox only logs the code');
+    assert.equal(recoveryDeliverable({ env: 'development', smsProvider: 'none' }), false);
   });
 });

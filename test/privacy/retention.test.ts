@@ -64,6 +64,7 @@ describe(`retention purge (${ENGINE})`, () => {
     const sent = (ago: number) => ({
       participant_id: p.id,
       code_hash: `test-${ago}`,
+      device_hash: 'test',
       created_at: new Date(Date.now() - ago),
       expires_at: new Date(Date.now() - ago + 600_000),
     });

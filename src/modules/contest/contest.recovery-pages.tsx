@@ -33,7 +33,12 @@ const FIELDS: Partial<Record<ErrorCode, keyof RecoverForm>> = {
   contest_recovery_code_invalid: 'code',
 };
 /** After these, the person has to start again from the phone number. */
-const BACK_TO_PHONE = new Set<ErrorCode>(['invalid_phone', 'contest_recovery_not_registered', 'contest_recovery_too_many']);
+const BACK_TO_PHONE = new Set<ErrorCode>([
+  'invalid_phone',
+  'contest_recovery_not_registered',
+  'contest_recovery_too_many',
+  'contest_rate_limited',
+]);
 
 function RecoverPage(p: {
   ctx: PageContext;
@@ -131,9 +136,15 @@ function RecoverPage(p: {
   );
 }
 
+/** The device secret that the code is bound to (contest.recovery.ts), kept for the code's life and a little more. */
+const DEVICE_COOKIE = 'contest_recovery';
+
 export async function contestRecoveryPageRoutes(app: App) {
   const { contestAdmin, contestPlay, contestRecovery } = app.services;
   const minutes = Math.round(contestRecovery.rules.ttlMs / 60_000);
+  const available = () => {
+    if (!contestRecovery.available) throw new AppError('contest_recovery_unavailable');
+  };
 
   const page = async (req: FastifyRequest, reply: FastifyReply, contestId: number, step: Step, form: RecoverForm, e?: AppError) => {
     const contest = await contestAdmin.contest(contestId, { drafts: false });
@@ -163,13 +174,14 @@ export async function contestRecoveryPageRoutes(app: App) {
   });
   /** Errors the pages show in place; anything else (rate limit, unknown contest) is the error page. */
   const shown = (e: unknown): AppError => {
-    if (e instanceof AppError && (e.code in FIELDS || e.code.startsWith('contest_recovery_'))) return e;
+    if (e instanceof AppError && (e.code in FIELDS || e.code.startsWith('contest_recovery_') || e.code === 'contest_rate_limited'))
+      return e;
     throw e;
   };
 
   app.get('/contest/:id/recover', { config: PUBLIC, schema: hide }, async (req, reply) => {
     const id = idParam(req.params);
-    if (!contestRecovery.available) throw new AppError('contest_recovery_unavailable');
+    available();
     if (await contestPlay.participantOrNull(tokenOf(req, id))) return reply.redirect('/contest', 303);
     return page(req, reply, id, { kind: 'phone' }, formOf(req.query));
   });
@@ -177,13 +189,21 @@ export async function contestRecoveryPageRoutes(app: App) {
   app.post('/contest/:id/recover', { config: PUBLIC, schema: hide }, async (req, reply) => {
     const id = idParam(req.params);
     const form = formOf(req.body);
+    available();
     await contestRateLimit(app, 'recover')(req, reply);
     try {
-      const sent = await contestRecovery.sendCode(id, form.phone, req.locale);
+      const sent = await contestRecovery.sendCode(id, form.phone, req.locale, { ip: req.ip, device: req.cookies[DEVICE_COOKIE] });
+      reply.setCookie(DEVICE_COOKIE, sent.device, {
+        path: '/contest',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: req.protocol === 'https',
+        maxAge: 3600,
+      });
       return page(req, reply, id, { kind: 'code', sentTo: sent.sentTo }, { ...form, code: '' });
     } catch (err) {
       const e = shown(err);
-      if (e.code === 'contest_recovery_wait') reply.header('retry-after', String(e.params.seconds));
+      if (e.code === 'contest_recovery_wait' || e.code === 'contest_rate_limited') reply.header('retry-after', String(e.params.seconds));
       // A code was sent a moment ago: the person can still type it.
       return page(req, reply, id, BACK_TO_PHONE.has(e.code) ? { kind: 'phone' } : { kind: 'code', sentTo: null }, form, e);
     }
@@ -192,10 +212,12 @@ export async function contestRecoveryPageRoutes(app: App) {
   app.post('/contest/:id/recover/verify', { config: PUBLIC, schema: hide }, async (req, reply) => {
     const id = idParam(req.params);
     const form = formOf(req.body);
+    available();
     await contestRateLimit(app, 'recover')(req, reply);
     try {
-      const { token } = await contestRecovery.verify(id, form.phone, form.code);
+      const { token } = await contestRecovery.verify(id, form.phone, form.code, req.cookies[DEVICE_COOKIE]);
       setParticipantCookie(req, reply, id, token);
+      reply.clearCookie(DEVICE_COOKIE, { path: '/contest' });
       return reply.redirect(await afterRegistration(app, id, form.round), 303);
     } catch (err) {
       const e = shown(err);

@@ -46,12 +46,22 @@ const participantToken = (req: FastifyRequest) => {
 };
 const tokenHeader = Type.Object({ [TOKEN_HEADER]: Type.Optional(Type.String({ description: 'The participant token from registration' })) });
 
+/**
+ * The recovery API takes JSON only: a form on another site could otherwise make its visitors'
+ * browsers ask for codes (the pages have their own forms, with CSRF tokens).
+ */
+async function jsonOnly(req: FastifyRequest) {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new AppError('unsupported_media_type');
+}
+
 /** A refusal to send a code yet carries Retry-After, like the rate limiter's. */
 export async function withRetryAfter<T>(reply: FastifyReply, f: () => Promise<T>): Promise<T> {
   try {
     return await f();
   } catch (e) {
-    if (e instanceof AppError && e.code === 'contest_recovery_wait') reply.header('retry-after', String(e.params.seconds));
+    if (e instanceof AppError && (e.code === 'contest_recovery_wait' || e.code === 'contest_rate_limited')) {
+      reply.header('retry-after', String(e.params.seconds));
+    }
     throw e;
   }
 }
@@ -165,6 +175,7 @@ export async function contestApiRoutes(app: App) {
 
   app.post(`${base}/contests/:id/recovery`, {
     config: { policy: policies.public },
+    preValidation: jsonOnly,
     preHandler: contestRateLimit(app, 'recover'),
     schema: {
       tags,
@@ -175,13 +186,16 @@ export async function contestApiRoutes(app: App) {
       response: { 202: RecoverySent },
     },
     handler: async (req, reply) => {
-      const r = await withRetryAfter(reply, () => contestRecovery.sendCode(req.params.id, req.body.phone, req.locale));
-      return reply.status(202).send({ sentTo: r.sentTo, expiresAt: r.expiresAt.toISOString() });
+      const r = await withRetryAfter(reply, () =>
+        contestRecovery.sendCode(req.params.id, req.body.phone, req.locale, { ip: req.ip, device: req.body.device }),
+      );
+      return reply.status(202).send({ sentTo: r.sentTo, expiresAt: r.expiresAt.toISOString(), device: r.device });
     },
   });
 
   app.post(`${base}/contests/:id/recovery/verify`, {
     config: { policy: policies.public },
+    preValidation: jsonOnly,
     preHandler: contestRateLimit(app, 'recover'),
     schema: {
       tags,
@@ -190,7 +204,7 @@ export async function contestApiRoutes(app: App) {
       body: RecoveryVerifyBody,
       response: { 200: Registered },
     },
-    handler: async (req) => contestRecovery.verify(req.params.id, req.body.phone, req.body.code),
+    handler: async (req) => contestRecovery.verify(req.params.id, req.body.phone, req.body.code, req.body.device),
   });
 
   app.post(`${base}/rounds/:id/start`, {

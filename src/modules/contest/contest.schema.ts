@@ -105,15 +105,28 @@ export const Registered = Type.Object({
 });
 
 /** Taking part on another device: a code is sent by SMS to the registered phone (contest.recovery.ts). */
-export const RecoveryBody = Type.Object({ phone: Type.String({ minLength: 1, maxLength: 20 }) }, { additionalProperties: false });
+const Device = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  description: 'The device secret from the answer that sent the code: the code works only with it',
+});
+export const RecoveryBody = Type.Object(
+  {
+    phone: Type.String({ minLength: 1, maxLength: 20 }),
+    device: Type.Optional({ ...Device, description: 'The secret from an earlier code, to ask again from the same device' }),
+  },
+  { additionalProperties: false },
+);
 export const RecoverySent = Type.Object({
   sentTo: Type.String({ description: 'The phone number the code went to, masked (0912***678)' }),
   expiresAt: Type.String({ format: 'date-time' }),
+  device: Type.String({ description: 'Keep it: verify needs it with the code, and a new code for this device is asked with it' }),
 });
 export const RecoveryVerifyBody = Type.Object(
   {
     phone: Type.String({ minLength: 1, maxLength: 20 }),
     code: Type.String({ minLength: 1, maxLength: 12, description: 'The 6 digits from the SMS (spaces allowed)' }),
+    device: Device,
   },
   { additionalProperties: false },
 );

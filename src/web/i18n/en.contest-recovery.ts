@@ -5,11 +5,11 @@ export const enContestRecovery: Record<keyof typeof viContestRecovery, string> =
     'Text messages cannot be sent at the moment, so you cannot continue on another device. Please take part on the device you registered with.',
   'err.contest_recovery_not_registered': 'This phone number has not registered for this contest. Please check the number, or register.',
   'err.contest_recovery_wait': 'A code has just been sent. Please wait {seconds} seconds before asking for a new one.',
-  'err.contest_recovery_too_many': 'This phone number has received many codes today. Please try again in 24 hours.',
+  'err.contest_recovery_too_many': 'Many codes have been sent to this phone number in the last 24 hours. Please try again later.',
   'err.contest_recovery_code_format': 'Please enter the 6-digit code from the text message.',
   'err.contest_recovery_code_invalid': 'The code is not right. You have {left} more tries with this code.',
-  'err.contest_recovery_code_expired':
-    'This code has expired, has been used, or was entered wrongly too many times. Please ask for a new code.',
+  'err.contest_recovery_code_expired': 'This code has expired or has been used. Please press “Send a new code” to get another one.',
+  'err.contest_recovery_tries_used': 'The code was entered wrongly 5 times. Please press “Send a new code” to get another one.',
   'contestRecovery.link': 'Registered on another phone or computer? Continue on this device',
   'contestRecovery.title': 'Continue the contest on this device',
   'contestRecovery.lead':

@@ -4,10 +4,11 @@ export const viContestRecovery = {
     'Hệ thống chưa gửi được tin nhắn, nên chưa thể tiếp tục trên thiết bị khác. Xin dự thi trên thiết bị Ông/Bà đã dùng để đăng ký.',
   'err.contest_recovery_not_registered': 'Số điện thoại này chưa đăng ký cuộc thi này. Xin kiểm tra lại số, hoặc đăng ký mới.',
   'err.contest_recovery_wait': 'Mã vừa được gửi. Xin đợi {seconds} giây rồi hãy yêu cầu mã mới.',
-  'err.contest_recovery_too_many': 'Số điện thoại này đã nhận nhiều mã trong hôm nay. Xin thử lại sau 24 giờ.',
+  'err.contest_recovery_too_many': 'Đã gửi nhiều mã cho số điện thoại này trong 24 giờ qua. Xin thử lại sau.',
   'err.contest_recovery_code_format': 'Xin nhập mã gồm 6 chữ số trong tin nhắn.',
   'err.contest_recovery_code_invalid': 'Mã chưa đúng. Ông/Bà còn {left} lần thử với mã này.',
-  'err.contest_recovery_code_expired': 'Mã này đã hết hạn, đã được dùng hoặc đã nhập sai quá nhiều lần. Xin yêu cầu mã mới.',
+  'err.contest_recovery_code_expired': 'Mã này đã hết hạn hoặc đã được dùng. Xin bấm “Gửi mã mới” để nhận mã khác.',
+  'err.contest_recovery_tries_used': 'Ông/Bà đã nhập sai mã 5 lần. Xin bấm “Gửi mã mới” để nhận mã khác.',
   'contestRecovery.link': 'Đã đăng ký trên điện thoại hoặc máy tính khác? Tiếp tục trên thiết bị này',
   'contestRecovery.title': 'Tiếp tục dự thi trên thiết bị này',
   'contestRecovery.lead':
