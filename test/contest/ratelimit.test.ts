@@ -122,6 +122,35 @@ describe(`contest rate limits per IP and per phone (${ENGINE})`, () => {
     assert.ok(Number(again.headers['retry-after']) > 0);
   });
 
+  test('a participant with a second token (another device) shares one window; recovery codes count per phone', async () => {
+    const { who } = await register('10.10.0.1');
+    const phone = `09500000${String(phoneSeq).padStart(2, '0')}`;
+    const sent = await api('POST', `/contests/${contestId}/recovery`, {}, { phone }, '10.10.0.2');
+    assert.equal(sent.statusCode, 202, sent.body);
+    const job = await t.db.selectFrom('job').select('payload').where('queue', '=', 'sms').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const smsCode = /\b(\d{6})\b/.exec((job.payload as { text: string }).text)![1]!;
+    const verified = await api(
+      'POST',
+      `/contests/${contestId}/recovery/verify`,
+      {},
+      { phone, code: smsCode, device: sent.json().device },
+      '10.10.0.2',
+    );
+    assert.equal(verified.statusCode, 200, verified.body);
+    // Both recovery requests used the phone's window (2): a third is refused before any SMS.
+    assert.deepEqual(code(await api('POST', `/contests/${contestId}/recovery`, {}, { phone }, '10.10.0.3')), [429, 'contest_rate_limited']);
+    const second = { 'x-contest-token': verified.json().token as string };
+    const starts = [];
+    for (const [auth, ip] of [
+      [who, '10.10.1.1'],
+      [second, '10.10.1.2'],
+      [who, '10.10.1.3'],
+      [second, '10.10.1.4'],
+    ] as const)
+      starts.push((await api('POST', `/rounds/${roundId}/start`, auth, undefined, ip)).statusCode);
+    assert.deepEqual(starts, [201, 200, 200, 429], 'three starts per participant, whichever device');
+  });
+
   test('limits come from the environment and switch off for load tests', () => {
     const c = loadConfig({
       NODE_ENV: 'test',

@@ -114,7 +114,12 @@ export function contestRateLimit(
     const phone =
       action === 'register' || action === 'recover' ? (typeof body?.phone === 'string' ? normalizePhone(body.phone) : null) : null;
     // Keyed hash for a phone: a plain sha256 of a 10-digit number is reversed by trying them all.
-    const who = phone ? `phone:${pii().hash('phone', phone)}` : typeof token === 'string' && token ? `token:${token}` : null;
+    let who = phone ? `phone:${pii().hash('phone', phone)}` : null;
+    if (!who && token) {
+      // All the tokens of a participant (one per device, contest.recovery.ts) share one window.
+      const p = token.length <= 100 ? await app.services.contestAdmin.cache.participant(sha256(token)) : undefined;
+      who = p ? `participant:${p.id}` : `token:${token}`;
+    }
     // Hashed: the table holds no phone number or token in clear.
     if (who) checks.push({ scope: `${action}:phone`, key: sha256(who), limit: cfg.perPhone[action] });
     const wait = await app.services.contestRate.hit(checks);
