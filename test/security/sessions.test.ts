@@ -198,7 +198,8 @@ describe(`Secure cookies and HSTS follow HTTPS (${ENGINE})`, () => {
         if (e.isDirectory()) await walk(p);
         else if (/\.tsx?$/.test(e.name) && !e.name.includes('.test.')) {
           const src = await readFile(p, 'utf8');
-          for (const m of src.matchAll(/(setCookie|clearCookie)\(([^;]*?)\)\s*[;,]/gs)) if (/\bsecure\b/.test(m[2]!)) offenders.push(p);
+          // The whole call, up to the statement's end: a first argument such as name(id) must not end the match.
+          for (const m of src.matchAll(/(setCookie|clearCookie)\(([^;]*?)\)\s*;/gs)) if (/\bsecure\b/.test(m[2]!)) offenders.push(p);
         }
       }
     };

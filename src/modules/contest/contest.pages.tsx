@@ -30,7 +30,6 @@ export function setParticipantCookie(req: FastifyRequest, reply: FastifyReply, c
     path: '/contest',
     httpOnly: true,
     sameSite: 'lax',
-    secure: req.protocol === 'https',
     maxAge: COOKIE_DAYS * 86400,
   });
 }

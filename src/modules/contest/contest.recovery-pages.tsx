@@ -197,7 +197,6 @@ export async function contestRecoveryPageRoutes(app: App) {
         path: '/contest',
         httpOnly: true,
         sameSite: 'lax',
-        secure: req.protocol === 'https',
         maxAge: 3600,
       });
       return page(req, reply, id, { kind: 'code', sentTo: sent.sentTo }, { ...form, code: '' });
