@@ -112,7 +112,8 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: u
   const t = translator(locale, messageDefaults(request));
   const messageKey = `err.${p.code}`;
   const title = isMessageKey(messageKey) ? t(messageKey, p.params) : t('err.internal');
-  if (p.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
+  // A refusal that knows its wait (a rate window, a code asked for a moment ago) says so.
+  if (p.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', String(p.params.seconds ?? 60));
   if (p.code === 'database_unavailable') reply.header('retry-after', '5');
   if (p.code === 'contest_results_pending') reply.header('retry-after', '15');
   if (wantsJson(request)) {

@@ -106,7 +106,7 @@ export function contestRateLimit(
     return typeof v === 'string' ? v : undefined;
   },
 ) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
     if (!cfg.rateLimit) return;
     const checks: RateCheck[] = [{ scope: `${action}:ip`, key: req.ip, limit: cfg.perIp[action] }];
     const body = req.body as { phone?: unknown } | undefined;
@@ -123,9 +123,7 @@ export function contestRateLimit(
     // Hashed: the table holds no phone number or token in clear.
     if (who) checks.push({ scope: `${action}:phone`, key: sha256(who), limit: cfg.perPhone[action] });
     const wait = await app.services.contestRate.hit(checks);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      throw new AppError('contest_rate_limited', { seconds: wait });
-    }
+    // Retry-After is set from `seconds` where the refusal is answered (web/http-errors.tsx).
+    if (wait > 0) throw new AppError('contest_rate_limited', { seconds: wait });
   };
 }

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../lib/errors.js';
 import { auditContext, type App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
@@ -52,18 +52,6 @@ const tokenHeader = Type.Object({ [TOKEN_HEADER]: Type.Optional(Type.String({ de
  */
 async function jsonOnly(req: FastifyRequest) {
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new AppError('unsupported_media_type');
-}
-
-/** A refusal to send a code yet carries Retry-After, like the rate limiter's. */
-export async function withRetryAfter<T>(reply: FastifyReply, f: () => Promise<T>): Promise<T> {
-  try {
-    return await f();
-  } catch (e) {
-    if (e instanceof AppError && (e.code === 'contest_recovery_wait' || e.code === 'contest_rate_limited')) {
-      reply.header('retry-after', String(e.params.seconds));
-    }
-    throw e;
-  }
 }
 
 /** The contest API: administration by the city admin, entries by participant token, frozen results. */
@@ -186,9 +174,7 @@ export async function contestApiRoutes(app: App) {
       response: { 202: RecoverySent },
     },
     handler: async (req, reply) => {
-      const r = await withRetryAfter(reply, () =>
-        contestRecovery.sendCode(req.params.id, req.body.phone, req.locale, { ip: req.ip, device: req.body.device }),
-      );
+      const r = await contestRecovery.sendCode(req.params.id, req.body.phone, req.locale, { ip: req.ip, device: req.body.device });
       return reply.status(202).send({ sentTo: r.sentTo, expiresAt: r.expiresAt.toISOString(), device: r.device });
     },
   });
