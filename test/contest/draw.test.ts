@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { drawEntry, evenShares, proportionalQuotas, type BankQuestion } from '../../src/domain/contest/draw.js';
 
@@ -132,5 +133,19 @@ describe('balanced contest draw', () => {
     const bank = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, optionIds: ['x', 'y'] }));
     const tagged = bank.map((q) => ({ ...q, poolId: 7, difficulty: 2 }));
     assert.deepEqual(drawEntry('s', tagged, 8), drawEntry('s', bank, 8));
+  });
+
+  test('the order is SHA-256(seed ‖ label) in hex, as docs/contest.md tells an auditor to redo it', () => {
+    const seed = 'c0ffee'.repeat(10);
+    const bank = Array.from({ length: 9 }, (_, i) => ({ id: 40 + i, optionIds: ['a', 'b', 'c', 'd'] }));
+    const key = (label: string) =>
+      createHash('sha256')
+        .update(seed + label)
+        .digest('hex');
+    const sorted = <T>(xs: T[], k: (x: T) => string) => [...xs].sort((a, b) => (k(a) < k(b) ? -1 : 1));
+    const expected = sorted(bank, (q) => key(`q:${q.id}`))
+      .slice(0, 4)
+      .map((q) => ({ questionId: q.id, optionIds: sorted(q.optionIds, (o) => key(`o:${q.id}:${o}`)) }));
+    assert.deepEqual(drawEntry(seed, bank, 4), expected);
   });
 });
