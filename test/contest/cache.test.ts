@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
+import { sql } from 'kysely';
 import { sha256 } from '../../src/lib/crypto.js';
 import { buildBank, hours, type Auth, type Entry } from './fixtures.js';
 
@@ -86,6 +87,36 @@ describe(`contest hot path (${ENGINE})`, () => {
       }
     }
   });
+
+  test(
+    'a submission meeting an answer being saved waits for it, and the submitted entry shows that answer',
+    { skip: ENGINE === 'pglite' ? 'one connection: no second transaction to hold the lock' : false },
+    async () => {
+      const who = await register();
+      const e = await start(who);
+      const q = e.questions[0]!;
+      let submitted: Promise<Awaited<ReturnType<typeof api>>> | undefined;
+      await t.db.transaction().execute(async (trx) => {
+        // What saving an answer holds until it commits (contest.entry-sql.ts, saveAnswers).
+        await sql`select id from contest_entry where id = ${e.entryId} for share`.execute(trx);
+        await trx
+          .insertInto('contest_answer')
+          .values({ entry_id: e.entryId, question_id: q.id, chosen: key.get(q.id)!, answered_at: new Date() })
+          .execute();
+        submitted = api('POST', `/entries/${e.entryId}/submit`, who, { prediction: 2 });
+        // Commit only once the submission is waiting for the row: its one-statement path, which
+        // reads the answers in its own snapshot, must have stepped aside for the checked path.
+        for (let i = 0; i < 200; i++) {
+          const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(t.db);
+          if (waiting.rows[0]!.n > 0) break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      });
+      const s = await submitted!;
+      assert.equal(s.statusCode, 200, s.body);
+      assert.deepEqual((s.json() as Entry).questions.find((x) => x.id === q.id)!.chosen, key.get(q.id));
+    },
+  );
 
   test('a start drawn from a stale copy of the round follows the round as the database holds it', async () => {
     await start(await register()); // the round is now held in memory

@@ -1,8 +1,8 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { ContestAnswerTable, DB } from '../../db/types.js';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/types.js';
 import { drawEntry } from '../../domain/contest/draw.js';
 import { isRight } from '../../domain/contest/scoring.js';
-import { deadlineOf, GRACE_MS, isLate } from '../../domain/contest/timing.js';
+import { GRACE_MS, isLate } from '../../domain/contest/timing.js';
 import { isValidCitizenId, normalizeName, normalizePhone } from '../../domain/identity.js';
 import { randomToken, secureRandomBytes, sha256 } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
@@ -11,12 +11,14 @@ import { DEFAULT_FLAG_RULES, scanFlags, type ClientInfo, type FlagRules } from '
 import { ContestRanking, contestKeys, type PublishedRanking } from './contest.ranking.js';
 import type { EntryResult, EntryView, RegisterInput } from './contest.schema.js';
 import { pii } from '../../lib/pii.js';
+import { EntryViews, type KnownEntry } from './contest.entry-view.js';
 import {
   insertEntryIfOpen,
   insertParticipant,
   PARTICIPANT_LEVELS,
   saveAnswers,
   submitEntry,
+  submitIfOpen,
   type AnswerRow,
   type Place,
 } from './contest.entry-sql.js';
@@ -26,28 +28,21 @@ const clientColumns = (c: ClientInfo | null) => ({ client_ip: c?.ip ?? null, dev
 
 type EntryRow = Awaited<ReturnType<ContestEntries['entryRow']>>;
 type AnswerInput = { questionId: number; chosen: readonly string[] };
-type StoredAnswer = Pick<Selectable<ContestAnswerTable>, 'question_id' | 'chosen'>;
-/** What the entry view needs of an entry and its round. */
-type CreatedEntry = {
-  id: number;
-  round_id: number;
-  started_at: Date;
-  submitted_at: Date | null;
-  prediction: number | null;
-  questions: EntryRow['questions'];
-  time_limit_seconds: number;
-  contest_id: number;
-};
-
+type Participant = { id: number; contest_id: number };
+/** The answers as rows to store: each option once, and of the same question twice the later. */
+const latestAnswers = (inputs: readonly AnswerInput[]): AnswerRow[] =>
+  [...new Map(inputs.map((i) => [i.questionId, [...new Set(i.chosen)]]))].map(([q, c]) => ({ q, c }));
 /** Taking part: registration, the entry (start, answers, submission) and the results after the close. */
 export class ContestEntries {
   readonly ranking: ContestRanking;
+  private readonly views: EntryViews;
 
   constructor(
     readonly db: Kysely<DB>,
     private readonly admin: ContestAdmin,
     flagRules: FlagRules = DEFAULT_FLAG_RULES,
   ) {
+    this.views = new EntryViews(db, admin.cache);
     this.ranking = new ContestRanking(db, (trx, roundId, now) => scanFlags(trx, roundId, flagRules, now));
   }
 
@@ -193,57 +188,9 @@ export class ContestEntries {
     return e;
   }
 
-  /** The entry as its participant sees it while the round runs: no key, no explanation, no score. */
-  async view(entryId: number, known?: { entry: CreatedEntry; answers?: readonly StoredAnswer[] }): Promise<EntryView> {
-    const e =
-      known?.entry ??
-      (await this.db
-        .selectFrom('contest_entry as e')
-        .innerJoin('contest_round as r', 'r.id', 'e.round_id')
-        .select(['e.id', 'e.round_id', 'e.started_at', 'e.submitted_at', 'e.prediction', 'e.questions'])
-        .select(['r.time_limit_seconds', 'r.contest_id'])
-        .where('e.id', '=', entryId)
-        .executeTakeFirstOrThrow());
-    const [byId, answers] = await Promise.all([
-      this.drawnQuestions(
-        e.contest_id,
-        e.questions.map((q) => q.questionId),
-      ),
-      known?.answers ?? this.db.selectFrom('contest_answer').select(['question_id', 'chosen']).where('entry_id', '=', entryId).execute(),
-    ]);
-    const chosen = new Map(answers.map((a) => [a.question_id, a.chosen]));
-    return {
-      entryId: e.id,
-      roundId: e.round_id,
-      startedAt: e.started_at.toISOString(),
-      deadlineAt: deadlineOf(e.started_at, e.time_limit_seconds).toISOString(),
-      graceSeconds: GRACE_MS / 1000,
-      submittedAt: e.submitted_at?.toISOString() ?? null,
-      prediction: e.prediction,
-      questions: e.questions.map((d) => {
-        const q = byId.get(d.questionId)!;
-        const text = new Map(q.options.map((o) => [o.id, { vi: o.vi, en: o.en }]));
-        return {
-          id: q.id,
-          kind: q.kind,
-          text: { vi: q.text_vi, en: q.text_en },
-          options: d.optionIds.map((id) => ({ id, text: text.get(id)! })),
-          chosen: chosen.get(q.id) ?? [],
-        };
-      }),
-    };
-  }
-
-  /** The drawn questions' text and options: from the cached bank, from the database if one is missing there. */
-  private async drawnQuestions(contestId: number, ids: number[]) {
-    const { byId } = await this.admin.cache.bank(contestId);
-    if (ids.every((id) => byId.has(id))) return byId;
-    const rows = await this.db
-      .selectFrom('contest_question')
-      .select(['id', 'kind', 'text_vi', 'text_en', 'options'])
-      .where('id', 'in', ids)
-      .execute();
-    return new Map(rows.map((r) => [r.id, r]));
+  /** The entry as its participant sees it while the round runs (contest.entry-view.ts). */
+  view(entryId: number, known?: KnownEntry): Promise<EntryView> {
+    return this.views.view(entryId, known);
   }
 
   /** Refusals common to answering and submitting, in the order a participant can act on them. */
@@ -283,20 +230,20 @@ export class ContestEntries {
 
   /** The answers as rows to store, each checked against the entry's draw. The same question twice keeps the later one. */
   private async checkedAnswers(e: EntryRow, inputs: readonly AnswerInput[]): Promise<AnswerRow[]> {
-    const latest = new Map(inputs.map((i) => [i.questionId, [...new Set(i.chosen)]]));
-    if (latest.size === 0) return [];
+    const latest = latestAnswers(inputs);
+    if (latest.length === 0) return [];
     const drawn = new Map(e.questions.map((q) => [q.questionId, q]));
-    const byId = await this.drawnQuestions(
+    const byId = await this.views.drawnQuestions(
       e.contest_id,
-      [...latest.keys()].filter((id) => drawn.has(id)),
+      latest.map((a) => a.q).filter((id) => drawn.has(id)),
     );
-    for (const [questionId, chosen] of latest) {
+    for (const { q: questionId, c: chosen } of latest) {
       const d = drawn.get(questionId);
       if (!d) throw new AppError('contest_unknown_question');
       if (chosen.some((c) => !d.optionIds.includes(c))) throw new AppError('contest_option_not_offered');
       if (byId.get(questionId)!.kind === 'single' && chosen.length > 1) throw new AppError('contest_one_option_only');
     }
-    return [...latest].map(([q, c]) => ({ q, c }));
+    return latest;
   }
 
   /** Closes the entry; answers sent along are saved first (the sheet and its submission in one request). */
@@ -308,12 +255,30 @@ export class ContestEntries {
     answers: readonly AnswerInput[] = [],
   ): Promise<EntryView> {
     const p = await this.participant(token);
+    const fast = await this.submitUsual(p, entryId, prediction, now, answers);
+    if (fast) return fast;
     const e = await this.entryRow(this.db, entryId, p.id);
     this.assertOpen(e, now);
     const rows = await this.checkedAnswers(e, answers);
     // A second submission racing this one got here first.
     if (!(await submitEntry(this.db, entryId, prediction, rows, now))) throw new AppError('contest_already_submitted');
     return this.view(entryId, { entry: { ...e, submitted_at: now, prediction } });
+  }
+
+  /**
+   * The usual submission, in one statement (submitIfOpen); undefined when anything may need a
+   * refusal, for the checked path above to tell which.
+   */
+  private async submitUsual(p: Participant, entryId: number, prediction: number, now: Date, answers: readonly AnswerInput[]) {
+    const rows = latestAnswers(answers);
+    const { byId } = await this.admin.cache.bank(p.contest_id);
+    const plausible = rows.every((r) => {
+      const q = byId.get(r.q);
+      return q !== undefined && (q.kind !== 'single' || r.c.length <= 1);
+    });
+    if (!plausible) return undefined;
+    const e = await submitIfOpen(this.db, { participantId: p.id, entryId, prediction, rows, now, graceMs: GRACE_MS });
+    return e && this.view(entryId, { entry: { ...e, submitted_at: now, prediction }, answers: e.answers });
   }
 
   /**

@@ -104,3 +104,59 @@ export async function submitEntry(db: Kysely<DB>, entryId: number, prediction: n
     returning c.id`.execute(db);
   return r.rows.length > 0;
 }
+
+export interface FastSubmit {
+  participantId: number;
+  entryId: number;
+  prediction: number;
+  rows: readonly AnswerRow[];
+  now: Date;
+  graceMs: number;
+}
+
+/**
+ * The usual submission in one round trip: the entry is closed and the answers sent along saved
+ * only if every refusal of the checked path would let it through (the participant's entry, not
+ * submitted, its round published and open, the time not up, each answer a drawn question with
+ * offered options). Returns what the entry view needs, or undefined and writes nothing: the
+ * caller then takes the checked path, which tells why. `single` questions taking one option is
+ * checked by the caller on the cached bank before calling.
+ *
+ * An entry row locked by an answer being saved is skipped rather than waited for: the answers
+ * read here come from the statement's snapshot, which would miss the answer committed during the
+ * wait. The checked path waits for it and reads the answers afterwards.
+ */
+export async function submitIfOpen(db: Kysely<DB>, s: FastSubmit) {
+  const rows = JSON.stringify(s.rows);
+  const r = await sql<{
+    id: number;
+    round_id: number;
+    questions: DrawnQuestion[];
+    started_at: Date;
+    time_limit_seconds: number;
+    contest_id: number;
+    answers: [number, string[]][];
+  }>`
+    with e as (
+      select e.id, e.round_id, e.questions, e.started_at, r.time_limit_seconds, r.contest_id
+      from contest_entry e join contest_round r on r.id = e.round_id
+      where e.id = ${s.entryId} and e.participant_id = ${s.participantId} and e.submitted_at is null
+        and r.state = 'published' and r.opens_at <= ${s.now}::timestamptz and r.closes_at > ${s.now}::timestamptz
+        and ${s.now}::timestamptz <= e.started_at + make_interval(secs => r.time_limit_seconds + ${s.graceMs / 1000}::double precision)
+        and not exists (
+          select 1 from jsonb_array_elements(${rows}::jsonb) a
+          where not exists (
+            select 1 from jsonb_array_elements(e.questions) d
+            where (d->>'questionId')::integer = (a->>'q')::integer and (d->'optionIds') @> (a->'c')))
+      for update of e skip locked),
+    a as (${upsertAnswers(sql`e`, s.rows, s.now)}),
+    u as (update contest_entry c set submitted_at = ${s.now}::timestamptz, prediction = ${s.prediction} from e where c.id = e.id)
+    select e.*, coalesce((select json_agg(json_build_array(x.question_id, x.chosen)) from contest_answer x where x.entry_id = e.id), '[]') as answers
+    from e`.execute(db);
+  const e = r.rows[0];
+  if (!e) return undefined;
+  // The snapshot's answers, overridden by those this statement wrote (which it cannot see).
+  const chosen = new Map(e.answers);
+  for (const a of s.rows) chosen.set(a.q, a.c);
+  return { ...e, answers: [...chosen].map(([question_id, c]) => ({ question_id, chosen: c })) };
+}
