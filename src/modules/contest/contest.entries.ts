@@ -18,6 +18,7 @@ import {
   PARTICIPANT_LEVELS,
   saveAnswers,
   submitEntry,
+  saveAnswersIfOpen,
   submitIfOpen,
   type AnswerRow,
   type Place,
@@ -200,11 +201,12 @@ export class ContestEntries {
     if (isLate(now, e.started_at, e.time_limit_seconds)) throw new AppError('contest_time_up');
   }
 
-  // Answering and submitting take no transaction: the entry is read unlocked and checked, then
-  // written by one statement that re-checks "not submitted" on the row it locks (FOR SHARE to
-  // answer, FOR UPDATE to submit, which waits for the answers being written or makes them write
-  // nothing), so an answer can never land after the submission. Two round trips each
-  // (contest.entry-sql.ts).
+  // Answering and submitting take no transaction. Usually one statement checks everything and
+  // writes (saveAnswersIfOpen, submitIfOpen); when it writes nothing, the checked path reads the
+  // entry unlocked, tells the refusal, or writes with a statement that re-checks "not submitted"
+  // on the row it locks. Either way answers lock the entry FOR SHARE and the submission FOR UPDATE
+  // (which waits for the answers being written or makes them write nothing), so an answer can
+  // never land after the submission (contest.entry-sql.ts).
   async answer(token: string | undefined, entryId: number, input: AnswerInput, now = new Date()) {
     return (await this.answerMany(token, entryId, [input], now))[0]!;
   }
@@ -216,6 +218,11 @@ export class ContestEntries {
    */
   async answerMany(token: string | undefined, entryId: number, inputs: readonly AnswerInput[], now = new Date()) {
     const p = await this.participant(token);
+    const rows = latestAnswers(inputs);
+    const usual = { participantId: p.id, entryId, rows, now, graceMs: GRACE_MS };
+    if (rows.length > 0 && (await this.plausible(p, rows)) && (await saveAnswersIfOpen(this.db, usual))) {
+      return rows.map((r) => ({ questionId: r.q, chosen: r.c, answeredAt: now.toISOString() }));
+    }
     const e = await this.entryRow(this.db, entryId, p.id);
     this.assertOpen(e, now);
     return this.writeAnswers(e, inputs, now);
@@ -271,14 +278,18 @@ export class ContestEntries {
    */
   private async submitUsual(p: Participant, entryId: number, prediction: number, now: Date, answers: readonly AnswerInput[]) {
     const rows = latestAnswers(answers);
+    if (!(await this.plausible(p, rows))) return undefined;
+    const e = await submitIfOpen(this.db, { participantId: p.id, entryId, prediction, rows, now, graceMs: GRACE_MS });
+    return e && this.view(entryId, { entry: { ...e, submitted_at: now, prediction }, answers: e.answers });
+  }
+
+  /** Whether the one-statement paths may take these answers: the single-choice rule, on the cached bank. */
+  private async plausible(p: Participant, rows: readonly AnswerRow[]) {
     const { byId } = await this.admin.cache.bank(p.contest_id);
-    const plausible = rows.every((r) => {
+    return rows.every((r) => {
       const q = byId.get(r.q);
       return q !== undefined && (q.kind !== 'single' || r.c.length <= 1);
     });
-    if (!plausible) return undefined;
-    const e = await submitIfOpen(this.db, { participantId: p.id, entryId, prediction, rows, now, graceMs: GRACE_MS });
-    return e && this.view(entryId, { entry: { ...e, submitted_at: now, prediction }, answers: e.answers });
   }
 
   /**

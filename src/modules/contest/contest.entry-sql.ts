@@ -105,29 +105,52 @@ export async function submitEntry(db: Kysely<DB>, entryId: number, prediction: n
   return r.rows.length > 0;
 }
 
-export interface FastSubmit {
+/** An answer save or a submission that the checked path would let through, as checkUsual takes it. */
+export interface UsualWrite {
   participantId: number;
   entryId: number;
-  prediction: number;
   rows: readonly AnswerRow[];
   now: Date;
   graceMs: number;
 }
 
 /**
+ * The participant's entry, only if no refusal of the checked path (contest.entries.ts, assertOpen
+ * and checkedAnswers) would apply: not submitted, its round published and open, the time not up,
+ * each answer a drawn question with only offered options. Whether a `single` question got one
+ * option is checked by the caller on the cached bank. Without its locking clause.
+ */
+const usualEntry = (w: UsualWrite) => sql`
+  select e.id, e.round_id, e.questions, e.started_at, r.time_limit_seconds, r.contest_id
+  from contest_entry e join contest_round r on r.id = e.round_id
+  where e.id = ${w.entryId} and e.participant_id = ${w.participantId} and e.submitted_at is null
+    and r.state = 'published' and r.opens_at <= ${w.now}::timestamptz and r.closes_at > ${w.now}::timestamptz
+    and ${w.now}::timestamptz <= e.started_at + make_interval(secs => r.time_limit_seconds + ${w.graceMs / 1000}::double precision)
+    and not exists (
+      select 1 from jsonb_array_elements(${JSON.stringify(w.rows)}::jsonb) a
+      where not exists (
+        select 1 from jsonb_array_elements(e.questions) d
+        where (d->>'questionId')::integer = (a->>'q')::integer and (d->'optionIds') @> (a->'c')))`;
+
+/**
+ * The usual answer save in one round trip (usualEntry, locked FOR SHARE as saveAnswers does).
+ * False, with nothing written, when the checked path must tell why.
+ */
+export async function saveAnswersIfOpen(db: Kysely<DB>, w: UsualWrite) {
+  const written = await upsertAnswers(sql`(${usualEntry(w)} for share of e)`, w.rows, w.now).execute(db);
+  return Number(written.numAffectedRows) > 0;
+}
+
+/**
  * The usual submission in one round trip: the entry is closed and the answers sent along saved
- * only if every refusal of the checked path would let it through (the participant's entry, not
- * submitted, its round published and open, the time not up, each answer a drawn question with
- * offered options). Returns what the entry view needs, or undefined and writes nothing: the
- * caller then takes the checked path, which tells why. `single` questions taking one option is
- * checked by the caller on the cached bank before calling.
+ * only if usualEntry finds it. Returns what the entry view needs, or undefined and writes nothing:
+ * the caller then takes the checked path, which tells why.
  *
  * An entry row locked by an answer being saved is skipped rather than waited for: the answers
  * read here come from the statement's snapshot, which would miss the answer committed during the
  * wait. The checked path waits for it and reads the answers afterwards.
  */
-export async function submitIfOpen(db: Kysely<DB>, s: FastSubmit) {
-  const rows = JSON.stringify(s.rows);
+export async function submitIfOpen(db: Kysely<DB>, w: UsualWrite & { prediction: number }) {
   const r = await sql<{
     id: number;
     round_id: number;
@@ -137,26 +160,15 @@ export async function submitIfOpen(db: Kysely<DB>, s: FastSubmit) {
     contest_id: number;
     answers: [number, string[]][];
   }>`
-    with e as (
-      select e.id, e.round_id, e.questions, e.started_at, r.time_limit_seconds, r.contest_id
-      from contest_entry e join contest_round r on r.id = e.round_id
-      where e.id = ${s.entryId} and e.participant_id = ${s.participantId} and e.submitted_at is null
-        and r.state = 'published' and r.opens_at <= ${s.now}::timestamptz and r.closes_at > ${s.now}::timestamptz
-        and ${s.now}::timestamptz <= e.started_at + make_interval(secs => r.time_limit_seconds + ${s.graceMs / 1000}::double precision)
-        and not exists (
-          select 1 from jsonb_array_elements(${rows}::jsonb) a
-          where not exists (
-            select 1 from jsonb_array_elements(e.questions) d
-            where (d->>'questionId')::integer = (a->>'q')::integer and (d->'optionIds') @> (a->'c')))
-      for update of e skip locked),
-    a as (${upsertAnswers(sql`e`, s.rows, s.now)}),
-    u as (update contest_entry c set submitted_at = ${s.now}::timestamptz, prediction = ${s.prediction} from e where c.id = e.id)
+    with e as (${usualEntry(w)} for update of e skip locked),
+    a as (${upsertAnswers(sql`e`, w.rows, w.now)}),
+    u as (update contest_entry c set submitted_at = ${w.now}::timestamptz, prediction = ${w.prediction} from e where c.id = e.id)
     select e.*, coalesce((select json_agg(json_build_array(x.question_id, x.chosen)) from contest_answer x where x.entry_id = e.id), '[]') as answers
     from e`.execute(db);
   const e = r.rows[0];
   if (!e) return undefined;
   // The snapshot's answers, overridden by those this statement wrote (which it cannot see).
   const chosen = new Map(e.answers);
-  for (const a of s.rows) chosen.set(a.q, a.c);
+  for (const a of w.rows) chosen.set(a.q, a.c);
   return { ...e, answers: [...chosen].map(([question_id, c]) => ({ question_id, chosen: c })) };
 }
