@@ -148,7 +148,9 @@ export async function saveAnswersIfOpen(db: Kysely<DB>, w: UsualWrite) {
  *
  * An entry row locked by an answer being saved is skipped rather than waited for: the answers
  * read here come from the statement's snapshot, which would miss the answer committed during the
- * wait. The checked path waits for it and reads the answers afterwards.
+ * wait. The checked path waits for it and reads the answers afterwards. Left open: a save that
+ * commits in the few microseconds between this statement's snapshot and its lock is stored and
+ * scored but missing from this response (the page reads the entry afresh after its redirect).
  */
 export async function submitIfOpen(db: Kysely<DB>, w: UsualWrite & { prediction: number }) {
   const r = await sql<{
