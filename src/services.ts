@@ -109,10 +109,11 @@ export function createServices(config: Config, database: Database, log: JobLog |
   const files = new LocalFileStore(config.filesDir);
   // Which channels deliver, and the domain of e-mail Message-IDs: the site's host, so that two
   // deployments (a city's production and its training copy) never give two messages one identity.
+  const siteHost = new URL(config.baseUrl).hostname;
   const channels: NotifyChannels = {
     email: config.smtpUrl !== null,
     sms: config.smsProvider !== 'none',
-    messageDomain: new URL(config.baseUrl).hostname,
+    messageDomain: siteHost,
   };
   const dossiers = new DossierService({
     db,
@@ -163,7 +164,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestEntries,
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
     contestPlay,
-    contestRecovery: new ContestRecovery(db, contestAdmin, recoveryDeliverable(config), channels.messageDomain),
+    contestRecovery: new ContestRecovery(db, contestAdmin, recoveryDeliverable(config), siteHost),
     contestCertificates: new ContestCertificates(db, contestEntries, contestPlay),
     contestBank: new ContestBank(db),
     contestImports: new ContestImports(db),

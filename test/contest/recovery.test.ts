@@ -79,7 +79,7 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
     assert.equal(sent.json().sentTo, `${phone.slice(0, 4)}***${phone.slice(-3)}`);
     const device = sent.json().device as string;
     const [sms] = await smsTo(phone);
-    assert.match(sms!.text, /^Mã xác nhận dự thi: \d{6}\./);
+    assert.match(sms!.text, /^Mã xác nhận dự thi: \d{6}\. Chỉ nhập trên localhost,/, 'the code first, then where it may be typed');
     assert.notEqual(sms!.to, phone, 'the recipient is stored sealed');
     const c = await sentCode(phone);
 
@@ -169,7 +169,7 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
     for (let i = 0; i < 20; i++) await svc().sendCode(contestId, other.phone, 'vi', { ip: `10.1.0.${i}` }, at(i * 1000));
     await assert.rejects(svc().sendCode(contestId, other.phone, 'vi', { ip: '10.2.0.1' }), { code: 'contest_recovery_too_many' });
 
-    const strict = new ContestRecovery(t.db, t.app.services.contestAdmin, true, undefined, { ...RECOVERY_RULES, perIpHour: 2 });
+    const strict = new ContestRecovery(t.db, t.app.services.contestAdmin, true, 'localhost', { ...RECOVERY_RULES, perIpHour: 2 });
     const a = await register();
     const b = await register();
     await strict.sendCode(contestId, a.phone, 'vi', { ip: '10.9.9.9' });

@@ -67,7 +67,8 @@ export class ContestRecovery {
     private readonly admin: ContestAdmin,
     /** Whether codes reach phones: an SMS channel that really delivers (services.ts). */
     readonly available: boolean,
-    private readonly messageDomain?: string,
+    /** The portal's host name: the SMS says where the code may be typed, against phishing. */
+    private readonly site: string,
     readonly rules: RecoveryRules = RECOVERY_RULES,
   ) {}
 
@@ -157,13 +158,13 @@ export class ContestRecovery {
         {
           template: 'contest.recovery_code',
           locale,
-          params: { code, minutes: String(minutes), contest: contest.title[locale] },
+          params: { code, minutes: String(minutes), contest: contest.title[locale], site: this.site },
           accountId: null,
           dossierId: null,
           email: null,
           phone,
         },
-        { email: false, sms: true, messageDomain: this.messageDomain },
+        { email: false, sms: true, messageDomain: this.site },
       );
     });
     return { sentTo: maskPhone(phone), expiresAt, device };

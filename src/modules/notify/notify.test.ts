@@ -27,6 +27,7 @@ const PARAMS = {
   place: 'Hội trường UBND quận Hà Đông',
   minutes: '10',
   contest: 'Tìm hiểu dịch vụ công trực tuyến năm 2026',
+  site: 'dichvucong.hanoi.gov.vn',
 };
 
 describe(`notifications (${ENGINE})`, () => {
