@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/config.js';
-import { bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
+import { bearerFor, Browser, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { buildBank, hours, type Auth } from './fixtures.js';
 
@@ -76,7 +76,7 @@ describe(`contest rate limits per IP and per phone (${ENGINE})`, () => {
       { name: 'Lê Văn C', phone: '0939999999', unitCode: UNITS.quangTrung },
       ip,
     );
-    assert.match(vi.json().title, /^Bạn thao tác quá nhanh/);
+    assert.match(vi.json().title, /^Có quá nhiều yêu cầu trong một lúc\. Ông\/Bà/);
     // Without TRUST_PROXY a forwarded-for header is the client's say-so, not its address.
     const spoofed = await api(
       'POST',
@@ -139,6 +139,14 @@ describe(`contest rate limits per IP and per phone (${ENGINE})`, () => {
     assert.equal(verified.statusCode, 200, verified.body);
     // Both recovery requests used the phone's window (2): a third is refused before any SMS.
     assert.deepEqual(code(await api('POST', `/contests/${contestId}/recovery`, {}, { phone }, '10.10.0.3')), [429, 'contest_rate_limited']);
+    // The page says so in place, the form kept, politely.
+    const b = new Browser(t.app);
+    await b.get('/login'); // any page with a form, for the CSRF token
+    const page = await b.postForm(`/contest/${contestId}/recover`, { phone });
+    assert.equal(page.statusCode, 429, page.body.slice(0, 300));
+    assert.ok(Number(page.headers['retry-after']) > 0);
+    assert.match(page.body, /name="phone"/, 'the form stays');
+    assert.match(page.body, /Có quá nhiều yêu cầu trong một lúc\. Ông\/Bà vui lòng thử lại sau \d+ giây\./);
     const second = { 'x-contest-token': verified.json().token as string };
     const starts = [];
     for (const [auth, ip] of [

@@ -172,11 +172,15 @@ export async function contestRecoveryPageRoutes(app: App) {
     code: formText(body, 'code', 12),
     round: /^\d{1,9}$/.test(formText(body, 'round', 12)) ? formText(body, 'round', 12) : '',
   });
-  /** Errors the pages show in place; anything else (rate limit, unknown contest) is the error page. */
-  const shown = (e: unknown): AppError => {
-    if (e instanceof AppError && (e.code in FIELDS || e.code.startsWith('contest_recovery_') || e.code === 'contest_rate_limited'))
-      return e;
-    throw e;
+  /**
+   * Errors the pages show in place, the form kept (a refusal to wait with its Retry-After, as the
+   * edge would give it); anything else (an unknown contest) is the error page.
+   */
+  const shownWithWait = (e: unknown, reply: FastifyReply): AppError => {
+    if (!(e instanceof AppError && (e.code in FIELDS || e.code.startsWith('contest_recovery_') || e.code === 'contest_rate_limited')))
+      throw e;
+    if (e.code === 'contest_recovery_wait' || e.code === 'contest_rate_limited') reply.header('retry-after', String(e.params.seconds));
+    return e;
   };
 
   app.get('/contest/:id/recover', { config: PUBLIC, schema: hide }, async (req, reply) => {
@@ -190,8 +194,8 @@ export async function contestRecoveryPageRoutes(app: App) {
     const id = idParam(req.params);
     const form = formOf(req.body);
     available();
-    await contestRateLimit(app, 'recover')(req, reply);
     try {
+      await contestRateLimit(app, 'recover')(req, reply);
       const sent = await contestRecovery.sendCode(id, form.phone, req.locale, { ip: req.ip, device: req.cookies[DEVICE_COOKIE] });
       reply.setCookie(DEVICE_COOKIE, sent.device, {
         path: '/contest',
@@ -201,8 +205,7 @@ export async function contestRecoveryPageRoutes(app: App) {
       });
       return page(req, reply, id, { kind: 'code', sentTo: sent.sentTo }, { ...form, code: '' });
     } catch (err) {
-      const e = shown(err);
-      if (e.code === 'contest_recovery_wait' || e.code === 'contest_rate_limited') reply.header('retry-after', String(e.params.seconds));
+      const e = shownWithWait(err, reply);
       // A code was sent a moment ago: the person can still type it.
       return page(req, reply, id, BACK_TO_PHONE.has(e.code) ? { kind: 'phone' } : { kind: 'code', sentTo: null }, form, e);
     }
@@ -212,14 +215,14 @@ export async function contestRecoveryPageRoutes(app: App) {
     const id = idParam(req.params);
     const form = formOf(req.body);
     available();
-    await contestRateLimit(app, 'recover')(req, reply);
     try {
+      await contestRateLimit(app, 'recover')(req, reply);
       const { token } = await contestRecovery.verify(id, form.phone, form.code, req.cookies[DEVICE_COOKIE]);
       setParticipantCookie(req, reply, id, token);
       reply.clearCookie(DEVICE_COOKIE, { path: '/contest' });
       return reply.redirect(await afterRegistration(app, id, form.round), 303);
     } catch (err) {
-      const e = shown(err);
+      const e = shownWithWait(err, reply);
       return page(req, reply, id, BACK_TO_PHONE.has(e.code) ? { kind: 'phone' } : { kind: 'code', sentTo: null }, form, e);
     }
   });

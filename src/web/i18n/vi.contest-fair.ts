@@ -1,6 +1,6 @@
 // Contest fairness: rate limits, review flags, disqualification (docs/contest.md).
 export const viContestFair = {
-  'err.contest_rate_limited': 'Bạn thao tác quá nhanh. Vui lòng thử lại sau {seconds} giây.',
+  'err.contest_rate_limited': 'Có quá nhiều yêu cầu trong một lúc. Ông/Bà vui lòng thử lại sau {seconds} giây.',
   'err.contest_flag_not_found': 'Không tìm thấy cờ cần xem xét.',
   'err.contest_flag_reviewed': 'Cờ này đã được xem xét.',
   'err.contest_entry_disqualified': 'Bài thi này đã bị loại.',

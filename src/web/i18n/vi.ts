@@ -297,7 +297,7 @@ export const vi = {
   'err.unsupported_media_type': 'Định dạng nội dung không được hỗ trợ.',
   'err.payload_too_large': 'Nội dung gửi lên quá lớn.',
   'err.csrf_invalid': 'Phiên làm việc của biểu mẫu đã hết hạn. Vui lòng tải lại trang và gửi lại.',
-  'err.rate_limited': 'Bạn thao tác quá nhanh. Vui lòng thử lại sau ít phút.',
+  'err.rate_limited': 'Có quá nhiều yêu cầu trong một lúc. Ông/Bà vui lòng thử lại sau ít phút.',
   'err.unauthenticated': 'Vui lòng đăng nhập.',
   'err.forbidden': 'Bạn không có quyền thực hiện thao tác này.',
   'err.invalid_credentials': 'Tên đăng nhập hoặc mật khẩu không đúng.',
