@@ -179,6 +179,11 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
       assert.ok(Number(e.params.seconds) > 3500, String(e.params.seconds));
       return true;
     });
+    // Requests from one address for different participants at once cannot pass the cap together.
+    const phones = await Promise.all(Array.from({ length: 6 }, async () => (await register()).phone));
+    const results = await Promise.allSettled(phones.map((p) => strict.sendCode(contestId, p, 'vi', { ip: '10.9.9.8' })));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 2, 'two codes an hour from this address');
+    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as AppError).code, 'contest_rate_limited');
   });
 
   test('bad input gets a clear refusal', async () => {

@@ -1,5 +1,5 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import type { DB } from '../../db/types.js';
 import { normalizePhone } from '../../domain/identity.js';
@@ -61,6 +61,9 @@ export interface RecoveryClient {
   device?: string | undefined;
 }
 
+/** The first key of the per-address advisory locks (the two-key form: apart from single-key locks). */
+const IP_LOCK_CLASS = 7_301;
+
 export class ContestRecovery {
   constructor(
     private readonly db: Kysely<DB>,
@@ -120,6 +123,9 @@ export class ContestRecovery {
         throw new AppError('contest_recovery_too_many');
       }
       if (client.ip !== null) {
+        // Requests from one address for different participants take turns here, so together they
+        // cannot pass the hourly cap (the participant's row lock above does not cover them).
+        await sql`select pg_advisory_xact_lock(${IP_LOCK_CLASS}, hashtext(${client.ip}))`.execute(trx);
         const fromIp = await trx
           .selectFrom('contest_recovery_code')
           .select('created_at')
