@@ -167,19 +167,7 @@ export function RegisterPage(p: {
           maxLength={120}
           error={p.errors.name}
         />
-        <TextField
-          t={t}
-          name="phone"
-          type="tel"
-          inputMode="tel"
-          label={t('contestPlay.register.phone')}
-          hint={t('contestPlay.register.phoneHint')}
-          value={p.form.phone}
-          autocomplete="tel"
-          required
-          maxLength={20}
-          error={p.errors.phone}
-        />
+        <PhoneField t={t} value={p.form.phone} error={p.errors.phone} hint={t('contestPlay.register.phoneHint')} />
         <TextField
           t={t}
           name="citizenId"
@@ -272,5 +260,24 @@ export function RegisterPage(p: {
         </button>
       </form>
     </Layout>
+  );
+}
+
+/** The participant's phone, as registration and recovery (contest.recovery-pages.tsx) both ask for it. */
+export function PhoneField(p: { t: Translate; value: string; error: MessageKey | undefined; hint?: string }) {
+  return (
+    <TextField
+      t={p.t}
+      name="phone"
+      type="tel"
+      inputMode="tel"
+      label={p.t('contestPlay.register.phone')}
+      {...(p.hint === undefined ? {} : { hint: p.hint })}
+      value={p.value}
+      autocomplete="tel"
+      required
+      maxLength={20}
+      error={p.error}
+    />
   );
 }

@@ -9,6 +9,7 @@ import { pageContext, renderHtml } from '../../web/render.js';
 import type { App } from '../../web/request-context.js';
 import { policies } from '../auth/policy.js';
 import { afterRegistration, setParticipantCookie, tokenOf } from './contest.pages.js';
+import { PhoneField } from './contest.play-views.js';
 import { contestRateLimit } from './contest.ratelimit.js';
 import type { ContestView } from './contest.schema.js';
 
@@ -72,18 +73,7 @@ function RecoverPage(p: {
           <form method="post" action={action}>
             <CsrfField token={p.ctx.csrfToken} />
             <input type="hidden" name="round" value={p.form.round} />
-            <TextField
-              t={t}
-              name="phone"
-              type="tel"
-              inputMode="tel"
-              label={t('contestPlay.register.phone')}
-              value={p.form.phone}
-              autocomplete="tel"
-              required
-              maxLength={20}
-              error={p.errors.phone}
-            />
+            <PhoneField t={t} value={p.form.phone} error={p.errors.phone} />
             <button type="submit" class="button button-large">
               {t('contestRecovery.send')}
             </button>
