@@ -78,6 +78,12 @@ describe(`contest: several answers in one request (${ENGINE})`, () => {
     };
     await bad([...good, { questionId: 999_999, chosen: ['x'] }], 400, 'contest_unknown_question');
     await bad([...good, { questionId: single.id, chosen: ['not-offered'] }], 400, 'contest_option_not_offered');
+    // A lone surrogate is valid in JSON but not in PostgreSQL's jsonb: refused before any SQL.
+    await bad([...good, { questionId: single.id, chosen: ['\ud800'] }], 400, 'contest_option_not_offered');
+    assert.deepEqual(code(await api('POST', `/entries/${e.entryId}/answers`, who, { questionId: single.id, chosen: ['\udc00x'] })), [
+      400,
+      'contest_option_not_offered',
+    ]);
     await bad([...good, { questionId: single.id, chosen: single.options.slice(0, 2).map((o) => o.id) }], 400, 'contest_one_option_only');
     await bad([], 400, 'validation_failed');
     await bad([...good, { questionId: single.id, chosen: [] }], 400, 'validation_failed');
@@ -120,6 +126,7 @@ describe(`contest: several answers in one request (${ENGINE})`, () => {
     const foreignOption = e.questions.flatMap((q) => q.options.map((o) => o.id)).find((id) => !single.options.some((o) => o.id === id))!;
     const submit = (as: Auth, answers: object[]) => api('POST', `/entries/${e.entryId}/submit`, as, { prediction: 7, answers });
     assert.deepEqual(code(await submit(who, [{ questionId: single.id, chosen: [foreignOption] }])), [400, 'contest_option_not_offered']);
+    assert.deepEqual(code(await submit(who, [{ questionId: single.id, chosen: ['\ud800'] }])), [400, 'contest_option_not_offered']);
     assert.deepEqual(code(await submit(who, [{ questionId: single.id, chosen: single.options.slice(0, 2).map((o) => o.id) }])), [
       400,
       'contest_one_option_only',

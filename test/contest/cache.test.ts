@@ -104,8 +104,8 @@ describe(`contest hot path (${ENGINE})`, () => {
           .values({ entry_id: e.entryId, question_id: q.id, chosen: key.get(q.id)!, answered_at: new Date() })
           .execute();
         submitted = api('POST', `/entries/${e.entryId}/submit`, who, { prediction: 2 });
-        // Commit only once the submission is waiting for the row: its one-statement path, which
-        // reads the answers in its own snapshot, must have stepped aside for the checked path.
+        // Commit only once the submission is waiting for the row: the answers it shows must be
+        // read after it got the lock, not in the snapshot its statement started with.
         for (let i = 0; i < 200; i++) {
           const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(t.db);
           if (waiting.rows[0]!.n > 0) break;

@@ -283,12 +283,16 @@ export class ContestEntries {
     return e && this.view(entryId, { entry: { ...e, submitted_at: now, prediction }, answers: e.answers });
   }
 
-  /** Whether the one-statement paths may take these answers: the single-choice rule, on the cached bank. */
+  /**
+   * Whether the one-statement paths may take these answers, on the cached bank: the single-choice
+   * rule, and only options the question has (so the SQL never gets a string the server did not
+   * make; the statement still checks they were offered in this entry's draw).
+   */
   private async plausible(p: Participant, rows: readonly AnswerRow[]) {
     const { byId } = await this.admin.cache.bank(p.contest_id);
     return rows.every((r) => {
       const q = byId.get(r.q);
-      return q !== undefined && (q.kind !== 'single' || r.c.length <= 1);
+      return q !== undefined && (q.kind !== 'single' || r.c.length <= 1) && r.c.every((c) => q.options.some((o) => o.id === c));
     });
   }
 

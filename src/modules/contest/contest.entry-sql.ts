@@ -146,11 +146,10 @@ export async function saveAnswersIfOpen(db: Kysely<DB>, w: UsualWrite) {
  * only if usualEntry finds it. Returns what the entry view needs, or undefined and writes nothing:
  * the caller then takes the checked path, which tells why.
  *
- * An entry row locked by an answer being saved is skipped rather than waited for: the answers
- * read here come from the statement's snapshot, which would miss the answer committed during the
- * wait. The checked path waits for it and reads the answers afterwards. Left open: a save that
- * commits in the few microseconds between this statement's snapshot and its lock is stored and
- * scored but missing from this response (the page reads the entry afresh after its redirect).
+ * The stored answers for the response are read after the entry is locked, in a snapshot of their
+ * own (`contest_entry_answers`, migration 202612080001): the statement's snapshot is taken before
+ * the lock, and would miss an answer whose save committed while this statement waited for it or
+ * just before it took the lock.
  */
 export async function submitIfOpen(db: Kysely<DB>, w: UsualWrite & { prediction: number }) {
   const r = await sql<{
@@ -162,14 +161,13 @@ export async function submitIfOpen(db: Kysely<DB>, w: UsualWrite & { prediction:
     contest_id: number;
     answers: [number, string[]][];
   }>`
-    with e as (${usualEntry(w)} for update of e skip locked),
+    with e as (${usualEntry(w)} for update of e),
     a as (${upsertAnswers(sql`e`, w.rows, w.now)}),
     u as (update contest_entry c set submitted_at = ${w.now}::timestamptz, prediction = ${w.prediction} from e where c.id = e.id)
-    select e.*, coalesce((select json_agg(json_build_array(x.question_id, x.chosen)) from contest_answer x where x.entry_id = e.id), '[]') as answers
-    from e`.execute(db);
+    select e.*, contest_entry_answers(e.id) as answers from e`.execute(db);
   const e = r.rows[0];
   if (!e) return undefined;
-  // The snapshot's answers, overridden by those this statement wrote (which it cannot see).
+  // The stored answers, overridden by those this statement wrote (which it may not see yet).
   const chosen = new Map(e.answers);
   for (const a of w.rows) chosen.set(a.q, a.c);
   return { ...e, answers: [...chosen].map(([question_id, c]) => ({ question_id, chosen: c })) };
