@@ -73,11 +73,13 @@ export async function insertEntryIfOpen(db: Kysely<DB>, round: RoundRow, v: Entr
 
 export type AnswerRow = { q: number; c: string[] };
 
-// Changing one's mind is allowed until the time is up: the last answer counts.
+// Changing one's mind is allowed until the time is up: the last answer counts. Rows go in question
+// order, so two saves of one entry's sheet lock its answer rows in the same order and cannot
+// deadlock (which would be a 500).
 const upsertAnswers = (entry: RawBuilder<unknown>, rows: readonly AnswerRow[], now: Date) => sql`
   insert into contest_answer (entry_id, question_id, chosen, answered_at)
   select e.id, (a->>'q')::integer, array(select jsonb_array_elements_text(a->'c')), ${now}::timestamptz
-  from ${entry} e, jsonb_array_elements(${JSON.stringify(rows)}::jsonb) a
+  from ${entry} e, jsonb_array_elements(${JSON.stringify([...rows].sort((x, y) => x.q - y.q))}::jsonb) a
   on conflict (entry_id, question_id) do update set chosen = excluded.chosen, answered_at = excluded.answered_at`;
 
 /**
