@@ -3,6 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import { resolve } from 'node:path';
 import { parsePiiKeys, PiiKeyError } from './lib/pii.js';
 import { parseRetention, type Retention } from './modules/privacy/retention.js';
+import { ESMS_SEND_URL, type EsmsConfig } from './modules/notify/sms-esms.js';
 
 // Every setting comes from the environment; .env.example and docs/operations.md document them
 // (test/ops/operations-doc.test.ts holds the guide to this schema, so it is exported).
@@ -37,7 +38,12 @@ export const EnvSchema = Type.Object({
   SIGNING_KEY_FILE: Type.Optional(Type.String({ minLength: 1 })),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://.+' })),
   MAIL_FROM: Type.String({ minLength: 3, default: 'motcua <no-reply@localhost>' }),
-  SMS_PROVIDER: Type.Union([Type.Literal('sandbox'), Type.Literal('none')], { default: 'sandbox' }),
+  SMS_PROVIDER: Type.Union([Type.Literal('sandbox'), Type.Literal('esms'), Type.Literal('none')], { default: 'sandbox' }),
+  ESMS_URL: Type.String({ pattern: '^https?://[^\\s/]+(/.*)?$', default: ESMS_SEND_URL }),
+  ESMS_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  ESMS_SECRET_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  ESMS_BRANDNAME: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
+  ESMS_SANDBOX: Type.Union([Type.Literal('true'), Type.Literal('false')], { default: 'false' }),
   PAYMENT_PROVIDER: Type.Union([Type.Literal('sandbox')], { default: 'sandbox' }),
   PAYMENT_MERCHANT_CODE: Type.String({ minLength: 1, maxLength: 32, default: 'MOTCUA01' }),
   PAYMENT_HASH_SECRET: Type.Optional(Type.String({ minLength: 16 })),
@@ -89,7 +95,9 @@ export interface Config {
   /** Null: e-mail is not sent (the inbox and SMS still are). */
   smtpUrl: string | null;
   mailFrom: string;
-  smsProvider: 'sandbox' | 'none';
+  smsProvider: 'sandbox' | 'esms' | 'none';
+  /** The eSMS.vn account when SMS_PROVIDER=esms, else null. */
+  esms: EsmsConfig | null;
   payment: { provider: 'sandbox'; merchantCode: string; hashSecret: string };
   /** Whether this process runs the background job worker. */
   jobs: boolean;
@@ -203,6 +211,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL ?? null,
     mailFrom: env.MAIL_FROM,
     smsProvider: env.SMS_PROVIDER,
+    esms: esmsConfig(env),
     payment: {
       provider: env.PAYMENT_PROVIDER,
       merchantCode: env.PAYMENT_MERCHANT_CODE,
@@ -241,5 +250,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         regularMaxStddevMs: env.CONTEST_FLAG_REGULAR_MAX_STDDEV_MS,
       },
     },
+  };
+}
+
+function esmsConfig(env: Env): EsmsConfig | null {
+  if (env.SMS_PROVIDER !== 'esms') return null;
+  const missing = (['ESMS_API_KEY', 'ESMS_SECRET_KEY', 'ESMS_BRANDNAME'] as const).filter((k) => !env[k]);
+  if (missing.length > 0) throw new ConfigError(`SMS_PROVIDER=esms needs ${missing.join(', ')} (the account at eSMS.vn).`);
+  return {
+    url: env.ESMS_URL,
+    apiKey: env.ESMS_API_KEY!,
+    secretKey: env.ESMS_SECRET_KEY!,
+    brandname: env.ESMS_BRANDNAME!,
+    sandbox: env.ESMS_SANDBOX === 'true',
   };
 }

@@ -14,6 +14,7 @@ import { PaymentService } from './modules/payments/payments.service.js';
 import { createSandboxGateway } from './modules/payments/gateway.js';
 import { ContestRecovery, recoveryDeliverable } from './modules/contest/contest.recovery.js';
 import { SandboxSms, type NotifyChannels, type SmsProvider } from './modules/notify/notify.service.js';
+import { EsmsSms } from './modules/notify/sms-esms.js';
 import type { JobLog } from './jobs/runner.js';
 import { ResultSigner } from './lib/signing.js';
 import { ProcessingService } from './modules/processing/processing.service.js';
@@ -150,7 +151,7 @@ export function createServices(config: Config, database: Database, log: JobLog |
     dossiers,
     desk: new DeskService(dossiers),
     payments: new PaymentService(dossiers, gateway, config.baseUrl),
-    sms: config.smsProvider === 'sandbox' ? new SandboxSms(log) : null,
+    sms: smsProvider(config, log),
     results,
     processing: new ProcessingService(dossiers, results),
     stats: new StatsService(db, calendar),
@@ -182,4 +183,9 @@ export function createServices(config: Config, database: Database, log: JobLog |
       channels,
     }),
   };
+}
+
+function smsProvider(config: Config, log: JobLog | null): SmsProvider | null {
+  if (config.smsProvider === 'esms') return new EsmsSms(config.esms!, log);
+  return config.smsProvider === 'sandbox' ? new SandboxSms(log) : null;
 }

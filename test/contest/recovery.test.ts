@@ -242,9 +242,16 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
   });
 
   test('recovery is offered only where a code reaches a phone', () => {
-    assert.equal(recoveryDeliverable({ env: 'development', smsProvider: 'sandbox' }), true);
-    assert.equal(recoveryDeliverable({ env: 'test', smsProvider: 'sandbox' }), true);
-    assert.equal(recoveryDeliverable({ env: 'production', smsProvider: 'sandbox' }), false, 'the sandbox only logs the code');
-    assert.equal(recoveryDeliverable({ env: 'development', smsProvider: 'none' }), false);
+    const esms = { url: 'http://127.0.0.1:1/', apiKey: 'k', secretKey: 's', brandname: 'MOTCUA', sandbox: false };
+    assert.equal(recoveryDeliverable({ env: 'development', smsProvider: 'sandbox', esms: null }), true);
+    assert.equal(recoveryDeliverable({ env: 'test', smsProvider: 'sandbox', esms: null }), true);
+    assert.equal(recoveryDeliverable({ env: 'production', smsProvider: 'sandbox', esms: null }), false, 'the sandbox only logs the code');
+    assert.equal(recoveryDeliverable({ env: 'development', smsProvider: 'none', esms: null }), false);
+    assert.equal(recoveryDeliverable({ env: 'production', smsProvider: 'esms', esms }), true, 'a carrier delivers');
+    assert.equal(
+      recoveryDeliverable({ env: 'production', smsProvider: 'esms', esms: { ...esms, sandbox: true } }),
+      false,
+      'eSMS in its test mode delivers nothing',
+    );
   });
 });

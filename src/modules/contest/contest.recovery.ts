@@ -50,10 +50,13 @@ const codeHash = (participantId: number, code: string) => pii().hash('contest_co
 
 /**
  * Whether codes reach phones. The sandbox carrier only logs what it would send, code included: in
- * production no code would reach anyone, and the log would hold working codes.
+ * production no code would reach anyone, and the log would hold working codes. eSMS in its own
+ * test mode (ESMS_SANDBOX) delivers nothing either.
  */
-export const recoveryDeliverable = (c: Pick<Config, 'env' | 'smsProvider'>) =>
-  c.smsProvider !== 'none' && !(c.env === 'production' && c.smsProvider === 'sandbox');
+export const recoveryDeliverable = (c: Pick<Config, 'env' | 'smsProvider' | 'esms'>) => {
+  if (c.smsProvider === 'esms') return c.esms !== null && !c.esms.sandbox;
+  return c.smsProvider === 'sandbox' && c.env !== 'production';
+};
 
 /** Who asks: the IP address, and the device's secret if it has one from an earlier code. */
 export interface RecoveryClient {
