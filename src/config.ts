@@ -58,6 +58,7 @@ export const EnvSchema = Type.Object({
   CONTEST_RATE_IP_ANSWERS: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 6000 }),
   CONTEST_RATE_PHONE: Type.Integer({ minimum: 1, maximum: 100_000, default: 10 }),
   CONTEST_RATE_PHONE_ANSWERS: Type.Integer({ minimum: 1, maximum: 100_000, default: 120 }),
+  CONTEST_RECOVERY_SMS_PER_DAY: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 2000 }),
   CONTEST_FLAG_IP_ENTRIES: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 50 }),
   CONTEST_FLAG_DEVICE_ENTRIES: Type.Integer({ minimum: 1, maximum: 100_000, default: 3 }),
   CONTEST_FLAG_MIN_ANSWER_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 2000 }),
@@ -124,6 +125,8 @@ export interface ContestFairnessConfig {
   /** Requests allowed per window, per client IP and per phone (participant), for each action. */
   perIp: Record<ContestAction, number>;
   perPhone: Record<ContestAction, number>;
+  /** Recovery codes sent by SMS in 24 hours, site-wide: the budget an attack cannot push past. */
+  recoverySmsPerDay: number;
   flags: {
     /** Entries of one round from one IP above which the IP is flagged (a school room shares one). */
     ipEntries: number;
@@ -242,6 +245,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         submit: env.CONTEST_RATE_PHONE,
         recover: env.CONTEST_RATE_PHONE,
       },
+      recoverySmsPerDay: env.CONTEST_RECOVERY_SMS_PER_DAY,
       flags: {
         ipEntries: env.CONTEST_FLAG_IP_ENTRIES,
         deviceEntries: env.CONTEST_FLAG_DEVICE_ENTRIES,

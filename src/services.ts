@@ -12,7 +12,7 @@ import { DeskService } from './modules/dossiers/desk.service.js';
 import { dossierNotifier } from './modules/dossiers/dossier.notify.js';
 import { PaymentService } from './modules/payments/payments.service.js';
 import { createSandboxGateway } from './modules/payments/gateway.js';
-import { ContestRecovery, recoveryDeliverable } from './modules/contest/contest.recovery.js';
+import { ContestRecovery, RECOVERY_RULES, recoveryDeliverable } from './modules/contest/contest.recovery.js';
 import { SandboxSms, type NotifyChannels, type SmsProvider } from './modules/notify/notify.service.js';
 import { EsmsSms } from './modules/notify/sms-esms.js';
 import type { JobLog } from './jobs/runner.js';
@@ -165,7 +165,10 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestEntries,
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
     contestPlay,
-    contestRecovery: new ContestRecovery(db, contestAdmin, recoveryDeliverable(config), siteHost),
+    contestRecovery: new ContestRecovery(db, contestAdmin, recoveryDeliverable(config), siteHost, {
+      ...RECOVERY_RULES,
+      perDaySite: config.contestFairness.recoverySmsPerDay,
+    }),
     contestCertificates: new ContestCertificates(db, contestEntries, contestPlay),
     contestBank: new ContestBank(db),
     contestImports: new ContestImports(db),

@@ -239,6 +239,8 @@ export const ERROR_STATUS = {
   contest_recovery_not_registered: 404,
   contest_recovery_wait: 429,
   contest_recovery_too_many: 429,
+  // The site's SMS budget for the day, not this client's doing: the service is unavailable for a while.
+  contest_recovery_budget_spent: 503,
   contest_recovery_code_format: 400,
   contest_recovery_code_invalid: 400,
   contest_recovery_code_expired: 410,

@@ -115,6 +115,7 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: u
   // A refusal that knows its wait (a rate window, a code asked for a moment ago) says so.
   if (p.status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', String(p.params.seconds ?? 60));
   if (p.code === 'database_unavailable') reply.header('retry-after', '5');
+  if (p.code === 'contest_recovery_budget_spent') reply.header('retry-after', String(p.params.seconds));
   if (p.code === 'contest_results_pending') reply.header('retry-after', '15');
   if (wantsJson(request)) {
     return reply

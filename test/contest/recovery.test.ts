@@ -50,17 +50,24 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
   const svc = () => t.app.services.contestRecovery;
   const at = (msAgo: number) => new Date(Date.now() - msAgo);
 
+  /** A contest with one open round, in the app of `on`. */
+  const openContest = async (on: TestApp) => {
+    const admin = await bearerFor(on.app, DEMO.cityAdmin);
+    const post = (url: string, payload?: object) =>
+      on.app.inject({ method: 'POST', url: `/api/v1/contest${url}`, headers: admin, ...(payload ? { payload } : {}) });
+    const id = (await post('/contests', { title: { vi: 'Thi thử khôi phục', en: 'Recovery contest' } })).json().id as number;
+    const poolId = (await post(`/contests/${id}/pools`, { fieldCode: 'justice', name: { vi: 'Tư pháp', en: 'Justice' } })).json().id;
+    await buildBank(on, admin, poolId, 2);
+    const round = (
+      await post(`/contests/${id}/rounds`, { opensAt: hours(-1), closesAt: hours(2), questionCount: 2, timeLimitSeconds: 600 })
+    ).json().id as number;
+    assert.equal((await post(`/rounds/${round}/publish`)).statusCode, 200);
+    return { id, round };
+  };
+
   before(async () => {
     t = await testApp();
-    const admin = await bearerFor(t.app, DEMO.cityAdmin);
-    const post = (url: string, payload?: object) => api(url, admin, payload);
-    contestId = (await post('/contests', { title: { vi: 'Thi thử khôi phục', en: 'Recovery contest' } })).json().id;
-    const poolId = (await post(`/contests/${contestId}/pools`, { fieldCode: 'justice', name: { vi: 'Tư pháp', en: 'Justice' } })).json().id;
-    await buildBank(t, admin, poolId, 2);
-    roundId = (
-      await post(`/contests/${contestId}/rounds`, { opensAt: hours(-1), closesAt: hours(2), questionCount: 2, timeLimitSeconds: 600 })
-    ).json().id;
-    assert.equal((await post(`/rounds/${roundId}/publish`)).statusCode, 200);
+    ({ id: contestId, round: roundId } = await openContest(t));
   });
   after(async () => t?.close());
 
@@ -184,6 +191,57 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
     const results = await Promise.allSettled(phones.map((p) => strict.sendCode(contestId, p, 'vi', { ip: '10.9.9.8' })));
     assert.equal(results.filter((r) => r.status === 'fulfilled').length, 2, 'two codes an hour from this address');
     for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as AppError).code, 'contest_rate_limited');
+  });
+
+  test('a site-wide daily budget of codes: many addresses together cannot pass it; the refusal says when it frees', async () => {
+    const dayAgo = new Date(Date.now() - 86_400_000);
+    const sentToday = (
+      await t.db
+        .selectFrom('contest_recovery_code')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('created_at', '>', dayAgo)
+        .executeTakeFirstOrThrow()
+    ).n;
+    const budget = Number(sentToday) + 2;
+    const capped = new ContestRecovery(t.db, t.app.services.contestAdmin, true, 'localhost', { ...RECOVERY_RULES, perDaySite: budget });
+    // Six participants from six addresses at once: only two more codes fit in the day.
+    const phones = await Promise.all(Array.from({ length: 6 }, async () => (await register()).phone));
+    const results = await Promise.allSettled(phones.map((p, i) => capped.sendCode(contestId, p, 'vi', { ip: `10.7.0.${i}` })));
+    assert.equal(results.filter((r) => r.status === 'fulfilled').length, 2, 'the budget holds under concurrency');
+    for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as AppError).code, 'contest_recovery_budget_spent');
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    const seconds = Number((refused.reason as AppError).params.seconds);
+    assert.ok(seconds > 0 && seconds <= 86_400, String(seconds));
+
+    // Over HTTP: 503 (the site's limit, not the client's doing), when it frees, in the visitor's language.
+    const spent = await testApp({ contestFairness: { ...t.app.config.contestFairness, recoverySmsPerDay: 0 } });
+    try {
+      const { id } = await openContest(spent);
+      const reg = await spent.app.inject({
+        method: 'POST',
+        url: `/api/v1/contest/contests/${id}/participants`,
+        payload: { name: 'Lê Thị Hoa', phone: '0930009999', unitCode: UNITS.quangTrung },
+      });
+      assert.equal(reg.statusCode, 201, reg.body);
+      const r = await spent.app.inject({
+        method: 'POST',
+        url: `/api/v1/contest/contests/${id}/recovery`,
+        headers: { 'accept-language': 'vi' },
+        payload: { phone: '0930009999' },
+      });
+      assert.deepEqual(code(r), [503, 'contest_recovery_budget_spent']);
+      assert.ok(Number(r.headers['retry-after']) > 0);
+      assert.match(r.json().title, /Hôm nay hệ thống đã gửi hết số mã/);
+      const b = new Browser(spent.app);
+      await b.get(`/contest/${id}/recover`);
+      const page = await b.postForm(`/contest/${id}/recover`, { phone: '0930009999' });
+      assert.equal(page.statusCode, 503);
+      assert.ok(Number(page.headers['retry-after']) > 0);
+      assert.match(page.body, /đã gửi hết số mã/);
+      assert.match(page.body, /name="phone"/, 'the form is kept');
+    } finally {
+      await spent.close();
+    }
   });
 
   test('bad input gets a clear refusal', async () => {

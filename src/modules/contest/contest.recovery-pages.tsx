@@ -169,7 +169,9 @@ export async function contestRecoveryPageRoutes(app: App) {
   const shownWithWait = (e: unknown, reply: FastifyReply): AppError => {
     if (!(e instanceof AppError && (e.code in FIELDS || e.code.startsWith('contest_recovery_') || e.code === 'contest_rate_limited')))
       throw e;
-    if (e.code === 'contest_recovery_wait' || e.code === 'contest_rate_limited') reply.header('retry-after', String(e.params.seconds));
+    if (e.code === 'contest_recovery_wait' || e.code === 'contest_rate_limited' || e.code === 'contest_recovery_budget_spent') {
+      reply.header('retry-after', String(e.params.seconds));
+    }
     return e;
   };
 

@@ -29,6 +29,11 @@ export interface RecoveryRules {
   perDay: number;
   /** Codes asked from one IP address in an hour, for any participant: no SMS flood from one place. */
   perIpHour: number;
+  /**
+   * Codes sent in 24 hours, site-wide (CONTEST_RECOVERY_SMS_PER_DAY): each is an SMS the city pays
+   * for, and many addresses together pass every limit above.
+   */
+  perDaySite: number;
 }
 
 export const RECOVERY_RULES: RecoveryRules = {
@@ -38,6 +43,7 @@ export const RECOVERY_RULES: RecoveryRules = {
   perDayPerIp: 5,
   perDay: 20,
   perIpHour: 30,
+  perDaySite: 2000,
 };
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -66,6 +72,8 @@ export interface RecoveryClient {
 
 /** The first key of the per-address advisory locks (the two-key form: apart from single-key locks). */
 const IP_LOCK_CLASS = 7_301;
+/** The advisory lock of the site-wide count, taken after the address's (always in this order). */
+const SITE_LOCK: [number, number] = [7_302, 0];
 
 export class ContestRecovery {
   constructor(
@@ -140,6 +148,21 @@ export class ContestRecovery {
           const frees = fromIp[fromIp.length - this.rules.perIpHour]!.created_at.getTime() + HOUR_MS;
           throw new AppError('contest_rate_limited', { seconds: Math.max(1, Math.ceil((frees - now.getTime()) / 1000)) });
         }
+      }
+      // Requests for different participants from different addresses take turns only here, so
+      // together they cannot pass the budget.
+      await sql`select pg_advisory_xact_lock(${SITE_LOCK[0]}, ${SITE_LOCK[1]})`.execute(trx);
+      const today = await trx
+        .selectFrom('contest_recovery_code')
+        .select('created_at')
+        .where('created_at', '>', dayAgo)
+        .orderBy('created_at', 'desc')
+        .limit(this.rules.perDaySite)
+        .execute();
+      if (today.length >= this.rules.perDaySite) {
+        // The oldest of the budget's codes leaves the 24 hours first (none when the budget is 0).
+        const frees = (today.at(-1)?.created_at.getTime() ?? now.getTime()) + DAY_MS;
+        throw new AppError('contest_recovery_budget_spent', { seconds: Math.max(1, Math.ceil((frees - now.getTime()) / 1000)) });
       }
       // Only the newest code of a device works.
       await trx

@@ -5,6 +5,8 @@ export const enContestRecovery: Record<keyof typeof viContestRecovery, string> =
     'Text messages cannot be sent at the moment, so you cannot continue on another device. Please take part on the device you registered with.',
   'err.contest_recovery_not_registered': 'This phone number has not registered for this contest. Please check the number, or register.',
   'err.contest_recovery_wait': 'A code has just been sent. Please wait {seconds} seconds before asking for a new one.',
+  'err.contest_recovery_budget_spent':
+    'Today the portal has sent all the codes it can send by SMS. Please continue on the device you registered with, or try again tomorrow.',
   'err.contest_recovery_too_many': 'Many codes have been sent to this phone number in the last 24 hours. Please try again later.',
   'err.contest_recovery_code_format': 'Please enter the 6-digit code from the text message.',
   'err.contest_recovery_code_invalid': 'The code is not right. You have {left} more tries with this code.',

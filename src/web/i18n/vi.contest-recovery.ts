@@ -4,6 +4,8 @@ export const viContestRecovery = {
     'Hệ thống chưa gửi được tin nhắn, nên chưa thể tiếp tục trên thiết bị khác. Xin dự thi trên thiết bị Ông/Bà đã dùng để đăng ký.',
   'err.contest_recovery_not_registered': 'Số điện thoại này chưa đăng ký cuộc thi này. Xin kiểm tra lại số, hoặc đăng ký mới.',
   'err.contest_recovery_wait': 'Mã vừa được gửi. Xin đợi {seconds} giây rồi hãy yêu cầu mã mới.',
+  'err.contest_recovery_budget_spent':
+    'Hôm nay hệ thống đã gửi hết số mã có thể gửi qua tin nhắn. Ông/Bà vui lòng tiếp tục trên thiết bị đã dùng khi đăng ký, hoặc thử lại vào ngày mai.',
   'err.contest_recovery_too_many': 'Đã gửi nhiều mã cho số điện thoại này trong 24 giờ qua. Xin thử lại sau.',
   'err.contest_recovery_code_format': 'Xin nhập mã gồm 6 chữ số trong tin nhắn.',
   'err.contest_recovery_code_invalid': 'Mã chưa đúng. Ông/Bà còn {left} lần thử với mã này.',
