@@ -268,8 +268,10 @@ export class ContestBank {
     const done = await this.db.transaction().execute(async (trx) => {
       const q = await this.question(id, trx);
       if (q.status === 'retired') throw new AppError('contest_question_retired');
-      const answered = await trx.selectFrom('contest_answer').select('entry_id').where('question_id', '=', id).limit(1).executeTakeFirst();
-      if (q.drawn || answered) {
+      // Drawn covers answered: an answer is only ever saved for a question of the entry's draw
+      // (contest.entry-sql.ts, checkedAnswers). Asking contest_answer too was a scan of every
+      // answer (no index on question_id), millions at the 2019 scale, for each retirement.
+      if (q.drawn) {
         await trx.updateTable('contest_question').set({ status: 'retired', updated_at: new Date() }).where('id', '=', id).execute();
         await recordAudit(trx, ctx, {
           action: 'contest.question.retire',
