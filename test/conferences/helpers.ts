@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { TestApp } from '../helpers/app.js';
+import type { tokens } from '../helpers/processing.js';
 import { UNITS } from '../helpers/app.js';
 
 type Auth = Record<string, string>;
+export type Tok = Awaited<ReturnType<typeof tokens>>;
 const DAY = 86_400_000;
 
 /** A valid conference of Hà Đông a week ahead; registration closes a day before. */
@@ -42,4 +44,21 @@ export async function startedAlready(t: TestApp, id: number) {
 /** Registration closed but the meeting still ahead. */
 export async function registrationOver(t: TestApp, id: number) {
   await sql`update conference set registration_closes_at = now() - interval '1 minute' where id = ${id}`.execute(t.db);
+}
+
+/** The calls the conference API tests make, on the suite that `suite()` gives (read at each call: its app is built in before()). */
+export function conferenceCalls(suite: () => { t: TestApp; tok: Tok }) {
+  const inject = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = {}) =>
+    suite().t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
+  const expectCode = (r: { statusCode: number; body: string; json(): { code: string } }, status: number, code: string) => {
+    assert.equal(r.statusCode, status, r.body);
+    assert.equal(r.json().code, code);
+  };
+  const register = (id: number, body: object, headers: Record<string, string> = {}) =>
+    inject('POST', `/api/v1/conferences/${id}/registrations`, body, headers);
+  const ask = (id: number, body: object, headers: Record<string, string> = {}) =>
+    inject('POST', `/api/v1/conferences/${id}/questions`, body, headers);
+  const accept = (id: number, qid: number) =>
+    inject('POST', `/api/v1/conferences/${id}/questions/${qid}/moderation`, { decision: 'accept' }, suite().tok.specialistHaDong);
+  return { inject, expectCode, register, ask, accept };
 }
