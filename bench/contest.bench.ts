@@ -16,7 +16,6 @@
 //      (bench/lib/contest-client.ts, keep-alive sockets) and this one, which sets up, watches the
 //      CPU of all three and PostgreSQL's, and prints.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,11 +24,12 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openPostgres } from '../src/db/engine.js';
-import { migrateToLatest } from '../src/db/migrate.js';
-import { DEMO_PASSWORD, seedCatalogue, seedDemoAccounts, seedUnits } from '../src/seed/seed.js';
-import { ANSWER_MODES, STEPS, runClient, type AnswerMode, type ClientResult } from './lib/contest-client.js';
+import { DEMO_PASSWORD } from '../src/seed/seed.js';
+import { ANSWER_MODES, runClient, type AnswerMode } from './lib/contest-client.js';
 import { generateRound, sqlRankingSketch } from './lib/contest-ranking-data.js';
+import { printEntries } from './lib/contest-report.js';
 import { startServer, type ServerHandle } from './lib/contest-server.js';
+import { call, prepareDatabase, setUpContest } from './lib/contest-setup.js';
 import { cpuWatch } from './lib/cpu-watch.js';
 import { int, msf, table } from './lib/report.js';
 
@@ -79,8 +79,6 @@ const THINK_MS =
   opts.think === 'auto' ? Math.round(((PARTICIPANTS / RATE) * 1000) / (QUESTIONS + 2) / 1.1) : Math.max(0, Number(opts.think));
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/';
 const BENCH_DB = opts.db!;
-const GOAL_RATE = 500;
-const GOAL_P99 = 200;
 
 const log = (s: string) => console.log(s);
 const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
@@ -90,122 +88,7 @@ const dbUrl = (() => {
   return u.toString();
 })();
 
-// ---------------------------------------------------------------- HTTP set-up calls
-
-/** One request with node:http (no timeout: freezing a large ranking takes a while); the body read whole. */
-function call(port: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; body: string; ms: number }>((resolve, reject) => {
-    const t = performance.now();
-    const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path,
-        headers: { accept: 'application/json', ...(data ? { 'content-type': 'application/json' } : {}), ...headers },
-      },
-      (res) => {
-        const parts: Buffer[] = [];
-        res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(parts).toString('utf8'), ms: performance.now() - t }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-async function api<T>(port: number, method: string, path: string, auth: Record<string, string>, body: unknown, expect: number) {
-  const r = await call(port, method, `/api/v1/contest${path}`, body, auth);
-  if (r.status !== expect) throw new Error(`${method} ${path}: ${r.status} ${r.body.slice(0, 300)}`);
-  return JSON.parse(r.body) as T;
-}
-
-/** A contest with one pool of `bank` questions and one published round, open now, through the admin API. */
-async function setUpContest(port: number, admin: Record<string, string>, label: string, bank: number, questions: number) {
-  const c = await api<{ id: number }>(
-    port,
-    'POST',
-    '/contests',
-    admin,
-    { title: { vi: `Cuộc thi đo hiệu năng ${label}`, en: `Benchmark ${label}` } },
-    201,
-  );
-  const p = await api<{ id: number }>(
-    port,
-    'POST',
-    `/contests/${c.id}/pools`,
-    admin,
-    { fieldCode: 'justice', name: { vi: 'Tư pháp', en: 'Justice' } },
-    201,
-  );
-  for (let i = 0; i < bank; i++) {
-    const multiple = i % 3 === 2;
-    await api(
-      port,
-      'POST',
-      `/pools/${p.id}/questions`,
-      admin,
-      {
-        kind: multiple ? 'multiple' : 'single',
-        difficulty: (i % 3) + 1,
-        text: { vi: `Câu hỏi số ${i + 1} về dịch vụ công trực tuyến?`, en: `Question ${i + 1} on online public services?` },
-        options: [0, 1, 2, 3].map((o) => ({
-          text: { vi: `Phương án ${o + 1}`, en: `Option ${o + 1}` },
-          correct: o === 0 || (multiple && o === 2),
-        })),
-        explanation: { vi: `Giải thích ${i + 1}`, en: `Explanation ${i + 1}` },
-      },
-      201,
-    );
-  }
-  const r = await api<{ id: number }>(
-    port,
-    'POST',
-    `/contests/${c.id}/rounds`,
-    admin,
-    {
-      opensAt: new Date(Date.now() - 60_000).toISOString(),
-      closesAt: new Date(Date.now() + 86_400_000).toISOString(),
-      questionCount: questions,
-      timeLimitSeconds: 1800,
-    },
-    201,
-  );
-  await api(port, 'POST', `/rounds/${r.id}/publish`, admin, undefined, 200);
-  return { contestId: c.id, roundId: r.id };
-}
-
-// ---------------------------------------------------------------- database
-
-async function prepareDatabase(admin: pg.Client) {
-  await admin.query(`drop database if exists ${BENCH_DB} with (force)`);
-  await admin.query(`create database ${BENCH_DB}`);
-  const database = await openPostgres(dbUrl, 2);
-  try {
-    await migrateToLatest(database.db);
-    await seedUnits(database.db);
-    await seedCatalogue(database.db);
-    await seedDemoAccounts(database.db);
-  } finally {
-    await database.close();
-  }
-}
-
 // ---------------------------------------------------------------- load
-
-function stepRows(r: ClientResult, seconds: number) {
-  return [...STEPS, 'get'].flatMap((s) => {
-    const x = r.steps[s];
-    if (!x) return [];
-    const errors = Object.entries(x.errors)
-      .map(([k, v]) => `${k} ×${v}`)
-      .join(', ');
-    return [[s, int(x.n), int(x.n / seconds), msf(x.p50), msf(x.p95), msf(x.p99), msf(x.max), errors || '0']];
-  });
-}
 
 async function loadRun(server: ServerHandle, port: number, admin: Record<string, string>, unitCodes: string[], run: number) {
   const ids = await setUpContest(port, admin, `tải ${run}`, BANK, QUESTIONS);
@@ -247,7 +130,7 @@ log(
 let server: ServerHandle | null = null;
 try {
   if (opts.reuse) log('reusing the database of an earlier run (--reuse)');
-  else await prepareDatabase(pgAdmin);
+  else await prepareDatabase(pgAdmin, BENCH_DB, dbUrl);
   server = await startServer(
     {
       NODE_ENV: 'test',
@@ -288,57 +171,19 @@ try {
     if (opts.profile) await server.startProfile();
     const { r, c } = await loadRun(server, port, admin, unitCodes, 1);
     if (opts.profile) log(`server CPU profile of the entries (warm-up included): ${await server.stopProfile()}`);
-    const worst = Math.max(...STEPS.filter((s) => r.steps[s]).map((s) => r.steps[s]!.p99));
-    const errs = STEPS.reduce((a, s) => a + Object.values(r.steps[s]?.errors ?? {}).reduce((x, y) => x + y, 0), 0);
 
-    log(`\nbaselines (closed loop, ${Math.min(CONNECTIONS, 64)} sockets, 10 s after 3 s):`);
-    log(
-      table(
-        ['what', 'requests', 'per s', 'p50', 'p95', 'p99', 'max', 'errors'],
-        [
-          ['bare Fastify GET /hello', ...stepRows(hello.r, 10)[0]!.slice(1)],
-          ["the app's GET /healthz (its hooks and headers, no statement)", ...stepRows(health.r, 10)[0]!.slice(1)],
-          ['GET /api/v1/contest/contests/:id (2 statements)', ...stepRows(contestGet.r, 10)[0]!.slice(1)],
-        ],
-      ),
-    );
-    log(`\nentries (${SECONDS} s):`);
-    log(table(['step', 'requests', 'per s', 'p50', 'p95', 'p99', 'max', 'errors'], stepRows(r, SECONDS)));
-    const offered = PARTICIPANTS / (((QUESTIONS + 2) * THINK_MS) / 1000);
-    log(
-      `  completed entries: ${int(r.completed)} = ${r.completedRate.toFixed(1)}/s (offered at most ${int(offered)}/s by the think time); ` +
-        `${int(r.requestRate)} requests/s; ${r.abandoned} participants gave up after an error; ` +
-        `most requests waiting for a socket in the client: ${r.maxQueued}`,
-    );
-    const share = (x: number) => `${Math.round(x * 100)}%`;
-    const cpuLine = (what: string, x: { server: number; postgres: number; machine: number }, client: ClientResult) =>
-      `  CPU (${what}, share of one core): client ${share(client.clientCoreShare)} (${client.clientCpuMsPerRequest.toFixed(3)} ms/request), ` +
-      `server ${share(x.server)}, PostgreSQL ${share(x.postgres)}; machine busy ${share(x.machine)} of ${cpus().length} cores`;
-    log(cpuLine('hello', hello.c, hello.r));
-    log(cpuLine('healthz', health.c, health.r));
-    log(cpuLine('contest GET', contestGet.c, contestGet.r));
-    log(cpuLine('entries', c, r));
-    // Per request, CPU time does not depend on how much of the machine others take.
-    const per = (x: number, rate: number) => (x * 1000) / rate;
-    const sum = r.clientCpuMsPerRequest + per(c.server, r.requestRate) + per(c.postgres, r.requestRate);
-    log(
-      `  CPU per entries request: client ${r.clientCpuMsPerRequest.toFixed(3)} ms, server ${per(c.server, r.requestRate).toFixed(3)} ms, ` +
-        `PostgreSQL ${per(c.postgres, r.requestRate).toFixed(3)} ms; sum ${sum.toFixed(3)} ms -> ${cpus().length} idle cores would carry at most ` +
-        `${int((cpus().length * 1000) / sum)} requests/s = ${int((cpus().length * 1000) / sum / REQUESTS_PER_ENTRY)} entries/s (an estimate: no queueing, no kernel time)`,
-    );
-    for (const [what, b] of [
-      ['hello', hello],
-      ['healthz', health],
-      ['contest GET', contestGet],
-    ] as const)
-      log(
-        `  CPU per ${what} request: client ${b.r.clientCpuMsPerRequest.toFixed(3)} ms, server ${per(b.c.server, b.r.requestRate).toFixed(3)} ms, ` +
-          `PostgreSQL ${per(b.c.postgres, b.r.requestRate).toFixed(3)} ms`,
-      );
-    const ratePass = r.completedRate >= GOAL_RATE;
-    log(`  goal >= ${GOAL_RATE} completed entries/s: ${r.completedRate.toFixed(1)}/s -> ${ratePass ? 'PASS' : 'FAIL'}`);
-    log(`  goal p99 < ${GOAL_P99} ms for every step: worst ${msf(worst)} -> ${worst < GOAL_P99 ? 'PASS' : 'FAIL'}`);
-    if (errs) log(`  !! ${errs} requests did not answer as expected (see the errors column)`);
+    printEntries({
+      hello,
+      health,
+      contestGet,
+      entries: { r, c },
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      participants: PARTICIPANTS,
+      questions: QUESTIONS,
+      thinkMs: THINK_MS,
+      requestsPerEntry: REQUESTS_PER_ENTRY,
+    });
     const mem = await server.memory();
     log(`  server memory after the load: RSS ${mb(mem.rss)}, heap ${mb(mem.heapUsed)}, peak RSS ${mb(mem.maxRss)}`);
   }

@@ -24,15 +24,14 @@ import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
-import { openPostgres } from '../src/db/engine.js';
-import { migrateToLatest } from '../src/db/migrate.js';
-import { seedFaq } from '../src/modules/faq/faq.seed.js';
-import { DEMO_PASSWORD, seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits } from '../src/seed/seed.js';
+import { DEMO_PASSWORD } from '../src/seed/seed.js';
 import { runLoad } from './lib/http-load.js';
 import { KeepAlivePool } from './lib/keepalive-pool.js';
-import { int, msf, table } from './lib/report.js';
+import { int, msf } from './lib/report.js';
 import { startSoakServer, type SoakServer } from './lib/soak-server.js';
-import { MIX, Recorder, Workload, type Accounts } from './lib/soak-workload.js';
+import { printReport, type MemSample } from './lib/soak-report.js';
+import { prepareDatabase, readCatalogue } from './lib/soak-setup.js';
+import { Recorder, Workload, type Accounts } from './lib/soak-workload.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -63,7 +62,6 @@ const MAX_INFLIGHT = Number(opts['max-inflight']);
 const SAMPLE_S = Number(opts.sample);
 const BASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/';
 const BENCH_DB = opts.db!;
-const GOAL_RSS_MB = 300;
 const MB = 1024 * 1024;
 const log = (s: string) => console.log(s);
 const la = () =>
@@ -76,22 +74,6 @@ const dbUrl = (() => {
   return u.toString();
 })();
 
-async function prepareDatabase(admin: pg.Client) {
-  await admin.query(`drop database if exists ${BENCH_DB} with (force)`);
-  await admin.query(`create database ${BENCH_DB}`);
-  const database = await openPostgres(dbUrl, 2);
-  try {
-    await migrateToLatest(database.db);
-    await seedUnits(database.db);
-    await seedCalendars(database.db);
-    if (await seedCatalogue(database.db)) await seedFaq(database.db);
-    await seedDemoAccounts(database.db);
-    await seedDemoOffers(database.db);
-  } finally {
-    await database.close();
-  }
-}
-
 function serverCpuMs(pid: number) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -102,38 +84,7 @@ function serverCpuMs(pid: number) {
   }
 }
 
-/** Least-squares slope of y over x. */
-function slope(points: { x: number; y: number }[]) {
-  const n = points.length;
-  if (n < 2) return NaN;
-  const mx = points.reduce((a, p) => a + p.x, 0) / n;
-  const my = points.reduce((a, p) => a + p.y, 0) / n;
-  let num = 0;
-  let den = 0;
-  for (const p of points) {
-    num += (p.x - mx) * (p.y - my);
-    den += (p.x - mx) ** 2;
-  }
-  return den ? num / den : NaN;
-}
-
-const pct = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface MemSample {
-  t: number;
-  rssMb: number;
-  anonMb: number;
-  fileMb: number;
-  heapMb: number;
-  committedMb: number;
-  /** Jobs due or retrying (notifications) in the database: the outbox keeps up when this stays flat. */
-  jobs: number;
-  cpu: number;
-  load1: number;
-  phase: 'warm-up' | 'soak' | 'after';
-}
 
 // ---------------------------------------------------------------- main
 
@@ -160,7 +111,7 @@ try {
   // server must share them (set before anything in this process reads them).
   const piiKeys = { PII_KEYS: `soak:${randomBytes(32).toString('base64')}`, PII_HASH_KEY: randomBytes(32).toString('base64') };
   Object.assign(process.env, piiKeys);
-  await prepareDatabase(pgAdmin);
+  await prepareDatabase(pgAdmin, BENCH_DB, dbUrl);
   const snapDir = opts['heap-snapshots'];
   server = await startSoakServer(
     {
@@ -198,17 +149,7 @@ try {
     districtSpecialist: await token('specialist.hadong@demo.motcua.vn'),
     districtLeader: await token('leader.hadong@demo.motcua.vn'),
   };
-  const cat = await (async () => {
-    const c = new pg.Client({ connectionString: dbUrl });
-    await c.connect();
-    try {
-      const p = await c.query<{ code: string }>('select code from procedure order by code');
-      const f = await c.query<{ code: string }>('select code from field order by code');
-      return { procedures: p.rows.map((r) => r.code), fields: f.rows.map((r) => r.code) };
-    } finally {
-      await c.end();
-    }
-  })();
+  const cat = await readCatalogue(dbUrl);
 
   // Baseline in the same run: the app's /healthz (its hooks and headers, no statement), closed loop.
   const baseline = await runLoad({ port: srv.port, paths: ['/healthz'], connections: 16, seconds: 5, warmup: 2 });
@@ -315,132 +256,27 @@ try {
   const serverExit = await srv.stop();
   server = null;
 
-  // ---------------------------------------------------------------- report
-  const rows = [...rec.lat.entries()]
-    .sort((a, b) => b[1].length - a[1].length)
-    .map(([name, lat]) => {
-      lat.sort((a, b) => a - b);
-      const e = rec.errors.get(name)?.n ?? 0;
-      return [
-        name,
-        int(lat.length),
-        (lat.length / measuredS).toFixed(2),
-        msf(pct(lat, 50)),
-        msf(pct(lat, 95)),
-        msf(pct(lat, 99)),
-        msf(lat.at(-1)!),
-        String(e),
-      ];
-    });
-  const requests = [...rec.lat.values()].reduce((a, l) => a + l.length, 0);
-  const all = [...rec.lat.values()].flat().sort((a, b) => a - b);
-  rows.push([
-    'all requests',
-    int(requests),
-    (requests / measuredS).toFixed(1),
-    msf(pct(all, 50)),
-    msf(pct(all, 95)),
-    msf(pct(all, 99)),
-    msf(all.at(-1)!),
-    String(rec.errorCount),
-  ]);
-  log(
-    `\nrequests over the ${measuredS.toFixed(0)} s measured (each operation of the mix is one request, or several: a submission is 3, a processing action 2):`,
-  );
-  log(table(['request', 'count', 'per s', 'p50', 'p95', 'p99', 'max', 'errors'], rows));
-  const weights = Object.values(MIX).reduce((a, b) => a + b, 0);
-  log(
-    `  operations started: ${int(started)} = ${(started / measuredS).toFixed(1)}/s (asked ${RATE}/s); dropped at the in-flight cap: ${dropped}; ` +
-      `mix: ${Object.entries(MIX)
-        .map(([k, v]) => `${k} ${Math.round((v / weights) * 100)}%`)
-        .join(', ')}`,
-  );
-  log(
-    `  pipeline: ${int(wl.submitted)} dossiers submitted in the run, ${int(wl.returned)} results returned, ${wl.returnedToSpecialist} returned by the ward leader to the specialist; ` +
-      `waiting at the end: ${Object.entries(wl.queues)
-        .map(([k, v]) => `${k} ${v.length}`)
-        .join(', ')}; operations with nothing to do at their stage (ran a submission or a receive instead): ${rec.fallbacks}`,
-  );
-  log(
-    `\nerrors (any status other than 2xx/3xx, timeouts, closed sockets): ${rec.errorCount} -> ${rec.errorCount === 0 ? 'PASS' : 'FAIL'} (goal 0)`,
-  );
-  for (const [name, e] of rec.errors) {
-    log(`  ${name}: ${e.n}`);
-    for (const x of e.examples) log(`    ${x}`);
-  }
-
-  log(
-    `\nserver memory (RSS from /proc every ${SAMPLE_S} s, anonymous and file-backed; heap = V8 heap after the last full collection and the heap V8 kept committed then, from --trace-gc; jobs waiting, read 10 s before; CPU = share of one core over the interval):`,
-  );
-  log(
-    table(
-      ['t (s)', 'phase', 'RSS MB', 'anon MB', 'file MB', 'heap MB', 'committed', 'jobs waiting', 'server CPU', 'load 1 min'],
-      mem.map((m) => [
-        m.t.toFixed(0),
-        m.phase,
-        m.rssMb.toFixed(1),
-        m.anonMb.toFixed(1),
-        m.fileMb.toFixed(1),
-        Number.isFinite(m.heapMb) ? m.heapMb.toFixed(1) : '–',
-        Number.isFinite(m.committedMb) ? m.committedMb.toFixed(1) : '–',
-        Number.isFinite(m.jobs) ? String(m.jobs) : '–',
-        `${Math.round(m.cpu * 100)}%`,
-        m.load1.toFixed(2),
-      ]),
-    ),
-  );
-  const soakMem = mem.filter((m) => m.phase === 'soak');
-  const perMin = (pts: { x: number; y: number }[]) => slope(pts) * 60;
-  const rssPts = soakMem.map((m) => ({ x: m.t, y: m.rssMb }));
-  const half = rssPts.slice(Math.floor(rssPts.length / 2));
-  const gcPts = srv.gc
-    .filter((g) => g.isolate === mainIsolate() && g.at >= warmEnd && g.at <= end)
-    .map((g) => ({ x: (g.at - t0) / 1000, y: g.heapAfterMb }));
-  const first = soakMem[0];
-  const last = soakMem.at(-1);
-  log(
-    `  RSS: ${mem[0]!.rssMb.toFixed(0)} MB at the start of the warm-up, ${first?.rssMb.toFixed(0)} MB at the start of the measured period, ` +
-      `${last?.rssMb.toFixed(0)} MB at its end, max ${maxRss.toFixed(0)} MB -> ${maxRss < GOAL_RSS_MB ? 'PASS' : 'FAIL'} (goal < ${GOAL_RSS_MB} MB)`,
-  );
-  log(
-    `  RSS slope over the measured period: ${perMin(rssPts).toFixed(2)} MB/min (${(perMin(rssPts) * 60).toFixed(0)} MB/h); ` +
-      `over its second half: ${perMin(half).toFixed(2)} MB/min`,
-  );
-  log(
-    `  heap after full collections: ${gcPts.length} in the measured period, first ${gcPts[0]?.y.toFixed(1) ?? '–'} MB, last ${gcPts.at(-1)?.y.toFixed(1) ?? '–'} MB, ` +
-      `slope ${perMin(gcPts).toFixed(2)} MB/min`,
-  );
-  log(
-    `  load average (1 min) during the measured period: min ${Math.min(...loads).toFixed(2)}, mean ${(loads.reduce((a, b) => a + b, 0) / loads.length).toFixed(2)}, max ${Math.max(...loads).toFixed(2)}; after: ${la()}`,
-  );
-  log(
-    `  server logs: ${int(srv.logs.lines)} lines (${(srv.logs.bytes / MB).toFixed(1)} MB) by level ${JSON.stringify(srv.logs.byLevel)}; ` +
-      `stopped with SIGTERM, exit code ${serverExit}${snapDir ? `; ${snapshots} heap snapshots in ${snapDir}` : ''}`,
-  );
-  const topMsgs = Object.entries(srv.logs.byMsg)
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 6);
-  log(`  most frequent log messages: ${topMsgs.map(([m, n]) => `"${m}" ×${int(n)}`).join(', ')}`);
-  for (const l of srv.logs.errors) log(`    ${l}`);
-  if (srv.stderr.length) log(`  server stderr:\n    ${srv.stderr.join('\n    ')}`);
-  const counts = await (async () => {
-    const c = new pg.Client({ connectionString: dbUrl });
-    await c.connect();
-    try {
-      const r = await c.query(
-        `select (select count(*) from dossier)::int as dossiers, (select count(*) from dossier_event)::int as events,
-                (select count(*) from stored_file)::int as files, (select count(*) from job where done_at is not null)::int as jobs_done,
-                (select count(*) from job where done_at is null and failed_at is null)::int as jobs_pending,
-                (select count(*) from job where failed_at is not null)::int as jobs_failed`,
-      );
-      return r.rows[0]!;
-    } catch (e) {
-      return { error: (e as Error).message };
-    } finally {
-      await c.end();
-    }
-  })();
-  log(`  database after the run: ${JSON.stringify(counts)}`);
+  await printReport({
+    rec,
+    wl,
+    srv,
+    mem,
+    loads,
+    maxRss,
+    t0,
+    warmEnd,
+    end,
+    measuredS,
+    started,
+    dropped,
+    mainIsolate,
+    serverExit,
+    snapDir,
+    snapshots,
+    rate: RATE,
+    sampleS: SAMPLE_S,
+    dbUrl,
+  });
 } finally {
   pool?.close();
   if (server) await server.stop();
