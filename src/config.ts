@@ -261,6 +261,10 @@ function esmsConfig(env: Env): EsmsConfig | null {
   if (env.SMS_PROVIDER !== 'esms') return null;
   const missing = (['ESMS_API_KEY', 'ESMS_SECRET_KEY', 'ESMS_BRANDNAME'] as const).filter((k) => !env[k]);
   if (missing.length > 0) throw new ConfigError(`SMS_PROVIDER=esms needs ${missing.join(', ')} (the account at eSMS.vn).`);
+  // The keys travel in every request's body.
+  if (env.NODE_ENV === 'production' && !env.ESMS_URL.startsWith('https://')) {
+    throw new ConfigError('ESMS_URL must be https:// when NODE_ENV=production: the account keys are sent with every message.');
+  }
   return {
     url: env.ESMS_URL,
     apiKey: env.ESMS_API_KEY!,

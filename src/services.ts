@@ -165,10 +165,16 @@ export function createServices(config: Config, database: Database, log: JobLog |
     contestEntries,
     contestLeaderboard: new ContestLeaderboard(db, contestEntries),
     contestPlay,
-    contestRecovery: new ContestRecovery(db, contestAdmin, recoveryDeliverable(config), siteHost, {
-      ...RECOVERY_RULES,
-      perDaySite: config.contestFairness.recoverySmsPerDay,
-    }),
+    contestRecovery: new ContestRecovery(
+      db,
+      contestAdmin,
+      recoveryDeliverable(config) && config.contestFairness.recoverySmsPerDay > 0,
+      siteHost,
+      {
+        ...RECOVERY_RULES,
+        perDaySite: config.contestFairness.recoverySmsPerDay,
+      },
+    ),
     contestCertificates: new ContestCertificates(db, contestEntries, contestPlay),
     contestBank: new ContestBank(db),
     contestImports: new ContestImports(db),

@@ -106,8 +106,11 @@ export function wantsJson(request: FastifyRequest): boolean {
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
   const p = toProblem(err);
   // A round's results being computed is expected at its close, not a failure to look into.
-  if (p.status >= 500 && p.code !== 'contest_results_pending') request.log.error({ err }, 'request failed');
-  else request.log.info({ code: p.code, status: p.status }, 'request refused');
+  // Nor is the day's SMS budget spent: an alert watches for it (docs/operations.md, section 8), and a
+  // flood of such refusals must not flood the log with stack traces.
+  if (p.status >= 500 && p.code !== 'contest_results_pending' && p.code !== 'contest_recovery_budget_spent')
+    request.log.error({ err }, 'request failed');
+  else request.log[p.code === 'contest_recovery_budget_spent' ? 'warn' : 'info']({ code: p.code, status: p.status }, 'request refused');
   const locale = request.locale ?? 'vi';
   const t = translator(locale, messageDefaults(request));
   const messageKey = `err.${p.code}`;

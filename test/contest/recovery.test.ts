@@ -214,23 +214,27 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
     assert.ok(seconds > 0 && seconds <= 86_400, String(seconds));
 
     // Over HTTP: 503 (the site's limit, not the client's doing), when it frees, in the visitor's language.
-    const spent = await testApp({ contestFairness: { ...t.app.config.contestFairness, recoverySmsPerDay: 0 } });
+    const spent = await testApp({ contestFairness: { ...t.app.config.contestFairness, recoverySmsPerDay: 1 } });
     try {
       const { id } = await openContest(spent);
-      const reg = await spent.app.inject({
-        method: 'POST',
-        url: `/api/v1/contest/contests/${id}/participants`,
-        payload: { name: 'Lê Thị Hoa', phone: '0930009999', unitCode: UNITS.quangTrung },
-      });
-      assert.equal(reg.statusCode, 201, reg.body);
-      const r = await spent.app.inject({
-        method: 'POST',
-        url: `/api/v1/contest/contests/${id}/recovery`,
-        headers: { 'accept-language': 'vi' },
-        payload: { phone: '0930009999' },
-      });
+      const ask = async (phone: string) => {
+        const reg = await spent.app.inject({
+          method: 'POST',
+          url: `/api/v1/contest/contests/${id}/participants`,
+          payload: { name: 'Lê Thị Hoa', phone, unitCode: UNITS.quangTrung },
+        });
+        assert.equal(reg.statusCode, 201, reg.body);
+        return spent.app.inject({
+          method: 'POST',
+          url: `/api/v1/contest/contests/${id}/recovery`,
+          headers: { 'accept-language': 'vi' },
+          payload: { phone },
+        });
+      };
+      assert.equal((await ask('0930009998')).statusCode, 202, 'the one code of the day');
+      const r = await ask('0930009999');
       assert.deepEqual(code(r), [503, 'contest_recovery_budget_spent']);
-      assert.ok(Number(r.headers['retry-after']) > 0);
+      assert.ok(Number(r.headers['retry-after']) > 86_000, String(r.headers['retry-after']));
       assert.match(r.json().title, /Hôm nay hệ thống đã gửi hết số mã/);
       const b = new Browser(spent.app);
       await b.get(`/contest/${id}/recover`);
@@ -238,11 +242,40 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
       assert.equal(page.statusCode, 503);
       assert.ok(Number(page.headers['retry-after']) > 0);
       assert.match(page.body, /đã gửi hết số mã/);
-      assert.match(page.body, /name="phone"/, 'the form is kept');
+      assert.match(page.body, /name="phone"/, 'back to the phone number');
+      assert.doesNotMatch(page.body, /name="code"/, 'no form for a code that was not sent');
     } finally {
       await spent.close();
     }
   });
+
+  test(
+    'a new code asked while the device verifies its last one: both finish (no deadlock on the participant row)',
+    { skip: ENGINE === 'pglite' ? 'one connection: no second transaction to hold the lock' : false },
+    async () => {
+      const { phone } = await register();
+      const device = await send(phone);
+      const p = await t.db
+        .selectFrom('contest_participant')
+        .select('id')
+        .where('phone_hash', '=', pii().hash('phone', phone))
+        .where('contest_id', '=', contestId)
+        .executeTakeFirstOrThrow();
+      let resend: Promise<unknown> | undefined;
+      // What verify does: the device's code row locked, then a token written for the participant.
+      await t.db.transaction().execute(async (trx) => {
+        await trx.selectFrom('contest_recovery_code').select('id').where('participant_id', '=', p.id).forUpdate().execute();
+        // Meanwhile a new code for the same device: it locks the participant, then waits for the code row.
+        resend = svc().sendCode(contestId, phone, 'vi', { ip: '10.8.0.1', device }, new Date(Date.now() + 61_000));
+        await new Promise((r) => setTimeout(r, 300));
+        await trx
+          .insertInto('contest_participant_token')
+          .values({ token_hash: sha256(`deadlock-${p.id}`), participant_id: p.id })
+          .execute();
+      });
+      await resend;
+    },
+  );
 
   test('bad input gets a clear refusal', async () => {
     const { phone } = await register();
@@ -296,6 +329,18 @@ describe(`contest recovery on another device (${ENGINE})`, () => {
       assert.doesNotMatch(post.body, /name="code"/, 'no form to type a code into');
     } finally {
       await off.close();
+    }
+    // A budget of no SMS a day is the same as no carrier.
+    const none = await testApp({ contestFairness: { ...t.app.config.contestFairness, recoverySmsPerDay: 0 } });
+    try {
+      const r = await none.app.inject({
+        method: 'POST',
+        url: `/api/v1/contest/contests/${contestId}/recovery`,
+        payload: { phone: '0912345678' },
+      });
+      assert.deepEqual(code(r), [404, 'contest_recovery_unavailable']);
+    } finally {
+      await none.close();
     }
   });
 

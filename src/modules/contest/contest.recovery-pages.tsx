@@ -39,6 +39,7 @@ const BACK_TO_PHONE = new Set<ErrorCode>([
   'contest_recovery_not_registered',
   'contest_recovery_too_many',
   'contest_rate_limited',
+  'contest_recovery_budget_spent',
 ]);
 
 function RecoverPage(p: {

@@ -118,7 +118,10 @@ export class ContestRecovery {
     const dayAgo = new Date(now.getTime() - DAY_MS);
     await this.db.transaction().execute(async (trx) => {
       // Two requests at once for one participant take turns, so both cannot pass the checks below.
-      await trx.selectFrom('contest_participant').select('id').where('id', '=', p.id).forUpdate().executeTakeFirstOrThrow();
+      // FOR NO KEY UPDATE, not FOR UPDATE: the latter also blocks the foreign-key checks of rows
+      // that refer to the participant (a verify's new token, an entry), and a verify holding its
+      // code row while it waits for us, as we wait for that row, was a deadlock (a 500).
+      await trx.selectFrom('contest_participant').select('id').where('id', '=', p.id).forNoKeyUpdate().executeTakeFirstOrThrow();
       const recent = await trx
         .selectFrom('contest_recovery_code')
         .select(['created_at', 'device_hash', 'client_ip'])

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ENGINE, testDatabase } from '../../../test/helpers/db.js';
 import { TestEsms } from '../../../test/helpers/esms.js';
@@ -105,6 +106,21 @@ describe('eSMS.vn carrier adapter', () => {
     assert.deepEqual(c.esms, { url: ESMS_SEND_URL, apiKey: 'k', secretKey: 's', brandname: 'UBND HA NOI', sandbox: false });
     assert.equal(loadConfig({ NODE_ENV: 'test' }).esms, null);
     assert.throws(() => loadConfig({ NODE_ENV: 'test', SMS_PROVIDER: 'esms', ESMS_URL: 'ftp://x' }), /ESMS_URL/);
+    const key = () => randomBytes(32).toString('base64');
+    const prod = {
+      NODE_ENV: 'production',
+      DEMO_DATA: 'false',
+      COOKIE_SECRET: 'x'.repeat(32),
+      PAYMENT_HASH_SECRET: 'y'.repeat(16),
+      PII_KEYS: `a:${key()}`,
+      PII_HASH_KEY: key(),
+      SMS_PROVIDER: 'esms',
+      ESMS_API_KEY: 'k',
+      ESMS_SECRET_KEY: 's',
+      ESMS_BRANDNAME: 'UBND HA NOI',
+    };
+    assert.equal(loadConfig(prod).esms?.url, ESMS_SEND_URL);
+    assert.throws(() => loadConfig({ ...prod, ESMS_URL: 'http://rest.esms.vn/x' }), /ESMS_URL must be https/);
   });
 });
 

@@ -89,7 +89,7 @@ export class EsmsSms implements SmsProvider {
       return { id: `esms-request-${ref}` };
     }
     const why = typeof reply.ErrorMessage === 'string' ? reply.ErrorMessage : JSON.stringify(reply).slice(0, 200);
-    if (code in ABOUT_THE_MESSAGE) throw new PermanentJobError(`eSMS code ${code}: ${ABOUT_THE_MESSAGE[code]} (${why})`);
+    if (Object.hasOwn(ABOUT_THE_MESSAGE, code)) throw new PermanentJobError(`eSMS code ${code}: ${ABOUT_THE_MESSAGE[code]} (${why})`);
     // The account needs an operator: said loudly, and the job retries with backoff meanwhile.
     this.log?.error({ code, why }, 'eSMS refused the message for an account reason; the job will retry');
     throw new Error(`eSMS code ${code || '(none)'}: ${why}`);
