@@ -5,7 +5,7 @@
 // 2. The ranking of a closed round of 600,000 entries (generated in SQL): freezing it (the first
 //    GET .../results), reading it back, and the per-unit leaderboard, with the server's memory.
 // Run: npm run bench -- contest [--participants 2000] [--rate 500] [--questions 10] [--bank 60]
-//        [--answers each|sheet|with-submit] [--servers 1] [--think auto|ms] [--seconds 30] [--warmup 10] [--connections 128] [--pool 10]
+//        [--answers each|sheet|with-submit] [--rate-limit on|off] [--servers 1] [--think auto|ms] [--seconds 30] [--warmup 10] [--connections 128] [--pool 10]
 //        [--only load,ranking] [--ranking-entries 600000] [--db motcua_bench_contest] [--keep] [--reuse] [--profile dir]
 //        [--server-heap MB]
 //      BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/): the database --db
@@ -45,6 +45,8 @@ const { values: opts } = parseArgs({
     connections: { type: 'string', default: '128' },
     pool: { type: 'string', default: '10' },
     answers: { type: 'string', default: 'each' },
+    /** The contest's rate limiter (one counter upsert per request, batched): on as in production, each participant from its own address. */
+    'rate-limit': { type: 'string', default: 'on' },
     /** Server processes (node:cluster workers sharing the port), each with its own pool of --pool. */
     servers: { type: 'string', default: '1' },
     only: { type: 'string', default: 'load,ranking' },
@@ -71,6 +73,8 @@ const POOL = Number(opts.pool);
 const ONLY = new Set(opts.only!.split(','));
 if (!(ANSWER_MODES as readonly string[]).includes(opts.answers!)) throw new Error(`--answers must be one of ${ANSWER_MODES.join(', ')}`);
 const ANSWER_MODE = opts.answers as AnswerMode;
+if (opts['rate-limit'] !== 'on' && opts['rate-limit'] !== 'off') throw new Error('--rate-limit must be on or off');
+const RATE_LIMIT = opts['rate-limit'] === 'on';
 const REQUESTS_PER_ENTRY = { each: QUESTIONS + 3, sheet: 4, 'with-submit': 3 }[ANSWER_MODE];
 const RANKING_ENTRIES = Number(opts['ranking-entries']);
 // A participant makes QUESTIONS + 3 requests and thinks QUESTIONS + 2 times per entry. `auto`
@@ -105,6 +109,7 @@ async function loadRun(server: ServerHandle, port: number, admin: Record<string,
     warmup: WARMUP,
     answerMode: ANSWER_MODE,
     phoneBase: 10_000_000 + run * 5_000_000,
+    forwardedFor: RATE_LIMIT,
   });
   const c = await cpu;
   return { r, c, ids };
@@ -140,8 +145,10 @@ try {
       JOBS: 'off',
       LOG_LEVEL: 'silent',
       LOGIN_RATE_LIMIT: '100000',
-      // Per-IP limits on the contest (fairness, issue 9): every virtual participant comes from 127.0.0.1.
-      CONTEST_RATE_LIMIT: 'off',
+      // Every virtual participant connects from 127.0.0.1: with the limiter on, each says where it
+      // comes from in X-Forwarded-For, as the load balancer would in production.
+      CONTEST_RATE_LIMIT: RATE_LIMIT ? 'on' : 'off',
+      TRUST_PROXY: RATE_LIMIT ? 'true' : 'false',
       ...(opts['server-heap'] ? { NODE_OPTIONS: `--max-old-space-size=${Number(opts['server-heap'])}` } : {}),
     },
     opts.profile,
@@ -160,7 +167,7 @@ try {
   if (ONLY.has('load')) {
     log(
       `\nEntries: ${int(PARTICIPANTS)} participants at once, ${QUESTIONS} questions per entry from a bank of ${BANK}, ` +
-        `answers sent ${ANSWER_MODE} (${REQUESTS_PER_ENTRY} requests per entry), ${opts.servers} server process(es), ` +
+        `answers sent ${ANSWER_MODE} (${REQUESTS_PER_ENTRY} requests per entry), rate limiter ${RATE_LIMIT ? 'on' : 'off'}, ${opts.servers} server process(es), ` +
         `think ${THINK_MS} ms (0.5x-1.5x) between steps, ${CONNECTIONS} keep-alive sockets, server pool ${POOL}; ` +
         `${SECONDS} s after ${WARMUP} s warm-up`,
     );

@@ -34,6 +34,8 @@ export interface EntriesSpec {
   answerMode: AnswerMode;
   /** First phone number used (as an integer after the leading 0), so runs on one contest never collide. */
   phoneBase: number;
+  /** Each participant sends its own X-Forwarded-For address (the server trusts the proxy), so per-IP limits apply as in production. */
+  forwardedFor: boolean;
 }
 
 export interface LoopSpec {
@@ -174,15 +176,18 @@ async function runEntries(spec: EntriesSpec): Promise<ClientResult> {
 
   const oneEntry = async (i: number): Promise<boolean> => {
     const n = phone++;
+    const from: Record<string, string> = spec.forwardedFor
+      ? { 'x-forwarded-for': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }
+      : {};
     const reg = await step(
       'register',
       `/api/v1/contest/contests/${spec.contestId}/participants`,
       { name: `Người Thi Thử ${n}`, phone: `09${String(n).padStart(8, '0')}`, unitCode: spec.unitCodes[(i + n) % spec.unitCodes.length] },
-      {},
+      from,
       [201],
     );
     if (!reg) return false;
-    const auth = { 'x-contest-token': reg.token as string };
+    const auth = { ...from, 'x-contest-token': reg.token as string };
     await think();
     const entry = (await step('start', `/api/v1/contest/rounds/${spec.roundId}/start`, undefined, auth, [201])) as {
       entryId: number;

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { bearerFor, Browser, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { buildBank, hours, type Auth } from './fixtures.js';
+import { ContestRateLimiter } from '../../src/modules/contest/contest.ratelimit.js';
 
 const base = loadConfig({ NODE_ENV: 'test' }).contestFairness;
 const fairness = {
@@ -157,6 +158,67 @@ describe(`contest rate limits per IP and per phone (${ENGINE})`, () => {
     ] as const)
       starts.push((await api('POST', `/rounds/${roundId}/start`, auth, undefined, ip)).statusCode);
     assert.deepEqual(starts, [201, 200, 200, 429], 'three starts per participant, whichever device');
+  });
+
+  test('concurrent requests are counted together and exactly: one participant starting 12 times at once gets 3 through', async () => {
+    const { who } = await register('10.11.0.1');
+    const r = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => api('POST', `/rounds/${roundId}/start`, who, undefined, `10.11.1.${i}`)),
+    );
+    const statuses = r.map((x) => x.statusCode).sort();
+    assert.deepEqual(statuses, [200, 200, 201, ...Array(9).fill(429)]);
+    const row = await t.db
+      .selectFrom('contest_rate_window')
+      .select(['hits'])
+      .where('scope', '=', 'start:phone')
+      .where('window_start', '>', new Date(Date.now() - 600_000))
+      .orderBy('hits', 'desc')
+      .executeTakeFirstOrThrow();
+    assert.equal(row.hits, 12, 'every request counted, refused ones too');
+  });
+
+  test('the limiter alone: a batch adds each key once per request, in order, across keys; a spent window starts again', async () => {
+    const limiter = new ContestRateLimiter(t.db, 1);
+    const scope = `test:${Date.now()}`;
+    const hits = (key: string, n: number, limit: number) =>
+      Array.from({ length: n }, () =>
+        limiter.hit([
+          { scope, key, limit },
+          { scope: `${scope}:all`, key: 'x', limit: 100 },
+        ]),
+      );
+    const waits = await Promise.all([...hits('a', 5, 3), ...hits('b', 2, 3)]);
+    assert.deepEqual(
+      waits.map((w) => w > 0),
+      [false, false, false, true, true, false, false],
+    );
+    assert.ok(waits.every((w) => w <= 1));
+    const counts = await t.db
+      .selectFrom('contest_rate_window')
+      .select(['key', 'hits'])
+      .where('scope', 'like', `${scope}%`)
+      .orderBy('key')
+      .execute();
+    assert.deepEqual(counts, [
+      { key: 'a', hits: 5 },
+      { key: 'b', hits: 2 },
+      { key: 'x', hits: 7 },
+    ]);
+    await new Promise((r) => setTimeout(r, 1100));
+    assert.equal(await limiter.hit([{ scope, key: 'a', limit: 3 }]), 0, 'a new window after the old one ended');
+    assert.deepEqual(await limiter.hit([]), 0);
+  });
+
+  test('windows unused for a day are purged beside the counting', async () => {
+    const scope = `old:${Date.now()}`;
+    await t.db
+      .insertInto('contest_rate_window')
+      .values({ scope, key: 'k', window_start: new Date(Date.now() - 25 * 3600_000), hits: 3 })
+      .execute();
+    assert.equal(await new ContestRateLimiter(t.db, 60).hit([{ scope: `${scope}:new`, key: 'k', limit: 1 }]), 0);
+    const left = async () => (await t.db.selectFrom('contest_rate_window').select('key').where('scope', '=', scope).execute()).length;
+    for (let i = 0; i < 50 && (await left()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await left(), 0);
   });
 
   test('limits come from the environment and switch off for load tests', () => {
