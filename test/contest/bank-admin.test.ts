@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
 import { bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
 import { auditCount, buildBank, hours, keysOf, type Auth } from './fixtures.js';
@@ -173,13 +174,40 @@ describe(`contest question bank: generator, preview, edit, retire, balanced draw
     assert.deepEqual(retired.json(), { id: drawnId, outcome: 'retired' });
     assert.equal((await api('GET', `/questions/${drawnId}`, admin)).json().status, 'retired');
     assert.equal((await api('POST', `/questions/${drawnId}/retire`, admin)).json().code, 'contest_question_retired');
-    assert.deepEqual((await api('POST', `/questions/${undrawnId}/retire`, admin)).json(), { id: undrawnId, outcome: 'deleted' });
-    assert.equal((await api('GET', `/questions/${undrawnId}`, admin)).statusCode, 404);
+    // Never drawn, but active while a round runs: another process's copy of the bank may draw it now.
+    assert.deepEqual((await api('POST', `/questions/${undrawnId}/retire`, admin)).json(), { id: undrawnId, outcome: 'retired' });
     // The entry still shows its (now retired) question.
     const again = await api('POST', `/rounds/${round.json().id}/start`, { 'x-contest-token': reg.json().token });
     assert.equal(again.json().questions[0].id, drawnId);
-    assert.equal(await audit('contest.question.retire'), 1);
-    assert.equal(await audit('contest.question.delete'), 1);
+    assert.equal(await audit('contest.question.retire'), 2);
+  });
+
+  test('retire deletes a draft, and an active question while no round is published; an approval meanwhile is 409 contest_question_changed', async () => {
+    const contest = await newContest('Cuộc thi chưa mở vòng nào');
+    const p = await api('POST', `/contests/${contest}/pools`, admin, { fieldCode: 'justice', name: { vi: 'Tư pháp', en: 'Justice' } });
+    const [draft, active, racing] = [...(await buildBank(t, admin, p.json().id, 3)).keys()];
+    await t.db.updateTable('contest_question').set({ status: 'draft' }).where('id', 'in', [draft!, racing!]).execute();
+    const deletes = await audit('contest.question.delete');
+    for (const id of [draft!, active!]) {
+      assert.deepEqual((await api('POST', `/questions/${id}/retire`, admin)).json(), { id, outcome: 'deleted' });
+      assert.equal((await api('GET', `/questions/${id}`, admin)).statusCode, 404);
+    }
+    assert.equal(await audit('contest.question.delete'), deletes + 2);
+    if (ENGINE === 'pglite') return; // one connection: no second transaction to hold the row
+    let retired: ReturnType<typeof api> | undefined;
+    await t.db.transaction().execute(async (trx) => {
+      // What an approval holds until it commits: the draft becomes active, so it may be drawn.
+      await trx.updateTable('contest_question').set({ status: 'active' }).where('id', '=', racing!).execute();
+      retired = api('POST', `/questions/${racing}/retire`, admin);
+      for (let i = 0; i < 200; i++) {
+        const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(t.db);
+        if (waiting.rows[0]!.n > 0) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    });
+    const r = await retired!;
+    assert.deepEqual([r.statusCode, r.json().code], [409, 'contest_question_changed']);
+    assert.equal((await api('GET', `/questions/${racing}`, admin)).json().status, 'active');
   });
 
   test('entries draw a fair share from each pool', async () => {

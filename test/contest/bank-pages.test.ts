@@ -153,7 +153,12 @@ describe(`contest admin pages (${ENGINE})`, () => {
     assert.match((await b.get(approved.headers.location!)).body, new RegExp(`data-question="${draftId}" data-status="active"`));
     const again = await b.postForm(`${base}/questions/${draftId}/approve`, { pool: '', status: '' });
     assert.equal(again.statusCode, 409);
-    const discarded = await b.postForm(`${base}/questions/${draftId}/retire`, { pool: '', status: '' });
+    // Active while a round of the contest is published: kept, retired, though never drawn.
+    const retired = await b.postForm(`${base}/questions/${draftId}/retire`, { pool: '', status: '' });
+    assert.match(retired.headers.location!, /done=retired/);
+    const gen2 = await b.postForm(`${base}/generate`, { pool: pools[1]!, facts: 'fee', procedures: '1.001193' });
+    const draft2 = /data-question="(\d+)" data-status="draft"/.exec((await b.get(gen2.headers.location!)).body)![1];
+    const discarded = await b.postForm(`${base}/questions/${draft2}/retire`, { pool: '', status: '' });
     assert.match(discarded.headers.location!, /done=deleted/);
     const filtered = await b.get(`${base}/questions?status=draft`);
     assert.match(filtered.body, /Không có câu hỏi nào/);

@@ -260,8 +260,10 @@ export class ContestBank {
   }
 
   /**
-   * Out of the bank. A question never drawn (every draft, for one) is deleted; one already drawn
-   * in an entry stays, retired, because entries and their results refer to it.
+   * Out of the bank. A draft is deleted, and so is an active question never drawn while no round of
+   * its contest is published. Otherwise it stays, retired: entries and their results refer to a
+   * drawn one, and an active one can be drawn at any moment by a server process whose copy of the
+   * bank predates this (up to BANK_TTL_MS), into an entry the delete's "drawn" check cannot see.
    */
   async retire(actor: Actor, id: number, ctx: AuditContext): Promise<{ id: number; outcome: 'retired' | 'deleted' }> {
     await assertCityAdmin(this.db, actor);
@@ -271,7 +273,15 @@ export class ContestBank {
       // Drawn covers answered: an answer is only ever saved for a question of the entry's draw
       // (contest.entry-sql.ts, checkedAnswers). Asking contest_answer too was a scan of every
       // answer (no index on question_id), millions at the 2019 scale, for each retirement.
-      if (q.drawn) {
+      const live =
+        q.status === 'active' &&
+        (await trx
+          .selectFrom('contest_round')
+          .select('id')
+          .where('contest_id', '=', q.contestId)
+          .where('state', '=', 'published')
+          .executeTakeFirst()) !== undefined;
+      if (q.drawn || live) {
         await trx.updateTable('contest_question').set({ status: 'retired', updated_at: new Date() }).where('id', '=', id).execute();
         await recordAudit(trx, ctx, {
           action: 'contest.question.retire',
@@ -282,7 +292,9 @@ export class ContestBank {
         });
         return { id, outcome: 'retired' as const };
       }
-      await trx.deleteFrom('contest_question').where('id', '=', id).execute();
+      // Re-checked on the row: an approval committed meanwhile leaves it to be retired next time.
+      const gone = await trx.deleteFrom('contest_question').where('id', '=', id).where('status', '=', q.status).executeTakeFirst();
+      if (Number(gone.numDeletedRows) === 0) throw new AppError('contest_question_changed');
       await recordAudit(trx, ctx, { action: 'contest.question.delete', entityType: 'contest_question', entityId: id, before: q });
       return { id, outcome: 'deleted' as const };
     });

@@ -6,6 +6,7 @@ export const enContestBank: Record<keyof typeof viContestBank, string> = {
   'err.contest_question_drawn': 'This question has already been drawn for participants and cannot be changed. Retire it and add a new one.',
   'err.contest_question_retired': 'This question has been retired.',
   'err.contest_question_not_draft': 'Only draft questions can be approved.',
+  'err.contest_question_changed': 'Someone changed this question meanwhile. Open it again and retry.',
   'err.contest_question_duplicate': 'The bank already holds a question with this text.',
   'err.contest_import_file_type': 'Only Excel (.xlsx) or CSV (.csv) files are accepted.',
   'err.contest_import_unreadable': 'This Excel file cannot be read. Save it again as .xlsx and retry.',
@@ -116,7 +117,8 @@ export const enContestBank: Record<keyof typeof viContestBank, string> = {
   'contestBank.action.retire': 'Retire',
   'contestBank.action.discard': 'Discard',
   'contestBank.done.approved': 'Question approved: it can now be drawn.',
-  'contestBank.done.retired': 'The question had been drawn before, so it is kept as retired and no longer drawn.',
+  'contestBank.done.retired':
+    'The question is kept as retired and will not be drawn again: it has been drawn, or could be drawn at this moment while a round of the contest is published.',
   'contestBank.done.deleted': 'Question deleted (it was never drawn).',
   'contestBank.done.updated': 'Question saved.',
   'contestBank.done.generated': '{n} draft questions created. Read them, edit if needed, then approve.',

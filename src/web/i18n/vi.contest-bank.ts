@@ -5,6 +5,7 @@ export const viContestBank = {
   'err.contest_question_drawn': 'Câu hỏi đã được rút cho người dự thi nên không sửa được. Hãy cho câu hỏi nghỉ và thêm câu hỏi mới.',
   'err.contest_question_retired': 'Câu hỏi đã nghỉ, không dùng nữa.',
   'err.contest_question_not_draft': 'Chỉ duyệt được câu hỏi nháp.',
+  'err.contest_question_changed': 'Câu hỏi vừa được người khác thay đổi. Hãy mở lại và thử lại.',
   'err.contest_question_duplicate': 'Ngân hàng đã có câu hỏi giống hệt nội dung này.',
   'err.contest_import_file_type': 'Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).',
   'err.contest_import_unreadable': 'Không đọc được tệp Excel này. Hãy lưu lại dưới dạng .xlsx rồi thử lại.',
@@ -115,7 +116,8 @@ export const viContestBank = {
   'contestBank.action.retire': 'Cho nghỉ',
   'contestBank.action.discard': 'Bỏ nháp',
   'contestBank.done.approved': 'Đã duyệt câu hỏi: câu hỏi sẽ được rút cho người dự thi.',
-  'contestBank.done.retired': 'Câu hỏi đã được rút trước đây nên được giữ lại ở trạng thái đã nghỉ và không được rút nữa.',
+  'contestBank.done.retired':
+    'Câu hỏi được giữ lại ở trạng thái đã nghỉ và sẽ không được rút nữa: câu hỏi đã được rút, hoặc có thể đang được rút vì cuộc thi có vòng thi đã công bố.',
   'contestBank.done.deleted': 'Đã xóa câu hỏi (chưa từng được rút).',
   'contestBank.done.updated': 'Đã lưu câu hỏi.',
   'contestBank.done.generated': 'Đã tạo {n} câu hỏi nháp. Hãy đọc, sửa nếu cần rồi duyệt.',
