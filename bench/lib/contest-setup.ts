@@ -3,9 +3,8 @@
 import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { openPostgres } from '../../src/db/engine.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedCatalogue, seedDemoAccounts, seedUnits } from '../../src/seed/seed.js';
+import { freshDatabase } from './bench-database.js';
 
 /** One request with node:http (no timeout: freezing a large ranking takes a while); the body read whole. */
 export function call(port: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -93,16 +92,9 @@ export async function setUpContest(port: number, admin: Record<string, string>, 
   return { contestId: c.id, roundId: r.id };
 }
 
-export async function prepareDatabase(admin: pg.Client, name: string, dbUrl: string) {
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  const database = await openPostgres(dbUrl, 2);
-  try {
-    await migrateToLatest(database.db);
-    await seedUnits(database.db);
-    await seedCatalogue(database.db);
-    await seedDemoAccounts(database.db);
-  } finally {
-    await database.close();
-  }
-}
+export const prepareDatabase = (admin: pg.Client, name: string, dbUrl: string) =>
+  freshDatabase(admin, name, dbUrl, async (db) => {
+    await seedUnits(db);
+    await seedCatalogue(db);
+    await seedDemoAccounts(db);
+  });

@@ -2,27 +2,19 @@
 // officials and the demo offers: production refuses demo data at start, so they are written here),
 // and the catalogue's codes the workload draws from.
 import pg from 'pg';
-import { openPostgres } from '../../src/db/engine.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
 import { seedFaq } from '../../src/modules/faq/faq.seed.js';
 import { seedCalendars, seedCatalogue, seedDemoAccounts, seedDemoOffers, seedUnits } from '../../src/seed/seed.js';
+import { freshDatabase } from './bench-database.js';
 import type { Catalogue } from './soak-workload.js';
 
-export async function prepareDatabase(admin: pg.Client, name: string, dbUrl: string) {
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  const database = await openPostgres(dbUrl, 2);
-  try {
-    await migrateToLatest(database.db);
-    await seedUnits(database.db);
-    await seedCalendars(database.db);
-    if (await seedCatalogue(database.db)) await seedFaq(database.db);
-    await seedDemoAccounts(database.db);
-    await seedDemoOffers(database.db);
-  } finally {
-    await database.close();
-  }
-}
+export const prepareDatabase = (admin: pg.Client, name: string, dbUrl: string) =>
+  freshDatabase(admin, name, dbUrl, async (db) => {
+    await seedUnits(db);
+    await seedCalendars(db);
+    if (await seedCatalogue(db)) await seedFaq(db);
+    await seedDemoAccounts(db);
+    await seedDemoOffers(db);
+  });
 
 export async function readCatalogue(dbUrl: string): Promise<Catalogue> {
   const c = new pg.Client({ connectionString: dbUrl });

@@ -4,6 +4,7 @@ import { bearerFor, DEMO, testApp, UNITS, type TestApp } from '../helpers/app.js
 import { ENGINE } from '../helpers/db.js';
 import { sql } from 'kysely';
 import { sha256 } from '../../src/lib/crypto.js';
+import { insertEntriesIfOpen } from '../../src/modules/contest/contest.entry-sql.js';
 import { buildBank, hours, type Auth, type Entry } from './fixtures.js';
 
 // The hot path keeps the question bank and the participants in memory (contest.cache.ts) and
@@ -154,5 +155,49 @@ describe(`contest hot path (${ENGINE})`, () => {
       assert.deepEqual([r.statusCode, r.json().code], [401, 'contest_token_invalid']);
     }
     assert.equal((await api('POST', `/rounds/${roundId}/start`, who)).statusCode, 200);
+  });
+  test('concurrent registrations, written together: each gets its own participant, or its own refusal', async () => {
+    const body = (i: number, over: object = {}) => ({
+      name: `Người Thứ ${i}`,
+      phone: `09880000${String(i).padStart(2, '0')}`,
+      unitCode: UNITS.quangTrung,
+      ...over,
+    });
+    const sent = [
+      ...Array.from({ length: 10 }, (_, i) => [contestId, body(i)] as const),
+      [contestId, body(3, { name: 'Người Trùng Số' })] as const,
+      [contestId, body(20, { unitCode: UNITS.city })] as const,
+      [999999, body(21)] as const,
+    ];
+    const r = await Promise.all(sent.map(([c, b]) => api('POST', `/contests/${c}/participants`, {}, b)));
+    const codes = r.map((x) => (x.statusCode === 201 ? 201 : `${x.statusCode} ${x.json().code}`));
+    assert.deepEqual(codes, [...Array(10).fill(201), '409 contest_phone_taken', '400 contest_unit_invalid', '404 contest_not_found']);
+    assert.equal(new Set(r.slice(0, 10).map((x) => x.json().participantId)).size, 10);
+    // Each token is its own registration's.
+    for (const [i, x] of r.slice(0, 10).entries()) {
+      const row = await t.db
+        .selectFrom('contest_participant')
+        .select(['id', 'name'])
+        .where('token_hash', '=', sha256(x.json().token))
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(row, { id: x.json().participantId, name: `Người Thứ ${i}` });
+    }
+  });
+
+  test('one written batch of new entries: a participant twice gets one entry, a stale round copy none', async () => {
+    const round = await t.db.selectFrom('contest_round').selectAll().where('id', '=', roundId).executeTakeFirstOrThrow();
+    const idOf = async (who: Auth) => {
+      const p = await t.db.selectFrom('contest_participant').select('id').where('token_hash', '=', sha256(who['x-contest-token']!));
+      return (await p.executeTakeFirstOrThrow()).id;
+    };
+    const [p1, p2, p3] = [await idOf(await register()), await idOf(await register()), await idOf(await register())];
+    const entry = (participantId: number, r = round) => ({
+      round: r,
+      now: new Date(),
+      values: { participantId, seed: 'ab'.repeat(32), questions: [], client_ip: null, device_id: null, ua_hash: null },
+    });
+    const ids = await insertEntriesIfOpen(t.db, [entry(p1), entry(p2), entry(p1), entry(p3, { ...round, time_limit_seconds: 1 })]);
+    assert.ok(ids[0] && ids[1] && ids[0] !== ids[1], JSON.stringify(ids));
+    assert.deepEqual(ids.slice(2), [undefined, undefined]);
   });
 });

@@ -10,7 +10,7 @@ import type { RoundRow } from './contest.admin.js';
 // published), so it is dropped by this process whenever a question is written (invalidateContestBanks)
 // and kept at most BANK_TTL_MS, which bounds how stale another process's copy can be. A round is
 // kept as long, with no invalidation: it is used only to draw an entry, and the statement that
-// writes the entry re-checks the round in the database (contest.entry-sql.ts, insertEntryIfOpen).
+// writes the entry re-checks the round in the database (contest.entry-sql.ts, insertEntriesIfOpen).
 
 export const BANK_TTL_MS = 5_000;
 

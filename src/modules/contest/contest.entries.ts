@@ -13,16 +13,19 @@ import type { EntryResult, EntryView, RegisterInput } from './contest.schema.js'
 import { pii } from '../../lib/pii.js';
 import { EntryViews, type KnownEntry } from './contest.entry-view.js';
 import {
-  insertEntryIfOpen,
-  insertParticipant,
+  insertEntriesIfOpen,
+  insertParticipants,
   PARTICIPANT_LEVELS,
   saveAnswers,
   submitEntry,
   saveAnswersIfOpen,
   submitIfOpen,
   type AnswerRow,
+  type NewEntry,
   type Place,
+  type Registration,
 } from './contest.entry-sql.js';
+import { Batcher } from '../../lib/batcher.js';
 
 /** Where a registration or an entry came from, for the review flags (contest.flags.ts). */
 const clientColumns = (c: ClientInfo | null) => ({ client_ip: c?.ip ?? null, device_id: c?.deviceId ?? null, ua_hash: c?.uaHash ?? null });
@@ -37,6 +40,9 @@ const latestAnswers = (inputs: readonly AnswerInput[]): AnswerRow[] =>
 export class ContestEntries {
   readonly ranking: ContestRanking;
   private readonly views: EntryViews;
+  // Concurrent registrations and new entries are written together, one statement for many (src/lib/batcher.ts).
+  private readonly registrations: Batcher<Registration, number | undefined>;
+  private readonly newEntries: Batcher<NewEntry, number | undefined>;
 
   constructor(
     readonly db: Kysely<DB>,
@@ -44,6 +50,8 @@ export class ContestEntries {
     flagRules: FlagRules = DEFAULT_FLAG_RULES,
   ) {
     this.views = new EntryViews(db, admin.cache);
+    this.registrations = new Batcher((regs) => insertParticipants(db, regs));
+    this.newEntries = new Batcher((entries) => insertEntriesIfOpen(db, entries));
     this.ranking = new ContestRanking(db, (trx, roundId, now) => scanFlags(trx, roundId, flagRules, now));
   }
 
@@ -60,14 +68,18 @@ export class ContestEntries {
     const tokenHash = sha256(token);
     const cipher = pii();
     // The unique (contest, phone hash) key decides, so two registrations racing cannot both succeed.
-    const id = await insertParticipant(this.db, contestId, place, {
-      name,
-      phone: cipher.encrypt(phone),
-      phone_hash: cipher.hash('phone', phone),
-      citizen_id: cipher.encryptNullable(citizenId),
-      citizen_id_hash: cipher.hashNullable('citizen_id', citizenId),
-      token_hash: tokenHash,
-      ...clientColumns(client),
+    const id = await this.registrations.run({
+      contestId,
+      place,
+      values: {
+        name,
+        phone: cipher.encrypt(phone),
+        phone_hash: cipher.hash('phone', phone),
+        citizen_id: cipher.encryptNullable(citizenId),
+        citizen_id_hash: cipher.hashNullable('citizen_id', citizenId),
+        token_hash: tokenHash,
+        ...clientColumns(client),
+      },
     });
     if (id === undefined) return this.refusedRegistration(contestId, place);
     this.admin.cache.rememberParticipant(tokenHash, { id, contest_id: contestId });
@@ -121,7 +133,7 @@ export class ContestEntries {
   ): Promise<{ created: boolean; entry: EntryView }> {
     const p = await this.participant(token);
     // The usual case, a first start in an open round, is one statement: drawn from the cached
-    // round and bank, written only if the round in the database agrees (insertEntryIfOpen).
+    // round and bank, written only if the round in the database agrees (insertEntriesIfOpen).
     const cached = await this.admin.cache.round(roundId);
     if (cached && cached.state === 'published' && cached.contest_id === p.contest_id && roundPhase(cached, now) === 'open') {
       const created = await this.createEntry(p.id, cached, now, client);
@@ -157,7 +169,7 @@ export class ContestEntries {
       bank.map((q) => ({ id: q.id, optionIds: q.options.map((o) => o.id), poolId: q.pool_id, difficulty: q.difficulty })),
       Math.min(round.question_count, bank.length),
     );
-    const id = await insertEntryIfOpen(this.db, round, { participantId, seed, questions, ...clientColumns(client) }, now);
+    const id = await this.newEntries.run({ round, values: { participantId, seed, questions, ...clientColumns(client) }, now });
     if (id === undefined) return undefined;
     // Nothing to read back: the entry was just written from these values and has no answers yet.
     return this.view(id, {

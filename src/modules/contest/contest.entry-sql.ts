@@ -22,27 +22,42 @@ export type ParticipantValues = Required<
   >
 >;
 
+/** A registration to write: its contest, its place and the row's own values. */
+export type Registration = { contestId: number; place: Place; values: ParticipantValues };
+
 /**
- * Registers in one statement: the contest and the unit (or school) are looked up by the insert
- * itself. No row back means the contest or the place does not exist, or the (contest, phone hash)
- * key is taken; the caller tells which only on that error path.
+ * Registers a batch in one statement (src/lib/batcher.ts): the contest and the unit (or school) of
+ * each row are looked up by the insert itself. Returns the new id of each registration, in order,
+ * or undefined where nothing was written: the contest or the place does not exist, or the
+ * (contest, phone hash) key is taken (also by an earlier row of the same batch); the caller tells
+ * which only on that error path.
  */
-export async function insertParticipant(db: Kysely<DB>, contestId: number, place: Place, v: ParticipantValues) {
-  const source =
-    'schoolCode' in place
-      ? sql`select s.unit_id, s.id as school_id from school s where s.code = ${place.schoolCode}`
-      : sql`select u.id as unit_id, null::integer as school_id from unit u
-            where u.code = ${place.unitCode} and u.level in (${sql.join(PARTICIPANT_LEVELS)}) and u.valid_to is null`;
-  const r = await sql<{ id: number }>`
+export async function insertParticipants(db: Kysely<DB>, regs: readonly Registration[]): Promise<(number | undefined)[]> {
+  const col = <T>(f: (r: Registration) => T) => regs.map(f);
+  const v = (k: keyof ParticipantValues) => col((r) => r.values[k]);
+  const r = await sql<{ id: number; token_hash: string }>`
     insert into contest_participant
       (contest_id, name, phone, phone_hash, citizen_id, citizen_id_hash, unit_id, school_id, token_hash, client_ip, device_id, ua_hash)
-    select c.id, ${v.name}, ${v.phone}, ${v.phone_hash}, ${v.citizen_id}, ${v.citizen_id_hash}, p.unit_id, p.school_id,
-      ${v.token_hash}, ${v.client_ip}, ${v.device_id}, ${v.ua_hash}
-    from contest c, (${source}) p
-    where c.id = ${contestId}
+    select c.id, t.name, t.phone, t.phone_hash, t.citizen_id, t.citizen_id_hash, p.unit_id, p.school_id,
+      t.token_hash, t.client_ip, t.device_id, t.ua_hash
+    from unnest(${col((r) => r.contestId)}::integer[], ${v('name')}::text[], ${v('phone')}::text[], ${v('phone_hash')}::text[],
+        ${v('citizen_id')}::text[], ${v('citizen_id_hash')}::text[], ${col((r) => ('unitCode' in r.place ? r.place.unitCode : null))}::text[],
+        ${col((r) => ('schoolCode' in r.place ? r.place.schoolCode : null))}::text[], ${v('token_hash')}::text[],
+        ${v('client_ip')}::text[], ${v('device_id')}::text[], ${v('ua_hash')}::text[])
+      with ordinality as t(contest_id, name, phone, phone_hash, citizen_id, citizen_id_hash, unit_code, school_code, token_hash,
+        client_ip, device_id, ua_hash, ord)
+    join contest c on c.id = t.contest_id
+    join lateral (
+      select u.id as unit_id, null::integer as school_id from unit u
+      where u.code = t.unit_code and u.level in (${sql.join(PARTICIPANT_LEVELS)}) and u.valid_to is null
+      union all
+      select s.unit_id, s.id from school s where s.code = t.school_code
+    ) p on true
+    order by t.ord
     on conflict (contest_id, phone_hash) do nothing
-    returning id`.execute(db);
-  return r.rows[0]?.id;
+    returning id, token_hash`.execute(db);
+  const ids = new Map(r.rows.map((x) => [x.token_hash, x.id]));
+  return regs.map((x) => ids.get(x.values.token_hash));
 }
 
 /** What a new entry writes besides its round and start, the client columns as the table has them. */
@@ -51,24 +66,43 @@ export type EntryValues = Required<Pick<Insertable<ContestEntryTable>, 'seed' | 
   questions: DrawnQuestion[];
 };
 
+/** A new entry to write: the cached round it was drawn from, its values and its start. */
+export type NewEntry = { round: RoundRow; values: EntryValues; now: Date };
+
 /**
- * Creates the entry drawn from `round` (a cached copy) only if the round is, in the database, still
- * published, open at `now`, of the same contest, question count and time limit. No id back: the
- * participant already has an entry, or the copy was stale or the round is not open; the caller
- * reads the round afresh to tell.
+ * Creates a batch of entries in one statement (src/lib/batcher.ts), each drawn from `round` (a
+ * cached copy) and written only if the round is, in the database, still published, open at the
+ * entry's start, of the same contest, question count and time limit. Returns each new id in order,
+ * or undefined: the participant already has an entry (also from an earlier row of the batch), or
+ * the copy was stale or the round is not open; the caller reads the round afresh to tell.
  */
-export async function insertEntryIfOpen(db: Kysely<DB>, round: RoundRow, v: EntryValues, now: Date) {
-  const r = await sql<{ id: number }>`
+export async function insertEntriesIfOpen(db: Kysely<DB>, entries: readonly NewEntry[]): Promise<(number | undefined)[]> {
+  const col = <T>(f: (e: NewEntry) => T) => entries.map(f);
+  const r = await sql<{ id: number; participant_id: number; round_id: number }>`
     insert into contest_entry (round_id, participant_id, seed, questions, started_at, client_ip, device_id, ua_hash)
-    select r.id, ${v.participantId}, ${v.seed}, ${JSON.stringify(v.questions)}::jsonb, ${now}::timestamptz,
-      ${v.client_ip}, ${v.device_id}, ${v.ua_hash}
-    from contest_round r
-    where r.id = ${round.id} and r.state = 'published' and r.contest_id = ${round.contest_id}
-      and r.opens_at <= ${now}::timestamptz and r.closes_at > ${now}::timestamptz
-      and r.question_count = ${round.question_count} and r.time_limit_seconds = ${round.time_limit_seconds}
+    select r.id, t.participant_id, t.seed, t.questions, t.started_at, t.client_ip, t.device_id, t.ua_hash
+    from unnest(${col((e) => e.round.id)}::integer[], ${col((e) => e.round.contest_id)}::integer[],
+        ${col((e) => e.round.question_count)}::integer[], ${col((e) => e.round.time_limit_seconds)}::integer[],
+        ${col((e) => e.values.participantId)}::integer[], ${col((e) => e.values.seed)}::text[],
+        ${col((e) => JSON.stringify(e.values.questions))}::jsonb[], ${col((e) => e.now.toISOString())}::timestamptz[],
+        ${col((e) => e.values.client_ip)}::text[], ${col((e) => e.values.device_id)}::text[], ${col((e) => e.values.ua_hash)}::text[])
+      with ordinality as t(round_id, contest_id, question_count, time_limit_seconds, participant_id, seed, questions, started_at,
+        client_ip, device_id, ua_hash, ord)
+    join contest_round r on r.id = t.round_id and r.state = 'published' and r.contest_id = t.contest_id
+      and r.opens_at <= t.started_at and r.closes_at > t.started_at
+      and r.question_count = t.question_count and r.time_limit_seconds = t.time_limit_seconds
+    order by t.ord
     on conflict (participant_id, round_id) do nothing
-    returning id`.execute(db);
-  return r.rows[0]?.id;
+    returning id, participant_id, round_id`.execute(db);
+  const ids = new Map(r.rows.map((x) => [`${x.participant_id}:${x.round_id}`, x.id]));
+  // A participant twice in one batch: the first row is written, the other gets undefined.
+  const told = new Set<string>();
+  return entries.map((e) => {
+    const k = `${e.values.participantId}:${e.round.id}`;
+    if (told.has(k)) return undefined;
+    told.add(k);
+    return ids.get(k);
+  });
 }
 
 export type AnswerRow = { q: number; c: string[] };

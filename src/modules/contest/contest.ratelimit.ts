@@ -5,6 +5,7 @@ import type { DB } from '../../db/types.js';
 import { normalizePhone } from '../../domain/identity.js';
 import { randomToken, sha256 } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
+import { Batcher } from '../../lib/batcher.js';
 import type { App } from '../../web/request-context.js';
 import type { ClientInfo } from './contest.flags.js';
 import { pii } from '../../lib/pii.js';
@@ -17,29 +18,19 @@ export interface RateCheck {
 
 const PURGE_EVERY_MS = 3_600_000;
 const KEEP_MS = 86_400_000;
-/** Keys per statement: beyond this a batch is written in several statements. */
-const MAX_KEYS = 2000;
-
-interface Waiter {
-  checks: readonly RateCheck[];
-  resolve: (wait: number) => void;
-  reject: (e: unknown) => void;
-}
 
 /**
  * Fixed-window counters in the database, so every app instance behind the load balancer counts
  * against the same window. Refused requests count too, so hammering does not shorten the wait.
  *
- * The checks of concurrent requests are written together (group commit): while one statement is
- * in flight, the requests arriving meanwhile queue and go in the next one. Under load that is one
- * round trip for many requests instead of one each, which was an extra statement on every contest
- * request; when idle a request waits for nobody. The count stays exact: a key seen n times in a
- * batch adds n, and the i-th of them is told the count it would have seen alone.
+ * The checks of concurrent requests are written together (src/lib/batcher.ts): one upsert for many
+ * requests instead of one each, which was an extra statement on every contest request. The count
+ * stays exact: a key seen n times in a batch adds n, and the i-th of them is told the count it
+ * would have seen alone.
  */
 export class ContestRateLimiter {
   private lastPurge = 0;
-  private queue: Waiter[] = [];
-  private flushing = false;
+  private readonly batcher = new Batcher((batch: readonly (readonly RateCheck[])[]) => this.count(batch, new Date()), 1000);
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -49,43 +40,16 @@ export class ContestRateLimiter {
   /** Counts the request; 0 when every check is within its limit, else the seconds until its window ends. */
   hit(checks: readonly RateCheck[]): Promise<number> {
     if (checks.length === 0) return Promise.resolve(0);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ checks, resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
-  }
-
-  private async flush() {
-    this.flushing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.takeBatch();
-        try {
-          const waits = await this.count(batch, new Date());
-          batch.forEach((w, i) => w.resolve(waits[i]!));
-        } catch (e) {
-          for (const w of batch) w.reject(e);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  private takeBatch(): Waiter[] {
-    let keys = 0;
-    let n = 0;
-    while (n < this.queue.length && (n === 0 || keys + this.queue[n]!.checks.length <= MAX_KEYS)) keys += this.queue[n++]!.checks.length;
-    return this.queue.splice(0, n);
+    return this.batcher.run(checks);
   }
 
   /** One statement for the batch; each waiter's seconds to wait, in order. */
-  private async count(batch: readonly Waiter[], now: Date): Promise<number[]> {
+  private async count(batch: readonly (readonly RateCheck[])[], now: Date): Promise<number[]> {
     const windowMs = this.windowSeconds * 1000;
     const id = (c: { scope: string; key: string }) => `${c.scope}\u0000${c.key}`;
     const added = new Map<string, { scope: string; key: string; n: number }>();
-    for (const w of batch)
-      for (const c of w.checks) {
+    for (const checks of batch)
+      for (const c of checks) {
         const k = added.get(id(c));
         if (k) k.n++;
         else added.set(id(c), { scope: c.scope, key: c.key, n: 1 });
@@ -115,9 +79,9 @@ export class ContestRateLimiter {
       const a = added.get(id(r))!;
       seen.set(id(r), { hits: r.hits - a.n, ends: new Date(r.window_start).getTime() + windowMs });
     }
-    return batch.map((w) => {
+    return batch.map((checks) => {
       let wait = 0;
-      for (const c of w.checks) {
+      for (const c of checks) {
         const s = seen.get(id(c))!;
         s.hits++;
         if (s.hits > c.limit) wait = Math.max(wait, Math.max(1, Math.ceil((s.ends - now.getTime()) / 1000)));
