@@ -87,6 +87,26 @@ describe(`database engine (${ENGINE})`, () => {
     const ids = (await sql<{ id: number }>`select id from rollback_probe order by id`.execute(db)).rows.map((r) => r.id);
     assert.deepEqual(ids, [2]);
   });
+
+  test(
+    'a connection lost while a request holds it between statements fails that request, not the process',
+    { skip: ENGINE === 'pglite' ? 'no server connection to lose' : false },
+    async () => {
+      const db = database.db;
+      await assert.rejects(
+        db.transaction().execute(async (trx) => {
+          const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+          // From another connection, as a server restart or a fail-over would: pg-pool listens for
+          // a connection's errors only while it is idle, so this one's 'error' event had no
+          // listener and ended the process.
+          await sql`select pg_terminate_backend(${rows[0]!.pid})`.execute(db);
+          await new Promise((r) => setTimeout(r, 200));
+          await sql`select 1`.execute(trx);
+        }),
+      );
+      assert.equal((await sql<{ one: number }>`select 1 as one`.execute(db)).rows[0]!.one, 1);
+    },
+  );
 });
 
 // The PostgreSQL run (TEST_DATABASE_URL) leaves the embedded engine to the other run (CI runs both).

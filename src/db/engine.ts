@@ -68,7 +68,14 @@ function preparingPool(pool: pg.Pool) {
     connect: async () => {
       const client = await pool.connect();
       let names = prepared.get(client);
-      if (!names) prepared.set(client, (names = new Set()));
+      if (!names) {
+        prepared.set(client, (names = new Set()));
+        // pg-pool listens for a connection's errors only while it is idle. One lost while a request
+        // holds it between statements (a transaction, a server restart or fail-over) emitted an
+        // 'error' nobody listened to, which ended the process. Now that request's next statement
+        // fails, and the pool drops the connection when it is released.
+        client.on('error', () => {});
+      }
       const known = names;
       return {
         release: (err?: Error | boolean) => client.release(err),
