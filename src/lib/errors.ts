@@ -218,6 +218,7 @@ export const ERROR_STATUS = {
   contest_question_retired: 409,
   contest_question_not_draft: 409,
   contest_question_changed: 409,
+  contest_question_in_play: 409,
   contest_question_duplicate: 409,
   contest_import_file_type: 415,
   contest_import_unreadable: 400,

@@ -174,7 +174,10 @@ describe(`contest question bank: generator, preview, edit, retire, balanced draw
     assert.deepEqual(retired.json(), { id: drawnId, outcome: 'retired' });
     assert.equal((await api('GET', `/questions/${drawnId}`, admin)).json().status, 'retired');
     assert.equal((await api('POST', `/questions/${drawnId}/retire`, admin)).json().code, 'contest_question_retired');
-    // Never drawn, but active while a round runs: another process's copy of the bank may draw it now.
+    // Never drawn, but active while a round runs: another process's copy of the bank may draw it now,
+    // so it is neither edited (new option ids) nor deleted, only retired.
+    const inPlay = await api('PUT', `/questions/${undrawnId}`, admin, { ...edit, text: { vi: 'Khác nữa', en: 'Other still' } });
+    assert.deepEqual([inPlay.statusCode, inPlay.json().code], [409, 'contest_question_in_play']);
     assert.deepEqual((await api('POST', `/questions/${undrawnId}/retire`, admin)).json(), { id: undrawnId, outcome: 'retired' });
     // The entry still shows its (now retired) question.
     const again = await api('POST', `/rounds/${round.json().id}/start`, { 'x-contest-token': reg.json().token });
@@ -182,11 +185,11 @@ describe(`contest question bank: generator, preview, edit, retire, balanced draw
     assert.equal(await audit('contest.question.retire'), 2);
   });
 
-  test('retire deletes a draft, and an active question while no round is published; an approval meanwhile is 409 contest_question_changed', async () => {
+  test('retire deletes a draft, and an active question while no round is published; an approval meanwhile makes retire and edit 409 contest_question_changed', async () => {
     const contest = await newContest('Cuộc thi chưa mở vòng nào');
     const p = await api('POST', `/contests/${contest}/pools`, admin, { fieldCode: 'justice', name: { vi: 'Tư pháp', en: 'Justice' } });
-    const [draft, active, racing] = [...(await buildBank(t, admin, p.json().id, 3)).keys()];
-    await t.db.updateTable('contest_question').set({ status: 'draft' }).where('id', 'in', [draft!, racing!]).execute();
+    const [draft, active, racing, edited] = [...(await buildBank(t, admin, p.json().id, 4)).keys()];
+    await t.db.updateTable('contest_question').set({ status: 'draft' }).where('id', 'in', [draft!, racing!, edited!]).execute();
     const deletes = await audit('contest.question.delete');
     for (const id of [draft!, active!]) {
       assert.deepEqual((await api('POST', `/questions/${id}/retire`, admin)).json(), { id, outcome: 'deleted' });
@@ -194,20 +197,35 @@ describe(`contest question bank: generator, preview, edit, retire, balanced draw
     }
     assert.equal(await audit('contest.question.delete'), deletes + 2);
     if (ENGINE === 'pglite') return; // one connection: no second transaction to hold the row
-    let retired: ReturnType<typeof api> | undefined;
-    await t.db.transaction().execute(async (trx) => {
-      // What an approval holds until it commits: the draft becomes active, so it may be drawn.
-      await trx.updateTable('contest_question').set({ status: 'active' }).where('id', '=', racing!).execute();
-      retired = api('POST', `/questions/${racing}/retire`, admin);
-      for (let i = 0; i < 200; i++) {
-        const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(t.db);
-        if (waiting.rows[0]!.n > 0) break;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    });
-    const r = await retired!;
-    assert.deepEqual([r.statusCode, r.json().code], [409, 'contest_question_changed']);
-    assert.equal((await api('GET', `/questions/${racing}`, admin)).json().status, 'active');
+    const edit = {
+      kind: 'single',
+      difficulty: 1,
+      text: { vi: 'Câu hỏi đã sửa?', en: 'An edited question?' },
+      options: [
+        { text: { vi: 'Có', en: 'Yes' }, correct: true },
+        { text: { vi: 'Không', en: 'No' }, correct: false },
+      ],
+      explanation: { vi: 'Vì vậy.', en: 'Because.' },
+    };
+    for (const [id, call] of [
+      [racing!, () => api('POST', `/questions/${racing}/retire`, admin)],
+      [edited!, () => api('PUT', `/questions/${edited}`, admin, edit)],
+    ] as const) {
+      let pending: ReturnType<typeof api> | undefined;
+      await t.db.transaction().execute(async (trx) => {
+        // What an approval holds until it commits: the draft becomes active, so it may be drawn.
+        await trx.updateTable('contest_question').set({ status: 'active' }).where('id', '=', id).execute();
+        pending = call();
+        for (let i = 0; i < 200; i++) {
+          const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_locks where not granted`.execute(t.db);
+          if (waiting.rows[0]!.n > 0) break;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      });
+      const r = await pending!;
+      assert.deepEqual([r.statusCode, r.json().code], [409, 'contest_question_changed']);
+      assert.equal((await api('GET', `/questions/${id}`, admin)).json().status, 'active');
+    }
   });
 
   test('entries draw a fair share from each pool', async () => {

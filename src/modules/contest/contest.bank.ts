@@ -204,6 +204,8 @@ export class ContestBank {
       const before = await this.question(id, trx);
       if (before.status === 'retired') throw new AppError('contest_question_retired');
       if (before.drawn) throw new AppError('contest_question_drawn');
+      // Its option ids are about to change while another process's copy of the bank may draw the old ones.
+      if (await inPlay(trx, before)) throw new AppError('contest_question_in_play');
       const others = await bankTexts(trx, before.contestId);
       others.delete(textKey(before.text.vi));
       if (others.has(textKey(input.text.vi))) throw new AppError('contest_question_duplicate');
@@ -213,7 +215,7 @@ export class ContestBank {
         en: o.text.en.trim(),
         correct: o.correct,
       }));
-      await trx
+      const done = await trx
         .updateTable('contest_question')
         .set({
           kind: input.kind,
@@ -228,7 +230,9 @@ export class ContestBank {
           updated_at: new Date(),
         })
         .where('id', '=', id)
-        .execute();
+        .where('status', '=', before.status)
+        .executeTakeFirst();
+      if (Number(done.numUpdatedRows) === 0) throw new AppError('contest_question_changed');
       await recordAudit(trx, ctx, {
         action: 'contest.question.update',
         entityType: 'contest_question',
@@ -273,15 +277,7 @@ export class ContestBank {
       // Drawn covers answered: an answer is only ever saved for a question of the entry's draw
       // (contest.entry-sql.ts, checkedAnswers). Asking contest_answer too was a scan of every
       // answer (no index on question_id), millions at the 2019 scale, for each retirement.
-      const live =
-        q.status === 'active' &&
-        (await trx
-          .selectFrom('contest_round')
-          .select('id')
-          .where('contest_id', '=', q.contestId)
-          .where('state', '=', 'published')
-          .executeTakeFirst()) !== undefined;
-      if (q.drawn || live) {
+      if (q.drawn || (await inPlay(trx, q))) {
         await trx.updateTable('contest_question').set({ status: 'retired', updated_at: new Date() }).where('id', '=', id).execute();
         await recordAudit(trx, ctx, {
           action: 'contest.question.retire',
@@ -301,6 +297,22 @@ export class ContestBank {
     invalidateContestBanks();
     return done;
   }
+}
+
+/**
+ * Whether an active question may be being drawn right now: a round of its contest is published, and
+ * another server process's copy of the bank (up to BANK_TTL_MS old) can draw it into an entry that
+ * the "drawn" check cannot see yet. Such a question is neither deleted nor edited, only retired.
+ */
+async function inPlay(trx: Q, q: { status: string; contestId: number }) {
+  if (q.status !== 'active') return false;
+  const round = await trx
+    .selectFrom('contest_round')
+    .select('id')
+    .where('contest_id', '=', q.contestId)
+    .where('state', '=', 'published')
+    .executeTakeFirst();
+  return round !== undefined;
 }
 
 type Row = {

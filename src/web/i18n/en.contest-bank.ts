@@ -6,6 +6,8 @@ export const enContestBank: Record<keyof typeof viContestBank, string> = {
   'err.contest_question_drawn': 'This question has already been drawn for participants and cannot be changed. Retire it and add a new one.',
   'err.contest_question_retired': 'This question has been retired.',
   'err.contest_question_not_draft': 'Only draft questions can be approved.',
+  'err.contest_question_in_play':
+    'A round of this contest is published, so a question in use cannot be changed: participants may be drawing it now. Retire it and add a corrected one.',
   'err.contest_question_changed': 'Someone changed this question meanwhile. Open it again and retry.',
   'err.contest_question_duplicate': 'The bank already holds a question with this text.',
   'err.contest_import_file_type': 'Only Excel (.xlsx) or CSV (.csv) files are accepted.',

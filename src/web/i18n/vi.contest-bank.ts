@@ -5,6 +5,8 @@ export const viContestBank = {
   'err.contest_question_drawn': 'Câu hỏi đã được rút cho người dự thi nên không sửa được. Hãy cho câu hỏi nghỉ và thêm câu hỏi mới.',
   'err.contest_question_retired': 'Câu hỏi đã nghỉ, không dùng nữa.',
   'err.contest_question_not_draft': 'Chỉ duyệt được câu hỏi nháp.',
+  'err.contest_question_in_play':
+    'Cuộc thi đã có vòng thi được công bố nên không sửa được câu hỏi đang dùng: người dự thi có thể đang được rút câu hỏi này. Hãy cho câu hỏi nghỉ và thêm câu hỏi mới.',
   'err.contest_question_changed': 'Câu hỏi vừa được người khác thay đổi. Hãy mở lại và thử lại.',
   'err.contest_question_duplicate': 'Ngân hàng đã có câu hỏi giống hệt nội dung này.',
   'err.contest_import_file_type': 'Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).',
