@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
-import type { TestApp } from '../helpers/app.js';
-import type { tokens } from '../helpers/processing.js';
-import { UNITS } from '../helpers/app.js';
+import { testApp, UNITS, type TestApp } from '../helpers/app.js';
+import { tokens } from '../helpers/processing.js';
 
 type Auth = Record<string, string>;
 export type Tok = Awaited<ReturnType<typeof tokens>>;
@@ -47,7 +47,7 @@ export async function registrationOver(t: TestApp, id: number) {
 }
 
 /** The calls the conference API tests make, on the suite that `suite()` gives (read at each call: its app is built in before()). */
-export function conferenceCalls(suite: () => { t: TestApp; tok: Tok }) {
+function conferenceCalls(suite: () => { t: TestApp; tok: Tok }) {
   const inject = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: object, headers: Record<string, string> = {}) =>
     suite().t.app.inject({ method, url, headers, ...(payload ? { payload } : {}) });
   const expectCode = (r: { statusCode: number; body: string; json(): { code: string } }, status: number, code: string) => {
@@ -61,4 +61,19 @@ export function conferenceCalls(suite: () => { t: TestApp; tok: Tok }) {
   const accept = (id: number, qid: number) =>
     inject('POST', `/api/v1/conferences/${id}/questions/${qid}/moderation`, { decision: 'accept' }, suite().tok.specialistHaDong);
   return { inject, expectCode, register, ask, accept };
+}
+
+/**
+ * The suite every conference test file runs in (call it inside its describe): an app with both
+ * notification channels on (the job queue is not run, so each message's recipients can be read
+ * from it) and the demo officials' tokens, in `s` once `before` has run; and the calls on them.
+ */
+export function conferenceSuite() {
+  const s = {} as { t: TestApp; tok: Tok };
+  before(async () => {
+    s.t = await testApp({ smtpUrl: 'smtp://127.0.0.1:9', smsProvider: 'sandbox' });
+    s.tok = await tokens(s.t.app);
+  });
+  after(() => s.t.close());
+  return { s, ...conferenceCalls(() => s) };
 }

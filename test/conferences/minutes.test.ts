@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { testApp, UNITS, type TestApp } from '../helpers/app.js';
+import { UNITS } from '../helpers/app.js';
 import { ENGINE } from '../helpers/db.js';
-import { tokens } from '../helpers/processing.js';
-import { conferenceCalls, schedule, startedAlready, type Tok } from './helpers.js';
+import { conferenceSuite, schedule, startedAlready } from './helpers.js';
 import { isCiphertext, pii } from '../../src/lib/pii.js';
 
 describe(`dialogue conferences: minutes and commitments, cancelling, open data (${ENGINE})`, () => {
-  let t: TestApp;
-  let tok: Tok;
-  before(async () => {
-    // Both channels on (the job queue is not run here), so each message's recipients can be read from it.
-    t = await testApp({ smtpUrl: 'smtp://127.0.0.1:9', smsProvider: 'sandbox' });
-    tok = await tokens(t.app);
-  });
-  after(() => t.close());
-
-  const { inject, expectCode, register, ask, accept } = conferenceCalls(() => ({ t, tok }));
+  const { s, inject, expectCode, register, ask, accept } = conferenceSuite();
 
   test('after the meeting: answers, room questions and commitments, minutes published by the leader; commitments tracked to done', async () => {
-    const id = await schedule(t.app, tok.adminHaDong);
+    const id = await schedule(s.t.app, s.tok.adminHaDong);
     await register(id, { fullName: 'Lê Thị Mai', phone: '0987654321' });
     const qid = (await ask(id, { fullName: 'Lê Thị Mai', phone: '0987654321', text: 'Đăng ký khai sinh trực tuyến vì sao chậm?' })).json()
       .id as number;
@@ -35,27 +25,27 @@ describe(`dialogue conferences: minutes and commitments, cancelling, open data (
           'PUT',
           `/api/v1/conferences/${id}/questions/${qid}/draft`,
           { text: 'Dự thảo: do đồng bộ dữ liệu dân cư.' },
-          tok.specialistHaDong,
+          s.tok.specialistHaDong,
         )
       ).statusCode,
       204,
     );
-    expectCode(await inject('POST', `/api/v1/conferences/${id}/publish`, undefined, tok.leaderHaDong), 409, 'conference_not_held');
-    expectCode(await inject('POST', `/api/v1/conferences/${id}/held`, undefined, tok.adminHaDong), 409, 'conference_not_started');
+    expectCode(await inject('POST', `/api/v1/conferences/${id}/publish`, undefined, s.tok.leaderHaDong), 409, 'conference_not_held');
+    expectCode(await inject('POST', `/api/v1/conferences/${id}/held`, undefined, s.tok.adminHaDong), 409, 'conference_not_started');
     expectCode(
-      await inject('PUT', `/api/v1/conferences/${id}/questions/${qid}/answer`, { text: 'Trả lời' }, tok.specialistHaDong),
+      await inject('PUT', `/api/v1/conferences/${id}/questions/${qid}/answer`, { text: 'Trả lời' }, s.tok.specialistHaDong),
       409,
       'conference_not_held',
     );
-    await startedAlready(t, id);
-    assert.equal((await inject('POST', `/api/v1/conferences/${id}/held`, undefined, tok.adminHaDong)).statusCode, 204);
+    await startedAlready(s.t, id);
+    assert.equal((await inject('POST', `/api/v1/conferences/${id}/held`, undefined, s.tok.adminHaDong)).statusCode, 204);
     expectCode(
-      await inject('PUT', `/api/v1/conferences/${id}/questions/${qid}/answer`, { text: ' ' }, tok.specialistHaDong),
+      await inject('PUT', `/api/v1/conferences/${id}/questions/${qid}/answer`, { text: ' ' }, s.tok.specialistHaDong),
       400,
       'answer_required',
     );
     expectCode(
-      await inject('PUT', `/api/v1/conferences/${id}/questions/${qid}/answer`, { text: 'X' }, tok.specialistQuangTrung),
+      await inject('PUT', `/api/v1/conferences/${id}/questions/${qid}/answer`, { text: 'X' }, s.tok.specialistQuangTrung),
       403,
       'forbidden',
     );
@@ -65,7 +55,7 @@ describe(`dialogue conferences: minutes and commitments, cancelling, open data (
           'PUT',
           `/api/v1/conferences/${id}/questions/${qid}/answer`,
           { text: 'Do chậm đồng bộ với cơ sở dữ liệu dân cư; đã khắc phục.' },
-          tok.specialistHaDong,
+          s.tok.specialistHaDong,
         )
       ).statusCode,
       204,
@@ -74,10 +64,10 @@ describe(`dialogue conferences: minutes and commitments, cancelling, open data (
       'POST',
       `/api/v1/conferences/${id}/room-questions`,
       { askerName: 'Trịnh Văn Sơn', text: 'Cấp giấy phép kinh doanh mất bao lâu?', answer: 'Ba ngày làm việc.' },
-      tok.specialistHaDong,
+      s.tok.specialistHaDong,
     );
     assert.equal(room.statusCode, 201, room.body);
-    const commit = (body: object, auth = tok.specialistHaDong) =>
+    const commit = (body: object, auth = s.tok.specialistHaDong) =>
       inject('POST', `/api/v1/conferences/${id}/questions/${qid}/commitments`, body, auth);
     const c1 = await commit({
       what: 'Tập huấn cán bộ về đăng ký khai sinh trực tuyến',
@@ -88,20 +78,20 @@ describe(`dialogue conferences: minutes and commitments, cancelling, open data (
     assert.equal(c1.statusCode, 201, c1.body);
     const late = await commit({ what: 'Niêm yết quy trình tại bộ phận một cửa', responsible: 'Văn phòng UBND', dueDate: '2020-01-31' });
     expectCode(await commit({ what: 'X', responsible: 'Y', dueDate: '2026-02-30' }), 400, 'invalid_date');
-    expectCode(await commit({ what: 'X', responsible: 'Y', dueDate: '2026-12-31' }, tok.specialistQuangTrung), 403, 'forbidden');
+    expectCode(await commit({ what: 'X', responsible: 'Y', dueDate: '2026-12-31' }, s.tok.specialistQuangTrung), 403, 'forbidden');
     // Not public before publication.
     expectCode(await inject('GET', `/api/v1/commitments/${c1.json().id}`), 404, 'commitment_not_found');
     expectCode(
-      await inject('POST', `/api/v1/commitments/${c1.json().id}/status`, { status: 'in_progress' }, tok.specialistHaDong),
+      await inject('POST', `/api/v1/commitments/${c1.json().id}/status`, { status: 'in_progress' }, s.tok.specialistHaDong),
       409,
       'minutes_not_published',
     );
-    expectCode(await inject('POST', `/api/v1/conferences/${id}/publish`, undefined, tok.specialistHaDong), 403, 'forbidden');
-    expectCode(await inject('POST', `/api/v1/conferences/${id}/publish`, undefined, tok.leaderQuangTrung), 403, 'forbidden');
-    assert.equal((await inject('POST', `/api/v1/conferences/${id}/publish`, undefined, tok.leaderHaDong)).statusCode, 204);
-    expectCode(await inject('POST', `/api/v1/conferences/${id}/publish`, undefined, tok.leaderHaDong), 409, 'conference_not_held');
+    expectCode(await inject('POST', `/api/v1/conferences/${id}/publish`, undefined, s.tok.specialistHaDong), 403, 'forbidden');
+    expectCode(await inject('POST', `/api/v1/conferences/${id}/publish`, undefined, s.tok.leaderQuangTrung), 403, 'forbidden');
+    assert.equal((await inject('POST', `/api/v1/conferences/${id}/publish`, undefined, s.tok.leaderHaDong)).statusCode, 204);
+    expectCode(await inject('POST', `/api/v1/conferences/${id}/publish`, undefined, s.tok.leaderHaDong), 409, 'conference_not_held');
     // The registrant who also asked gets one message; the other asker gets one too.
-    const sent = await t.db
+    const sent = await s.t.db
       .selectFrom('job')
       .select(sql<string>`payload->>'to'`.as('to'))
       .where(sql<boolean>`payload->>'template' = 'conference.minutes_published'`)
@@ -119,18 +109,18 @@ describe(`dialogue conferences: minutes and commitments, cancelling, open data (
     assert.doesNotMatch(JSON.stringify(v), /Dự thảo/, 'drafts are never public');
 
     const cid = c1.json().id as number;
-    const status = (body: object, auth = tok.specialistHaDong) => inject('POST', `/api/v1/commitments/${cid}/status`, body, auth);
+    const status = (body: object, auth = s.tok.specialistHaDong) => inject('POST', `/api/v1/commitments/${cid}/status`, body, auth);
     expectCode(await status({ status: 'done' }), 400, 'evidence_required');
     expectCode(await status({ status: 'done', evidence: 'Đã tập huấn', evidenceUrl: 'javascript:alert(1)' }), 400, 'evidence_url_invalid');
     expectCode(await status({ status: 'open' }), 409, 'invalid_transition');
     // Another unit's official: neither the organiser nor the responsible unit.
     expectCode(
-      await inject('POST', `/api/v1/commitments/${late.json().id}/status`, { status: 'in_progress' }, tok.specialistQuangTrung),
+      await inject('POST', `/api/v1/commitments/${late.json().id}/status`, { status: 'in_progress' }, s.tok.specialistQuangTrung),
       403,
       'forbidden',
     );
     // The responsible ward's official may update it too.
-    assert.equal((await status({ status: 'in_progress', note: 'Đã lên kế hoạch' }, tok.specialistQuangTrung)).statusCode, 204);
+    assert.equal((await status({ status: 'in_progress', note: 'Đã lên kế hoạch' }, s.tok.specialistQuangTrung)).statusCode, 204);
     assert.equal(
       (
         await status({
@@ -143,7 +133,7 @@ describe(`dialogue conferences: minutes and commitments, cancelling, open data (
     );
     expectCode(await status({ status: 'in_progress' }), 409, 'invalid_transition');
     expectCode(
-      await inject('POST', '/api/v1/commitments/999999/status', { status: 'done', evidence: 'x' }, tok.specialistHaDong),
+      await inject('POST', '/api/v1/commitments/999999/status', { status: 'done', evidence: 'x' }, s.tok.specialistHaDong),
       404,
       'commitment_not_found',
     );
@@ -163,7 +153,7 @@ describe(`dialogue conferences: minutes and commitments, cancelling, open data (
     const done = (await inject('GET', '/api/v1/commitments?status=done')).json() as { id: number }[];
     assert.ok(done.some((c) => c.id === cid));
     expectCode(await inject('GET', '/api/v1/commitments?status=finished'), 400, 'validation_failed');
-    const audit = await t.db.selectFrom('audit_event').select('action').where('action', 'like', 'conference.%').execute();
+    const audit = await s.t.db.selectFrom('audit_event').select('action').where('action', 'like', 'conference.%').execute();
     for (const a of [
       'conference.held',
       'conference.publish_minutes',
@@ -179,18 +169,18 @@ describe(`dialogue conferences: minutes and commitments, cancelling, open data (
   });
 
   test('cancelling needs a reason and tells the registrants; a cancelled conference takes no registrations', async () => {
-    const id = await schedule(t.app, tok.leaderHaDong);
-    await register(id, { fullName: 'Nguyễn Văn An', phone: '0912345678' }, tok.citizen);
-    expectCode(await inject('POST', `/api/v1/conferences/${id}/cancel`, { reason: ' ' }, tok.leaderHaDong), 400, 'reason_required');
+    const id = await schedule(s.t.app, s.tok.leaderHaDong);
+    await register(id, { fullName: 'Nguyễn Văn An', phone: '0912345678' }, s.tok.citizen);
+    expectCode(await inject('POST', `/api/v1/conferences/${id}/cancel`, { reason: ' ' }, s.tok.leaderHaDong), 400, 'reason_required');
     assert.equal(
-      (await inject('POST', `/api/v1/conferences/${id}/cancel`, { reason: 'Trùng lịch họp của Thành phố' }, tok.leaderHaDong)).statusCode,
+      (await inject('POST', `/api/v1/conferences/${id}/cancel`, { reason: 'Trùng lịch họp của Thành phố' }, s.tok.leaderHaDong)).statusCode,
       204,
     );
-    const inbox = await t.db.selectFrom('notification').select('body').where('template', '=', 'conference.cancelled').execute();
+    const inbox = await s.t.db.selectFrom('notification').select('body').where('template', '=', 'conference.cancelled').execute();
     assert.equal(inbox.length, 1);
     assert.match(inbox[0]!.body, /Trùng lịch họp/);
     expectCode(await register(id, { fullName: 'Lê Văn Bình', phone: '0987111222' }), 409, 'conference_not_open');
-    expectCode(await inject('PATCH', `/api/v1/conferences/${id}`, { place: 'X' }, tok.leaderHaDong), 409, 'conference_not_editable');
+    expectCode(await inject('PATCH', `/api/v1/conferences/${id}`, { place: 'X' }, s.tok.leaderHaDong), 409, 'conference_not_editable');
     const v = (await inject('GET', `/api/v1/conferences/${id}`)).json();
     assert.equal(v.cancelReason, 'Trùng lịch họp của Thành phố');
   });
